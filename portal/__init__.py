@@ -1,0 +1,90 @@
+"""Portal HAI-DJPb: the application factory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from portal import config as config_module
+from portal.extensions import babel, csrf, db, limiter, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the portal application.
+
+    ``config`` is applied last, after the class defaults, ``instance/config.py`` and
+    ``PORTAL_*`` environment variables, so tests can override anything.
+    """
+    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get(
+        "PORTAL_INSTANCE_PATH", str(ROOT / "instance")
+    )
+    app = Flask(
+        __name__,
+        instance_path=str(Path(instance_path).resolve()),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(config_module.Config)
+    app.config.from_pyfile("config.py", silent=True)
+    config_module.apply_environment(app.config)
+    if config:
+        app.config.update(config)
+    config_module.finalise(app.config, app.instance_path)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_cli(app)
+
+    from portal.core import errors, security, templating
+
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+
+    if app.config["AUTO_MIGRATE"]:
+        from portal.core.dbsetup import upgrade_database
+
+        upgrade_database(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions of ``portal.extensions`` to ``app``."""
+    from portal.core import dbsetup
+
+    db.init_app(app)
+    dbsetup.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app)
+    limiter.init_app(app)
+
+    from portal.catalog.loader import load_catalog
+
+    # Parsed and validated once per process: a broken catalog stops start-up here.
+    app.extensions["catalog"] = load_catalog(Path(__file__).parent / "catalog" / app.config["CATALOG_FILE"])
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register each feature's blueprint."""
+    from portal.api.views import bp as api_bp
+    from portal.catalog.views import bp as catalog_bp
+
+    app.register_blueprint(catalog_bp)
+    app.register_blueprint(api_bp)
+    # The JSON API is read-only so far and carries no session; CSRF is for forms.
+    csrf.exempt(api_bp)
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the feature command groups (``flask catalog …``)."""
+    from portal.catalog.cli import catalog_cli
+
+    app.cli.add_command(catalog_cli)

@@ -1,0 +1,1 @@
+"""The published service catalog: data file, loader, consistency report, pages."""

@@ -1,0 +1,76 @@
+"""Catalog pages: home, the catalog, one service or sub-scope, the eligibility matrix."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+
+from portal.catalog import service as rules
+from portal.catalog.models import Catalog, Service
+
+bp = Blueprint("catalog", __name__)
+
+
+def get_catalog() -> Catalog:
+    """Return the catalog loaded for this application."""
+    return current_app.extensions["catalog"]
+
+
+@bp.get("/")
+def home():
+    """Show what HAI-DJPb is, the chooser of user types and the services by family."""
+    catalog = get_catalog()
+    return render_template("catalog/home.html", catalog=catalog, families=rules.services_by_family(catalog))
+
+
+@bp.get("/layanan")
+def index():
+    """List the catalog, optionally for one user type (``?pengguna=N``)."""
+    catalog = get_catalog()
+    raw = request.args.get("pengguna", "").strip()
+    if not raw:
+        return render_template("catalog/index.html", catalog=catalog, families=rules.services_by_family(catalog))
+    user_type = catalog.user_type(int(raw)) if raw.isdigit() and len(raw) < 4 else None
+    if user_type is None:
+        page = render_template(
+            "catalog/index.html",
+            catalog=catalog,
+            families=rules.services_by_family(catalog),
+            bad_user_type=raw,
+        )
+        return page, 400
+    opened, closed = rules.split_for_user(catalog, user_type.id)
+    return render_template(
+        "catalog/for_user.html",
+        catalog=catalog,
+        user_type=user_type,
+        opened=opened,
+        closed=[(s, rules.alternatives(catalog, s, user_type.id)) for s in closed],
+    )
+
+
+@bp.get("/layanan/matriks")
+def matrix():
+    """Show the full eligibility matrix as an accessible table."""
+    return render_template("catalog/matrix.html", catalog=get_catalog())
+
+
+@bp.get("/layanan/<code>")
+def detail(code: str):
+    """Show one service or sub-scope with every fact the catalog gives."""
+    catalog = get_catalog()
+    node = catalog.get(code)
+    if node is None:
+        if catalog.get(code.upper()) is not None:
+            return redirect(url_for("catalog.detail", code=code.upper()), 301)
+        abort(404)
+    service = catalog.service_of(node.code)
+    return render_template(
+        "catalog/detail.html",
+        catalog=catalog,
+        node=node,
+        service=service,
+        is_service=isinstance(node, Service),
+        eligible=rules.eligible_types(catalog, node),
+        linked_units=catalog.linked_units_for(node.code),
+        only_internal=rules.only_internal(catalog, service),
+    )

@@ -1,0 +1,73 @@
+"""Configuration defaults and the layering rules applied by the app factory.
+
+Order (later wins): the class defaults below, ``instance/config.py``, ``PORTAL_*``
+environment variables (values parsed as JSON where possible), then the mapping a
+caller (usually a test) passes to ``create_app``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class Config:
+    """Class defaults: an embedded deployment that runs with no settings at all."""
+
+    # Filled in by ``finalise`` when left empty: SQLite files inside the instance folder.
+    SQLALCHEMY_DATABASE_URI = ""
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SECRET_KEY = ""
+    # Apply pending Alembic migrations when the app starts (embedded default). Turn off in
+    # production and run ``flask db upgrade`` during the deploy instead.
+    AUTO_MIGRATE = True
+    CATALOG_FILE = "katalog-2023.0.toml"
+
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+
+    # Security: set PREFERRED_URL_SCHEME=https behind TLS to get HSTS and Secure cookies.
+    PREFERRED_URL_SCHEME = "http"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 60 * 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = 4 * 3600
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+
+
+def apply_environment(config: dict, prefix: str = "PORTAL") -> None:
+    """Overlay ``PORTAL_*`` environment variables onto ``config``.
+
+    Flask's ``from_prefixed_env`` does the JSON parsing; this wrapper only exists so the
+    factory reads as a list of layers.
+    """
+    config.from_prefixed_env(prefix)
+
+
+def finalise(config: dict, instance_path: str) -> None:
+    """Fill in settings that depend on the instance folder.
+
+    The secret key is generated once and kept in ``instance/secret_key`` so sessions
+    survive restarts of an embedded install; production sets ``PORTAL_SECRET_KEY``.
+    """
+    instance = Path(instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'portal.db'}"
+    if not config.get("SECRET_KEY"):
+        key_file = instance / "secret_key"
+        if not key_file.exists():
+            # O_EXCL: two workers starting together must not write two different keys.
+            try:
+                fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(fd, "w") as fh:
+                    fh.write(secrets.token_hex(32))
+        config["SECRET_KEY"] = key_file.read_text().strip()
+    if config.get("PREFERRED_URL_SCHEME") == "https":
+        config["SESSION_COOKIE_SECURE"] = True

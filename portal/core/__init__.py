@@ -1,0 +1,1 @@
+"""Shared building blocks: model base, security headers, time formatting, calendar, errors."""

@@ -1,0 +1,53 @@
+"""Database engine tuning and the automatic migration run of the embedded default."""
+
+from __future__ import annotations
+
+import fcntl
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+
+from portal.extensions import db
+
+
+def init_app(app: Flask) -> None:
+    """Turn on WAL and foreign keys for every SQLite connection the app opens."""
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # WAL lets readers and the writer of two gunicorn workers work side by side;
+    # busy_timeout makes a writer wait for the lock instead of failing at once.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def upgrade_database(app: Flask) -> None:
+    """Apply pending Alembic migrations, one process at a time.
+
+    Several gunicorn workers may start together; a file lock in the instance folder
+    makes them take turns, and the later ones find nothing left to do.
+    """
+    from flask_migrate import upgrade
+
+    lock_path = Path(app.instance_path) / ".migrate.lock"
+    with open(lock_path, "w") as lock, app.app_context():
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            upgrade()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def dispose_engines(app: Flask) -> None:
+    """Close pooled connections (tests call this so no connection outlives its app)."""
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose()

@@ -1,0 +1,33 @@
+"""The home page says whether the help desk is open right now, in Indonesian."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        (datetime(2026, 11, 30, 10, 0, tzinfo=WIB), "Buka — tutup pukul 16.00 WIB"),
+        (datetime(2026, 11, 27, 17, 0, tzinfo=WIB), "Tutup — buka kembali Senin pukul 08.00 WIB"),
+        (datetime(2026, 11, 30, 6, 30, tzinfo=WIB), "Tutup — buka kembali hari ini pukul 08.00 WIB"),
+        (datetime(2026, 12, 24, 17, 0, tzinfo=WIB), "Tutup — buka kembali"),
+    ],
+)
+def test_desk_status(make_app, moment, expected):
+    client = make_app(NOW=moment).test_client()
+    body = " ".join(client.get("/").get_data(as_text=True).split())
+    assert expected in body
+
+
+def test_wib_format(app):
+    from portal.core.timefmt import format_wib
+
+    with app.test_request_context():
+        formatted = format_wib(datetime(2026, 11, 30, 3, 0, tzinfo=ZoneInfo("UTC")))
+    assert formatted == "Senin, 30 November 2026 pukul 10.00 WIB"
