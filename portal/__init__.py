@@ -70,14 +70,21 @@ def register_extensions(app: Flask) -> None:
 
     # Parsed and validated once per process: a broken catalog stops start-up here.
     app.extensions["catalog"] = load_catalog(Path(__file__).parent / "catalog" / app.config["CATALOG_FILE"])
+    app.config.setdefault("KB_PATH", str(ROOT / "kb"))
+
+    from portal.kb import setup as kb_setup
+
+    kb_setup.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """Register each feature's blueprint."""
     from portal.api.views import bp as api_bp
     from portal.catalog.views import bp as catalog_bp
+    from portal.kb.views import bp as kb_bp
 
     app.register_blueprint(catalog_bp)
+    app.register_blueprint(kb_bp)
     app.register_blueprint(api_bp)
     # The JSON API is read-only so far and carries no session; CSRF is for forms.
     csrf.exempt(api_bp)
@@ -86,5 +93,7 @@ def register_blueprints(app: Flask) -> None:
 def register_cli(app: Flask) -> None:
     """Attach the feature command groups (``flask catalog …``)."""
     from portal.catalog.cli import catalog_cli
+    from portal.kb.cli import kb_cli
 
     app.cli.add_command(catalog_cli)
+    app.cli.add_command(kb_cli)

@@ -23,6 +23,9 @@ class Config:
     # production and run ``flask db upgrade`` during the deploy instead.
     AUTO_MIGRATE = True
     CATALOG_FILE = "katalog-2023.0.toml"
+    # Knowledge base: articles default to kb/ of the checkout, the index to instance/kb_index.
+    KB_INDEX_PATH = ""
+    KB_GLOSSARY = ""
 
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"

@@ -20,13 +20,25 @@ def catalog_data() -> dict:
         return tomllib.load(fh)
 
 
+@pytest.fixture(scope="session")
+def shared_index(tmp_path_factory) -> str:
+    """One search index folder for the whole run: built once, reused while content is unchanged."""
+    return str(tmp_path_factory.mktemp("kb_index"))
+
+
 @pytest.fixture
-def make_app(tmp_path):
+def make_app(tmp_path, shared_index):
     """Build apps with a private instance folder; dispose their engines afterwards."""
     apps = []
 
     def factory(**overrides):
-        config = {"TESTING": True, "INSTANCE_PATH": str(tmp_path / f"instance{len(apps)}")}
+        config = {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / f"instance{len(apps)}"),
+            "KB_INDEX_PATH": shared_index,
+            "RATELIMIT_ENABLED": False,
+            "WTF_CSRF_ENABLED": False,
+        }
         config.update(overrides)
         app = create_app(config)
         apps.append(app)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from portal.api.service import catalog_document
+from portal.extensions import db
+from portal.kb import service as kb_rules
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -24,3 +26,39 @@ def catalog():
     response.add_etag()
     response.headers["Cache-Control"] = "public, max-age=300"
     return response.make_conditional(request)
+
+
+MAX_LIMIT = 50
+
+
+def _bad_request(message: str):
+    return jsonify(error="Permintaan tidak valid", message=message, status=400), 400
+
+
+@bp.get("/search")
+def search():
+    """Search the FAQ and the catalog: ``?q=…&code=…&limit=…``, best first."""
+    try:
+        query = kb_rules.clean_query(request.args.get("q"))
+    except kb_rules.QueryError as exc:
+        return _bad_request(str(exc))
+    raw_limit = request.args.get("limit", "10")
+    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
+        return _bad_request(f"Parameter limit harus bilangan 1–{MAX_LIMIT}.")
+    code = request.args.get("code") or None
+    catalog = current_app.extensions["catalog"]
+    if code and code not in catalog.nodes and code not in {f.prefix for f in catalog.families}:
+        return _bad_request(f"Kode layanan '{code}' tidak dikenal.")
+    result = current_app.extensions["search"].search(query, scope=code, per_page=int(raw_limit))
+    if not result.hits:
+        from portal.core.templating import now
+
+        kb_rules.record_miss(db.session, query, now().date())
+    return jsonify(
+        query=result.query,
+        suggestion=result.suggestion,
+        results=[
+            {"kind": h.kind, "title": h.title, "url": h.url, "codes": list(h.codes), "snippet": h.snippet}
+            for h in result.hits
+        ],
+    )

@@ -1,0 +1,1 @@
+"""Knowledge base: FAQ articles per catalog code, rendering, Indonesian search."""

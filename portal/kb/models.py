@@ -1,0 +1,38 @@
+"""What the knowledge base stores: reader feedback and searches that found nothing.
+
+Neither table holds personal data: no IP address, no user agent, no time finer than a day.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Boolean, Date, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.extensions import db
+
+
+class ArticleFeedback(db.Model):
+    """Daily count of "Apakah artikel ini membantu?" answers for one article."""
+
+    __tablename__ = "kb_article_feedback"
+    __table_args__ = (UniqueConstraint("slug", "day", "helpful", name="uq_kb_article_feedback_slug_day_helpful"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SearchMiss(db.Model):
+    """Daily count of one normalised query that found nothing."""
+
+    __tablename__ = "kb_search_miss"
+    __table_args__ = (UniqueConstraint("query", "day", name="uq_kb_search_miss_query_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    query: Mapped[str] = mapped_column(String(200))
+    day: Mapped[date] = mapped_column(Date, index=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)

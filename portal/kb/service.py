@@ -1,0 +1,174 @@
+"""Knowledge-base rules: searching with fallbacks, suggestions, feedback and missed queries."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from portal.kb import analysis
+from portal.kb.index import SearcherPool
+from portal.kb.models import ArticleFeedback, SearchMiss
+from portal.kb.search import Hit
+
+MAX_QUERY_LENGTH = 200
+PER_PAGE = 10
+CACHE_SIZE = 512
+
+
+class QueryError(ValueError):
+    """The query cannot be searched (empty or too long); the message is for the user."""
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """What a search found, and how."""
+
+    query: str
+    hits: tuple[Hit, ...]
+    suggestion: str | None
+    used_or: bool
+    page: int
+    has_more: bool
+    shown_for: str | None = None  # the corrected query whose results are shown instead
+
+
+def clean_query(raw: str | None) -> str:
+    """Collapse white space and refuse empty or oversized queries."""
+    query = " ".join((raw or "").split())
+    if not query:
+        raise QueryError("Masukkan kata kunci pencarian.")
+    if len(query) > MAX_QUERY_LENGTH:
+        raise QueryError(f"Kata kunci terlalu panjang (maksimal {MAX_QUERY_LENGTH} karakter).")
+    return query
+
+
+class SearchService:
+    """Search over one live index, with a small per-process cache of recent answers."""
+
+    def __init__(self, pool: SearcherPool, glossary: analysis.Glossary):
+        self.pool = pool
+        self.glossary = glossary
+        self._cache: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def search(
+        self, query: str, *, scope: str | None = None, page: int = 1, per_page: int = PER_PAGE, exact: bool = False
+    ) -> SearchResult:
+        """Search with AND first, then the spelling suggestion, then OR; cache the answer.
+
+        ``exact`` keeps the words as typed (the user clicked "search for what I typed").
+        """
+        searcher = self.pool.get()
+        key = (self.pool.local.build, query.lower(), scope, page, per_page, exact)
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                return cached
+        offset = (page - 1) * per_page
+        suggestion = did_you_mean(searcher, query)
+        shown_for = None
+        hits, more = self._run(searcher, query, "and", scope, per_page, offset)
+        if not hits and suggestion and not exact:
+            # A typo breaks affix stripping; the corrected words usually find the answer.
+            hits, more = self._run(searcher, suggestion, "and", scope, per_page, offset)
+            shown_for = suggestion if hits else None
+        used_or = False
+        if not hits:
+            corrected = suggestion if suggestion and not exact else None
+            hits, more = self._run(searcher, corrected or query, "or", scope, per_page, offset)
+            used_or = bool(hits)
+            shown_for = corrected if hits else None
+        result = SearchResult(query, tuple(hits), suggestion, used_or, page, more, shown_for)
+        with self._lock:
+            self._cache[key] = result
+            if len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return result
+
+    def _run(self, searcher, text: str, conjunction: str, scope, per_page: int, offset: int):
+        groups = self.glossary.expand_query(analysis.analyze(text))
+        if conjunction == "or" and len(groups) < 2:
+            return [], False
+        return searcher.search(groups, conjunction=conjunction, scope=scope, limit=per_page, offset=offset)
+
+
+WORD = re.compile(r"^[^\W\d_]{4,}$")
+
+
+def did_you_mean(searcher, query: str) -> str | None:
+    """Offer the query with unknown words replaced by the closest real words.
+
+    Works on the unstemmed words: a misspelling breaks affix stripping, so stems
+    would suggest nonsense (see the search design notes).
+    """
+    changed = False
+    pieces = []
+    cursor = 0
+    for raw, start, end in analysis.tokenize(query):
+        pieces.append(query[cursor:start])
+        cursor = end
+        word = raw.lower()
+        normal = analysis.normalize(raw)
+        replacement = None
+        if WORD.match(word) and normal and not searcher.known(normal) and not searcher.known_word(word):
+            replacement = searcher.suggest(word)
+        if replacement and replacement != word:
+            pieces.append(replacement)
+            changed = True
+        else:
+            pieces.append(raw)
+    pieces.append(query[cursor:])
+    return "".join(pieces) if changed else None
+
+
+def normalise_for_log(query: str) -> str:
+    """The form in which a missed query is kept: lower case, single spaces, capped."""
+    return " ".join(query.lower().split())[:MAX_QUERY_LENGTH]
+
+
+def record_miss(session: Session, query: str, today: date) -> None:
+    """Count a query that found nothing (normalised text and the day only)."""
+    _increment(session, SearchMiss, query=normalise_for_log(query), day=today)
+
+
+def record_feedback(session: Session, slug: str, helpful: bool, today: date) -> None:
+    """Count one "was this helpful?" answer (slug, answer and day only)."""
+    _increment(session, ArticleFeedback, slug=slug, day=today, helpful=helpful)
+
+
+def _increment(session: Session, model, **keys) -> None:
+    """Add one to the daily counter row identified by ``keys``, creating it if needed.
+
+    Two workers may create the same row at once; the loser of the unique constraint
+    retries as an update instead of failing the request.
+    """
+    for attempt in range(2):
+        row = session.scalars(select(model).filter_by(**keys)).first()
+        if row is None:
+            row = model(count=0, **keys)
+            session.add(row)
+        row.count += 1
+        try:
+            session.commit()
+            return
+        except IntegrityError:
+            session.rollback()
+            if attempt:
+                raise
+
+
+def related_articles(kb, article, limit: int = 5):
+    """Return the article's declared related articles, then others of the same code."""
+    chosen = [kb.by_slug[s] for s in article.related if s in kb.by_slug]
+    for other in kb.for_code(article.folder):
+        if other is not article and other not in chosen:
+            chosen.append(other)
+    return chosen[:limit]

@@ -1,0 +1,100 @@
+"""FAQ pages, article feedback and the search page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from portal.catalog import service as catalog_rules
+from portal.catalog.views import get_catalog
+from portal.core.templating import now
+from portal.extensions import db, limiter
+from portal.kb import service as rules
+from portal.kb.forms import FeedbackForm
+
+bp = Blueprint("kb", __name__)
+
+
+def get_kb():
+    """Return the knowledge base loaded for this application."""
+    return current_app.extensions["kb"]
+
+
+@bp.get("/faq")
+def index():
+    """List the FAQ by service family, with article counts per code."""
+    catalog = get_catalog()
+    return render_template("kb/index.html", kb=get_kb(), families=catalog_rules.services_by_family(catalog))
+
+
+@bp.get("/faq/<code>")
+def code(code: str):
+    """Show the FAQ of one service or sub-scope."""
+    catalog = get_catalog()
+    node = catalog.get(code)
+    if node is None:
+        if catalog.get(code.upper()):
+            return redirect(url_for("kb.code", code=code.upper()), 301)
+        abort(404)
+    return render_template("kb/code.html", kb=get_kb(), node=node, service=catalog.service_of(code))
+
+
+@bp.get("/faq/<code>/<slug>")
+def article(code: str, slug: str):
+    """Show one article with breadcrumbs, related articles and the feedback question."""
+    kb, catalog = get_kb(), get_catalog()
+    found = kb.by_slug.get(slug)
+    if found is None or catalog.get(code) is None or code not in (found.folder, *found.codes):
+        abort(404)
+    if code != found.folder:
+        return redirect(url_for("kb.article", code=found.folder, slug=slug), 301)
+    node = catalog.get(code)
+    return render_template(
+        "kb/article.html",
+        article=found,
+        node=node,
+        service=catalog.service_of(code),
+        related=rules.related_articles(kb, found),
+        form=FeedbackForm(),
+    )
+
+
+@bp.post("/faq/<code>/<slug>/umpan-balik")
+@limiter.limit("20 per hour")
+def feedback(code: str, slug: str):
+    """Record "was this helpful?" without any personal data."""
+    found = get_kb().by_slug.get(slug)
+    if found is None or found.folder != code:
+        abort(404)
+    form = FeedbackForm()
+    target = url_for("kb.article", code=code, slug=slug)
+    if not form.validate_on_submit():
+        flash(_("Masukan tidak dapat disimpan. Muat ulang halaman lalu coba lagi."), "error")
+        return redirect(target)
+    rules.record_feedback(db.session, slug, form.helpful.data == "ya", now().date())
+    flash(_("Terima kasih atas masukan Anda."), "success")
+    return redirect(target + "#umpan-balik")
+
+
+@bp.get("/cari")
+def search():
+    """Search the FAQ and the catalog; explain what to do when nothing is found."""
+    raw = request.args.get("q", "")
+    scope = request.args.get("layanan", "").strip() or None
+    catalog = get_catalog()
+    if scope and scope not in catalog.nodes and scope not in {f.prefix for f in catalog.families}:
+        scope = None
+    page = request.args.get("halaman", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) <= 100 else 1
+    context = {"query": raw, "scope": scope, "catalog": catalog, "search_query": raw[: rules.MAX_QUERY_LENGTH]}
+    if not raw.strip():
+        return render_template("kb/search.html", result=None, **context)
+    try:
+        query = rules.clean_query(raw)
+    except rules.QueryError as exc:
+        return render_template("kb/search.html", result=None, error=str(exc), **context), 400
+    exact = request.args.get("persis") == "1"
+    result = current_app.extensions["search"].search(query, scope=scope, page=page, exact=exact)
+    if not result.hits and page == 1:
+        rules.record_miss(db.session, query, now().date())
+    return render_template("kb/search.html", result=result, **context)
