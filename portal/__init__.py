@@ -42,8 +42,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_cli(app)
 
-    from portal.core import errors, security, templating
+    from portal.core import access, errors, security, templating
 
+    access.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

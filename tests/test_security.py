@@ -8,6 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 from werkzeug.exceptions import InternalServerError
 
+from portal.core.access import PUBLIC, access
 from tests.catalog_facts import all_codes
 
 PAGES = [
@@ -44,6 +45,7 @@ def test_hsts_and_secure_cookie_when_on_https(make_app):
 
 def test_session_cookie_flags(app):
     @app.get("/_test/session")
+    @access(PUBLIC)
     def set_session():
         from flask import session
 
@@ -89,6 +91,7 @@ def test_413_page(make_app):
     app = make_app(MAX_CONTENT_LENGTH=10)
 
     @app.post("/_test/upload")
+    @access(PUBLIC)
     def upload():
         from flask import request
 
@@ -103,6 +106,7 @@ def test_500_page_hides_the_error(make_app):
     app = make_app(PROPAGATE_EXCEPTIONS=False)
 
     @app.get("/_test/boom")
+    @access(PUBLIC)
     def boom():
         raise RuntimeError("rahasia internal")
 

@@ -7,10 +7,12 @@ import json
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from portal.api.service import catalog_document
+from portal.core.access import PUBLIC, protect_blueprint
 from portal.extensions import db
 from portal.kb import service as kb_rules
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+protect_blueprint(bp, PUBLIC)
 
 
 @bp.get("/catalog")

@@ -6,8 +6,10 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 
 from portal.catalog import service as rules
 from portal.catalog.models import Catalog, Service
+from portal.core.access import PUBLIC, protect_blueprint
 
 bp = Blueprint("catalog", __name__)
+protect_blueprint(bp, PUBLIC)
 
 
 def get_catalog() -> Catalog:

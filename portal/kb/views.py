@@ -7,12 +7,14 @@ from flask_babel import gettext as _
 
 from portal.catalog import service as catalog_rules
 from portal.catalog.views import get_catalog
+from portal.core.access import PUBLIC, protect_blueprint
 from portal.core.templating import now
 from portal.extensions import db, limiter
 from portal.kb import service as rules
 from portal.kb.forms import FeedbackForm
 
 bp = Blueprint("kb", __name__)
+protect_blueprint(bp, PUBLIC)
 
 
 def get_kb():
