@@ -77,15 +77,21 @@ def register_extensions(app: Flask) -> None:
 
     kb_setup.init_app(app)
 
+    from portal.auth import setup as auth_setup
+
+    auth_setup.init_app(app)
+
 
 def register_blueprints(app: Flask) -> None:
     """Register each feature's blueprint."""
     from portal.api.views import bp as api_bp
+    from portal.auth.views import bp as auth_bp
     from portal.catalog.views import bp as catalog_bp
     from portal.kb.views import bp as kb_bp
 
     app.register_blueprint(catalog_bp)
     app.register_blueprint(kb_bp)
+    app.register_blueprint(auth_bp)
     app.register_blueprint(api_bp)
     # The JSON API is read-only so far and carries no session; CSRF is for forms.
     csrf.exempt(api_bp)
@@ -93,8 +99,10 @@ def register_blueprints(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     """Attach the feature command groups (``flask catalog …``)."""
+    from portal.auth.cli import users_cli
     from portal.catalog.cli import catalog_cli
     from portal.kb.cli import kb_cli
 
     app.cli.add_command(catalog_cli)
     app.cli.add_command(kb_cli)
+    app.cli.add_command(users_cli)

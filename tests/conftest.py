@@ -38,6 +38,7 @@ def make_app(tmp_path, shared_index):
             "KB_INDEX_PATH": shared_index,
             "RATELIMIT_ENABLED": False,
             "WTF_CSRF_ENABLED": False,
+            "ARGON2_MEMORY_KIB": 1024,  # production-strength hashing is slow by design
         }
         config.update(overrides)
         app = create_app(config)
@@ -65,3 +66,44 @@ def client(app):
 def runner(app):
     """A CLI runner for ``app``."""
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    """Create an account in ``app``'s database; returns its id."""
+    from portal.auth import service
+    from portal.extensions import db
+
+    def factory(
+        email="agen@kemenkeu.go.id",
+        role="agen",
+        units=("Direktorat SITP",),
+        password="kata-sandi-rahasia-1",
+        name="Petugas Uji",
+        user_type=None,
+    ):
+        with app.app_context():
+            user = service.create_user(
+                db.session,
+                email=email,
+                name=name,
+                role=role,
+                password=password,
+                units=list(units),
+                known_units=service.owner_units(app.extensions["catalog"]),
+                user_type=user_type,
+                ph=service.hasher(1024),
+            )
+            return user.id
+
+    return factory
+
+
+@pytest.fixture
+def login(client):
+    """Sign a test client in with e-mail and password."""
+
+    def do(email="agen@kemenkeu.go.id", password="kata-sandi-rahasia-1", c=None):
+        return (c or client).post("/staf/masuk", data={"email": email, "password": password})
+
+    return do

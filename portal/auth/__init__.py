@@ -1,0 +1,1 @@
+"""Staff and internal accounts: sign-in, roles, units, ``flask users …``."""

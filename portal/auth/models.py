@@ -1,0 +1,63 @@
+"""Accounts of DJPb staff and internal requesters, and the units they belong to."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.core.models import UTCDateTime, utcnow
+from portal.extensions import db
+
+ROLE_REQUESTER = "pengguna"  # internal requester (KPPN, Kanwil, Direktorat Teknis, Pimpinan)
+ROLE_AGENT = "agen"
+ROLE_LEAD = "ketua"
+ROLE_ADMIN = "admin"
+ROLES = (ROLE_REQUESTER, ROLE_AGENT, ROLE_LEAD, ROLE_ADMIN)
+STAFF_ROLES = (ROLE_AGENT, ROLE_LEAD, ROLE_ADMIN)
+
+
+class User(UserMixin, db.Model):
+    """A person who signs in: staff of a unit, or an internal requester."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    user_type: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    units: Mapped[list[UserUnit]] = relationship(back_populates="user", cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def is_active(self) -> bool:
+        """Deactivated accounts cannot sign in (Flask-Login reads this)."""
+        return self.active
+
+    @property
+    def is_staff(self) -> bool:
+        """Tell whether the account works tickets (agent, unit lead or administrator)."""
+        return self.role in STAFF_ROLES
+
+    @property
+    def unit_names(self) -> list[str]:
+        """Return the names of the units the account belongs to."""
+        return [u.unit for u in self.units]
+
+
+class UserUnit(db.Model):
+    """Membership of an account in one owner unit of the catalog."""
+
+    __tablename__ = "user_unit"
+    __table_args__ = (UniqueConstraint("user_id", "unit", name="uq_user_unit_user_id_unit"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    unit: Mapped[str] = mapped_column(String(80))
+    user: Mapped[User] = relationship(back_populates="units")

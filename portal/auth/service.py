@@ -1,0 +1,114 @@
+"""Account rules: creating accounts, checking passwords, who counts as staff of a unit."""
+
+from __future__ import annotations
+
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.auth.models import ROLE_REQUESTER, ROLES, User, UserUnit
+from portal.catalog.models import Catalog
+from portal.core.models import utcnow
+
+MIN_PASSWORD = 12
+
+
+class AuthError(ValueError):
+    """An account cannot be created or changed; the message is for the user."""
+
+
+def owner_units(catalog: Catalog) -> list[str]:
+    """List the units that own services: Penanggung Jawab, or the sub-scopes' own units."""
+    units: list[str] = []
+    for service in catalog.services:
+        names = [s.owner_unit for s in service.subscopes if s.owner_unit] or [service.owner]
+        units.extend(n for n in names if n not in units)
+    return units
+
+
+def hasher(memory_kib: int = 65536) -> PasswordHasher:
+    """Return the Argon2id hasher (tests pass a small ``memory_kib`` to stay fast)."""
+    return PasswordHasher(memory_cost=memory_kib)
+
+
+def normalise_email(email: str) -> str:
+    """Validate an address's syntax (no DNS look-up) and return it in lower case."""
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise AuthError("Alamat e-mail tidak valid.") from exc
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    password: str,
+    units: list[str],
+    known_units: list[str],
+    user_type: int | None = None,
+    ph: PasswordHasher | None = None,
+) -> User:
+    """Create an account after checking role, units and password strength."""
+    email = normalise_email(email)
+    if role not in ROLES:
+        raise AuthError(f"Peran '{role}' tidak dikenal; pilih salah satu dari {', '.join(ROLES)}.")
+    unknown = [u for u in units if u not in known_units]
+    if unknown:
+        raise AuthError(f"Unit tidak dikenal: {', '.join(unknown)}.")
+    if role != ROLE_REQUESTER and not units:
+        raise AuthError("Akun staf harus tergabung dalam sekurang-kurangnya satu unit.")
+    if role == ROLE_REQUESTER and user_type not in (2, 3, 8, 9):
+        raise AuthError("Pengguna internal harus berjenis pengguna 2, 3, 8, atau 9.")
+    if len(password) < MIN_PASSWORD:
+        raise AuthError(f"Kata sandi minimal {MIN_PASSWORD} karakter.")
+    if session.scalars(select(User).where(User.email == email)).first():
+        raise AuthError("Alamat e-mail sudah terdaftar.")
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=role,
+        user_type=user_type,
+        password_hash=(ph or hasher()).hash(password),
+        units=[UserUnit(unit=u) for u in dict.fromkeys(units)],
+    )
+    session.add(user)
+    session.commit()
+    return user
+
+
+# Verified against when the address is unknown, so both answers take as long.
+_DUMMY_HASHES: dict[int, str] = {}
+
+
+def authenticate(session: Session, email: str, password: str, ph: PasswordHasher | None = None) -> User | None:
+    """Return the active account with this e-mail and password, or None."""
+    ph = ph or hasher()
+    try:
+        address = normalise_email(email)
+    except AuthError:
+        address = ""
+    user = session.scalars(select(User).where(User.email == address)).first() if address else None
+    target = user.password_hash if user else _DUMMY_HASHES.setdefault(ph.memory_cost, ph.hash(secrets.token_hex(8)))
+    try:
+        ph.verify(target, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.active:
+        return None
+    if ph.check_needs_rehash(user.password_hash):
+        user.password_hash = ph.hash(password)
+    user.last_login_at = utcnow()
+    session.commit()
+    return user
+
+
+def generate_password() -> str:
+    """Return a random password to print once (16 URL-safe characters)."""
+    return secrets.token_urlsafe(12)
