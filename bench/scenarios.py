@@ -1,0 +1,65 @@
+"""The registry of benchmark scenarios: add one ``Scenario`` to ``SCENARIOS`` to measure a new URL.
+
+``run.py`` starts one gunicorn per app named in ``Scenario.app`` ("hello" is the floor every ratio is
+computed against, "portal" is ``app:app``), checks each scenario once, warms it up, then drives it
+with wrk. Order in the list is the order in the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: The scenario every ratio is divided by. It must exist and be on the "hello" app.
+FLOOR = "hello"
+
+#: The issue's acceptance target for catalog pages: at least half the floor's requests/s.
+CATALOG_PAGE_RATIO = 0.50
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One URL to load-test.
+
+    ``min_ratio`` is the target (req/s ÷ floor req/s) shown as PASS/MISS; ``None`` means the row is
+    informational. ``headers`` go to wrk as ``-H`` flags; ``method`` and ``body`` reach the wrk Lua
+    script through the environment. ``expect_status`` is what the pre-flight request must return,
+    otherwise the scenario is skipped rather than measuring an error page.
+    """
+
+    name: str
+    app: str
+    path: str
+    description: str
+    method: str = "GET"
+    body: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    min_ratio: float | None = None
+    expect_status: int = 200
+
+    @property
+    def label(self) -> str:
+        """Return the row label of the report, e.g. ``portal /layanan``."""
+        verb = "" if self.method == "GET" else f"{self.method} "
+        return f"{self.app} {verb}{self.path}"
+
+
+SCENARIOS: list[Scenario] = [
+    Scenario(FLOOR, "hello", "/", "Minimal Flask app returning a short text: the floor"),
+    Scenario(
+        "home",
+        "portal",
+        "/",
+        "Home page: chooser of user types, services by family, desk open/closed",
+        min_ratio=CATALOG_PAGE_RATIO,
+    ),
+    Scenario(
+        "detail",
+        "portal",
+        "/layanan/BCSM.02.01",
+        "One sub-scope page with eligibility, linked units and requirements",
+        min_ratio=CATALOG_PAGE_RATIO,
+    ),
+    # Extras: measured so regressions show, but not part of the catalog-page target.
+    Scenario("catalog", "portal", "/layanan", "The whole catalog on one page"),
+    Scenario("api-catalog", "portal", "/api/v1/catalog", "The whole catalog as JSON (serialised once per worker)"),
+]
