@@ -63,14 +63,18 @@ def finalise(config: dict, instance_path: str) -> None:
     if not config.get("SECRET_KEY"):
         key_file = instance / "secret_key"
         if not key_file.exists():
-            # O_EXCL: two workers starting together must not write two different keys.
+            # Write the key completely, then link it into place: link() fails when another
+            # worker got there first, and nobody ever reads a half-written key.
+            tmp = instance / f".secret_key.{os.getpid()}"
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
             try:
-                fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                os.link(tmp, key_file)
             except FileExistsError:
                 pass
-            else:
-                with os.fdopen(fd, "w") as fh:
-                    fh.write(secrets.token_hex(32))
+            finally:
+                tmp.unlink()
         config["SECRET_KEY"] = key_file.read_text().strip()
     if config.get("PREFERRED_URL_SCHEME") == "https":
         config["SESSION_COOKIE_SECURE"] = True
