@@ -37,6 +37,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     config_module.finalise(app.config, app.instance_path)
+    # Before the extensions: SIAP adds its database bind, which must exist when engines are made.
+
 
     register_extensions(app)
     register_blueprints(app)
@@ -58,6 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions of ``portal.extensions`` to ``app``."""
+    from portal import models  # noqa: F401  (every table registered before migrations run)
     from portal.core import dbsetup
 
     db.init_app(app)
@@ -81,17 +84,30 @@ def register_extensions(app: Flask) -> None:
 
     auth_setup.init_app(app)
 
+    from portal.tickets.types import load_request_types
+
+    app.extensions["request_types"] = load_request_types(
+        Path(__file__).parent / "catalog" / app.config["REQUEST_TYPES_FILE"], app.extensions["catalog"]
+    )
+
 
 def register_blueprints(app: Flask) -> None:
     """Register each feature's blueprint."""
+    from portal.api import tickets as api_tickets
     from portal.api.views import bp as api_bp
     from portal.auth.views import bp as auth_bp
     from portal.catalog.views import bp as catalog_bp
     from portal.kb.views import bp as kb_bp
 
+    api_tickets.init_app(app)
     app.register_blueprint(catalog_bp)
     app.register_blueprint(kb_bp)
     app.register_blueprint(auth_bp)
+
+    from portal.tickets import status_views  # noqa: F401  (adds the /status routes to the blueprint)
+    from portal.tickets.views import bp as tickets_bp
+
+    app.register_blueprint(tickets_bp)
     app.register_blueprint(api_bp)
     # The JSON API is read-only so far and carries no session; CSRF is for forms.
     csrf.exempt(api_bp)
@@ -106,3 +122,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(catalog_cli)
     app.cli.add_command(kb_cli)
     app.cli.add_command(users_cli)
+
+    from portal.api.cli import api_token_cli
+
+    app.cli.add_command(api_token_cli)

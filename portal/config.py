@@ -23,6 +23,7 @@ class Config:
     # production and run ``flask db upgrade`` during the deploy instead.
     AUTO_MIGRATE = True
     CATALOG_FILE = "katalog-2023.0.toml"
+    REQUEST_TYPES_FILE = "permintaan.toml"
     # Knowledge base: articles default to kb/ of the checkout, the index to instance/kb_index.
     KB_INDEX_PATH = ""
     KB_GLOSSARY = ""
@@ -36,6 +37,19 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 60 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = 4 * 3600
+
+    # Requests: attachments are checked one by one so a too-big file gives a message and
+    # keeps what was typed; MAX_CONTENT_LENGTH only stops absurd bodies.
+    ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+    ATTACHMENT_MAX_COUNT = 5
+    STATUS_LINK_DAYS = 30
+
+    MAIL_SENDER = "HAI-DJPb <hai.djpb@kemenkeu.go.id>"  # the e-mail channel of section B.1
+    MAIL_SERVER = ""
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True

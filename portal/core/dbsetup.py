@@ -14,9 +14,9 @@ from portal.extensions import db
 def init_app(app: Flask) -> None:
     """Turn on WAL and foreign keys for every SQLite connection the app opens."""
     with app.app_context():
-        engine = db.engine
-        if engine.dialect.name == "sqlite":
-            event.listen(engine, "connect", _sqlite_pragmas)
+        for engine in db.engines.values():  # every bind, e.g. SIAP's own database
+            if engine.dialect.name == "sqlite":
+                event.listen(engine, "connect", _sqlite_pragmas)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -42,6 +42,9 @@ def upgrade_database(app: Flask) -> None:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             upgrade()
+            # Features with a database of their own register their Alembic environment here.
+            for directory in app.extensions.get("extra_migrations", ()):
+                upgrade(directory=directory)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
 

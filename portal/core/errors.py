@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import traceback
+
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 MESSAGES = {
     400: (_l("Permintaan tidak valid"), _l("Permintaan Anda tidak dapat diproses. Periksa kembali isian Anda.")),
+    401: (_l("Tidak sah"), _l("Anda perlu masuk atau menyertakan kredensial yang berlaku.")),
     403: (_l("Akses ditolak"), _l("Anda tidak memiliki akses ke halaman ini.")),
     404: (_l("Halaman tidak ditemukan"), _l("Halaman yang Anda cari tidak ada atau sudah dipindahkan.")),
     405: (_l("Metode tidak diizinkan"), _l("Alamat ini tidak menerima cara akses tersebut.")),
@@ -51,5 +54,11 @@ def handle_unexpected(error: Exception):
         return handle_http_error(error)
     from flask import current_app
 
-    current_app.logger.exception("Unhandled exception on %s", request.path)
+    if request.path == "/siap" or request.path.startswith("/siap/"):
+        # SIAP (anonymous complaints): no path, no message (it may quote a complaint);
+        # the exception type and the code frames are enough to find the bug.
+        frames = "".join(traceback.format_tb(error.__traceback__))
+        current_app.logger.error("Unhandled %s on a SIAP route\n%s", type(error).__name__, frames)
+    else:
+        current_app.logger.exception("Unhandled exception on %s", request.path)
     return handle_http_error(InternalServerError())

@@ -12,12 +12,10 @@ from portal.core.timefmt import format_day, format_wib
 
 
 def get_calendar() -> WorkingCalendar:
-    """Return this application's working-hours calendar (built once)."""
-    calendar = current_app.extensions.get("calendar")
-    if calendar is None:
-        calendar = WorkingCalendar.from_hours(current_app.extensions["catalog"].hours)
-        current_app.extensions["calendar"] = calendar
-    return calendar
+    """Return the working-hours calendar with the closures and openings staff announced."""
+    from portal.extensions import db
+
+    return current_app.extensions["calendar_cache"].get(db.session)
 
 
 def now() -> datetime:
@@ -28,8 +26,14 @@ def now() -> datetime:
 
 def init_app(app: Flask) -> None:
     """Register filters and the layout's context (catalog, desk status)."""
+    from portal.notices.service import CalendarCache
+
+    app.extensions["calendar_cache"] = CalendarCache(app.extensions["catalog"].hours)
     app.add_template_filter(format_wib, "wib")
     app.add_template_filter(format_day, "weekday")
+    from portal.tickets.fields import field_label
+
+    app.add_template_global(field_label, "field_label")
 
     @app.context_processor
     def layout_context() -> dict:

@@ -8,10 +8,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from portal.core.counters import increment
 from portal.kb import analysis
 from portal.kb.index import SearcherPool
 from portal.kb.models import ArticleFeedback, SearchMiss
@@ -136,33 +135,12 @@ def normalise_for_log(query: str) -> str:
 
 def record_miss(session: Session, query: str, today: date) -> None:
     """Count a query that found nothing (normalised text and the day only)."""
-    _increment(session, SearchMiss, query=normalise_for_log(query), day=today)
+    increment(session, SearchMiss, query=normalise_for_log(query), day=today)
 
 
 def record_feedback(session: Session, slug: str, helpful: bool, today: date) -> None:
     """Count one "was this helpful?" answer (slug, answer and day only)."""
-    _increment(session, ArticleFeedback, slug=slug, day=today, helpful=helpful)
-
-
-def _increment(session: Session, model, **keys) -> None:
-    """Add one to the daily counter row identified by ``keys``, creating it if needed.
-
-    Two workers may create the same row at once; the loser of the unique constraint
-    retries as an update instead of failing the request.
-    """
-    for attempt in range(2):
-        row = session.scalars(select(model).filter_by(**keys)).first()
-        if row is None:
-            row = model(count=0, **keys)
-            session.add(row)
-        row.count += 1
-        try:
-            session.commit()
-            return
-        except IntegrityError:
-            session.rollback()
-            if attempt:
-                raise
+    increment(session, ArticleFeedback, slug=slug, day=today, helpful=helpful)
 
 
 def related_articles(kb, article, limit: int = 5):

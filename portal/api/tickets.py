@@ -1,0 +1,127 @@
+"""Ticket API for channel integrations (e.g. a WhatsApp bot), behind bearer tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from pathlib import Path
+
+from flask import current_app, g, jsonify, request
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from portal.api.views import bp
+from portal.core.access import access, register_level
+from portal.core.models import utcnow
+from portal.core.templating import get_calendar, now
+from portal.extensions import db, limiter
+from portal.tickets import notify, service
+from portal.tickets.forms import form_class
+from portal.tickets.models import ApiToken, Ticket
+
+API_CLIENT = "api-token"  # the access level of channel integrations
+
+
+def create_token(session, name: str) -> str:
+    """Create a named token; return the secret once (only its hash is stored)."""
+    secret = "hai_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(name=name, token_hash=hashlib.sha256(secret.encode()).hexdigest()))
+    session.commit()
+    return secret
+
+
+def require_token():
+    """Let a request with a valid, unrevoked bearer token through; answer 401 otherwise."""
+    header = request.headers.get("Authorization", "")
+    secret = header[7:].strip() if header.lower().startswith("bearer ") else ""
+    digest = hashlib.sha256(secret.encode()).hexdigest()
+    token = db.session.scalars(select(ApiToken).where(ApiToken.token_hash == digest)).first() if secret else None
+    if token is None or token.revoked or not hmac.compare_digest(token.token_hash, digest):
+        response = jsonify(error="Tidak sah", message="Token API tidak ada atau tidak berlaku.", status=401)
+        response.status_code = 401
+        response.headers["WWW-Authenticate"] = 'Bearer realm="hai-djpb"'
+        return response
+    token.last_used_at = utcnow()
+    db.session.commit()
+    g.api_token = token
+    return None
+
+
+def init_app(app) -> None:
+    """Register the bearer-token access level."""
+    register_level(app, API_CLIENT, require_token)
+
+
+def summary(ticket: Ticket) -> dict:
+    """The summary anyone with the reference may see: no personal data."""
+    return {
+        "reference": ticket.reference,
+        "service_code": ticket.code,
+        "status": ticket.status,
+        "received_at": ticket.received_at.astimezone(get_calendar().tz).isoformat(),
+        "due_at": ticket.due_at.astimezone(get_calendar().tz).isoformat(),
+        "updated_at": ticket.updated_at.astimezone(get_calendar().tz).isoformat(),
+    }
+
+
+def _error(status: int, message: str, fields: dict | None = None):
+    body = {"error": "Permintaan tidak valid", "message": message, "status": status}
+    if fields:
+        body["fields"] = fields
+    return jsonify(body), status
+
+
+@bp.get("/tickets/<reference>")
+@access(API_CLIENT)
+@limiter.limit("120 per minute")
+def ticket_summary(reference: str):
+    """Return the summary of one ticket."""
+    ticket = service.find(db.session, reference)
+    if ticket is None:
+        return _error(404, "Tiket tidak ditemukan.")
+    return jsonify(summary(ticket))
+
+
+@bp.post("/tickets")
+@access(API_CLIENT)
+@limiter.limit("60 per minute")
+def create():
+    """Create a ticket from ``{request_type, service_code, user_type, fields}`` (422 per field)."""
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return _error(400, "Badan permintaan harus berupa objek JSON.")
+    catalog = current_app.extensions["catalog"]
+    code, key = payload.get("service_code"), payload.get("request_type")
+    rtype = next((t for t in current_app.extensions["request_types"] if t.key == key), None)
+    if not isinstance(code, str) or catalog.get(code) is None:
+        return _error(422, "service_code tidak dikenal.", {"service_code": ["Kode layanan tidak dikenal."]})
+    if rtype is None or not rtype.serves(code):
+        return _error(422, "request_type tidak dikenal untuk kode ini.", {"request_type": ["Jenis tidak dikenal."]})
+    fields = payload.get("fields")
+    if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
+        return _error(422, "fields harus berupa objek berisi teks.", {"fields": ["Harus objek berisi teks."]})
+    user_type = payload.get("user_type")
+    data = MultiDict({**{k: v for k, v in fields.items() if k != "lampiran"}, "pengguna": str(user_type)})
+    form = form_class(rtype, catalog.user_types)(formdata=data, meta={"csrf": False})
+    if not form.validate():
+        return _error(422, "Periksa kembali isian.", {k: [str(e) for e in v] for k, v in form.errors.items()})
+    try:
+        created = service.create_ticket(
+            db.session,
+            catalog=catalog,
+            calendar=get_calendar(),
+            rtype=rtype,
+            code=code,
+            user_type=int(form.pengguna.data),
+            values={n: form[n].data for n in rtype.fields if n != "lampiran"},
+            uploads=[],
+            upload_dir=Path(current_app.instance_path),
+            channel="api",
+            now=now(),
+            token_days=current_app.config["STATUS_LINK_DAYS"],
+        )
+    except service.TicketError as exc:
+        return _error(422, str(exc), {"user_type": [str(exc)]})
+    notify.send_confirmation(created.ticket, created.token, catalog.get(code).name)
+    return jsonify({**summary(created.ticket), "status_url": notify.status_link(created.ticket, created.token)}), 201

@@ -1,0 +1,43 @@
+"""Outgoing e-mail: SMTP when configured, otherwise ``.eml`` files in ``instance/outbox``."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+from flask import Flask
+
+
+def build_message(sender: str, to: str, subject: str, body: str) -> EmailMessage:
+    """Return a plain-text UTF-8 message."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
+    message.set_content(body)
+    return message
+
+
+def send_mail(app: Flask, to: str, subject: str, body: str) -> Path | None:
+    """Send a message; return the outbox file when no SMTP server is configured."""
+    message = build_message(app.config["MAIL_SENDER"], to, subject, body)
+    host = app.config.get("MAIL_SERVER")
+    if host:
+        port = int(app.config.get("MAIL_PORT", 587))
+        with smtplib.SMTP(host, port, timeout=15) as smtp:
+            if app.config.get("MAIL_USE_TLS", True):
+                smtp.starttls(context=ssl.create_default_context())
+            if app.config.get("MAIL_USERNAME"):
+                smtp.login(app.config["MAIL_USERNAME"], app.config["MAIL_PASSWORD"])
+            smtp.send_message(message)
+        return None
+    outbox = Path(app.instance_path) / "outbox"
+    outbox.mkdir(parents=True, exist_ok=True)
+    path = outbox / f"{message['Message-ID'].strip('<>').replace('@', '_')}.eml"
+    path.write_bytes(message.as_bytes())
+    return path

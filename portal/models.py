@@ -1,0 +1,12 @@
+"""Import every model of the help-desk database so metadata (and Alembic) sees all tables.
+
+SIAP's models are deliberately absent: they live in their own bind, with their own
+migrations, and nothing outside ``portal.siap`` imports them.
+"""
+
+from portal.auth import models as auth_models
+from portal.kb import models as kb_models
+from portal.notices import models as notices_models
+from portal.tickets import models as tickets_models
+
+__all__ = ["auth_models", "kb_models", "notices_models", "tickets_models"]

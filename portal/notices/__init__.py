@@ -1,0 +1,1 @@
+"""Announcements and calendar overrides (closures, extra working days) that staff publish."""

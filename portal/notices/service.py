@@ -1,0 +1,107 @@
+"""Rules for announcements and calendar overrides, and the calendar they produce."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.catalog.models import Hours
+from portal.core.calendar import WorkingCalendar
+from portal.notices.models import Announcement, CalendarOverride
+
+CACHE_SECONDS = 30.0
+
+
+class NoticeError(ValueError):
+    """An announcement or override cannot be saved; the message is for the user."""
+
+
+class CalendarCache:
+    """The working calendar with staff overrides, rebuilt at most every few seconds.
+
+    Every page shows whether the desk is open, so the overrides must not cost a query
+    per request; a change made in this process invalidates the cache at once, other
+    workers see it within ``CACHE_SECONDS``.
+    """
+
+    def __init__(self, hours: Hours):
+        self.hours = hours
+        self._lock = threading.Lock()
+        self._calendar: WorkingCalendar | None = None
+        self._loaded = 0.0
+
+    def get(self, session: Session) -> WorkingCalendar:
+        """Return the current calendar."""
+        with self._lock:
+            if self._calendar is None or time.monotonic() - self._loaded > CACHE_SECONDS:
+                rows = session.scalars(select(CalendarOverride)).all()
+                self._calendar = WorkingCalendar.from_hours(
+                    self.hours,
+                    closed_days=[r.day for r in rows if not r.open],
+                    open_days=[r.day for r in rows if r.open],
+                )
+                self._loaded = time.monotonic()
+            return self._calendar
+
+    def invalidate(self) -> None:
+        """Forget the cached calendar (after an override changed)."""
+        with self._lock:
+            self._calendar = None
+
+
+def set_override(session: Session, day: date, is_open: bool, reason: str) -> CalendarOverride:
+    """Close (or open) the desk on ``day``, replacing any earlier override of that day."""
+    reason = reason.strip()
+    if not reason:
+        raise NoticeError("Alasan wajib diisi; alasan ditampilkan kepada pengguna.")
+    row = session.scalars(select(CalendarOverride).where(CalendarOverride.day == day)).first()
+    if row is None:
+        row = CalendarOverride(day=day, open=is_open, reason=reason[:200])
+        session.add(row)
+    else:
+        row.open, row.reason = is_open, reason[:200]
+    session.commit()
+    return row
+
+
+def remove_override(session: Session, day: date) -> bool:
+    """Remove the override of ``day``; tell whether there was one."""
+    row = session.scalars(select(CalendarOverride).where(CalendarOverride.day == day)).first()
+    if row is None:
+        return False
+    session.delete(row)
+    session.commit()
+    return True
+
+
+def upcoming_overrides(session: Session, today: date, limit: int = 10) -> list[CalendarOverride]:
+    """Return overrides from today on, soonest first."""
+    query = select(CalendarOverride).where(CalendarOverride.day >= today).order_by(CalendarOverride.day)
+    return list(session.scalars(query.limit(limit)))
+
+
+def add_announcement(session: Session, title: str, body: str, starts_on: date, ends_on: date) -> Announcement:
+    """Publish an announcement for a period of days."""
+    title = title.strip()
+    if not title:
+        raise NoticeError("Judul pengumuman wajib diisi.")
+    if ends_on < starts_on:
+        raise NoticeError("Tanggal selesai tidak boleh sebelum tanggal mulai.")
+    row = Announcement(title=title[:160], body=body.strip(), starts_on=starts_on, ends_on=ends_on)
+    session.add(row)
+    session.commit()
+    return row
+
+
+def current_announcements(session: Session, today: date) -> list[Announcement]:
+    """Return the announcements shown today, newest first."""
+    query = (
+        select(Announcement)
+        .where(Announcement.starts_on <= today, Announcement.ends_on >= today)
+        .order_by(Announcement.starts_on.desc(), Announcement.id.desc())
+    )
+    return list(session.scalars(query))

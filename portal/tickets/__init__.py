@@ -1,0 +1,1 @@
+"""Service requests: forms from catalog data, tickets, due times, status checks."""

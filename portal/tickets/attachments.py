@@ -1,0 +1,82 @@
+"""Attachments: limits, type by content (not by name), safe names, storage outside static/."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import filetype
+from werkzeug.datastructures import FileStorage
+from werkzeug.utils import secure_filename
+
+# The types the help desk accepts, recognised by their first bytes (``filetype``).
+ALLOWED = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+}
+SNIFF_BYTES = 8192
+
+
+class AttachmentError(ValueError):
+    """A file breaks a limit or is not an accepted type; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A checked file, read into memory, ready to be stored."""
+
+    filename: str
+    mimetype: str
+    content: bytes
+
+
+def incoming(files: list[FileStorage] | None) -> list[FileStorage]:
+    """Drop the empty parts browsers send for a file input left blank."""
+    return [f for f in files or [] if f and f.filename]
+
+
+def check_uploads(files: list[FileStorage], max_bytes: int, max_count: int) -> list[Upload]:
+    """Read and check every file; raise ``AttachmentError`` with a message naming the file."""
+    files = incoming(files)
+    if len(files) > max_count:
+        raise AttachmentError(f"Maksimal {max_count} lampiran; Anda memilih {len(files)}.")
+    uploads = []
+    for storage in files:
+        shown = _display_name(storage.filename)
+        content = storage.stream.read(max_bytes + 1)
+        if len(content) > max_bytes:
+            raise AttachmentError(f'Lampiran "{shown}" lebih dari {max_bytes // (1024 * 1024)} MB.')
+        if not content:
+            raise AttachmentError(f'Lampiran "{shown}" kosong.')
+        kind = filetype.guess(content[:SNIFF_BYTES])
+        mimetype = kind.mime if kind else ""
+        if mimetype not in ALLOWED:
+            raise AttachmentError(
+                f'Lampiran "{shown}" bukan PDF, PNG, JPEG, XLSX, atau DOCX (isi berkas diperiksa, bukan namanya).'
+            )
+        uploads.append(
+            Upload(filename=_safe_name(storage.filename, ALLOWED[mimetype]), mimetype=mimetype, content=content)
+        )
+    return uploads
+
+
+def _display_name(name: str | None) -> str:
+    return (secure_filename(name or "") or "berkas")[:60]
+
+
+def _safe_name(name: str | None, extension: str) -> str:
+    """A name without paths or odd characters, ending in the extension its content proves."""
+    stem = secure_filename(name or "").rsplit(".", 1)[0][:80] or "lampiran"
+    return f"{stem}.{extension}"
+
+
+def store(upload: Upload, folder: Path) -> str:
+    """Write a checked file under a random name in ``folder``; return that name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = secrets.token_hex(16)
+    (folder / stored).write_bytes(upload.content)
+    return stored

@@ -1,0 +1,58 @@
+"""Request forms built from request-type data, plus the status and reply forms."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, MultipleFileField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from portal.tickets.fields import REGISTRY
+from portal.tickets.types import RequestType
+
+
+def user_type_field(user_types) -> SelectField:
+    """The "Saya adalah …" question every request starts with."""
+    choices = [SelectChoice("", _l("— Pilih jenis pengguna —"))]
+    choices += [SelectChoice(str(u.id), f"{u.id}. {u.name}") for u in user_types]
+    return SelectField(_l("Saya adalah"), choices=choices, validators=[InputRequired(_l("Pilih jenis pengguna."))])
+
+
+@lru_cache(maxsize=64)
+def form_class(rtype: RequestType, user_types: tuple) -> type[FlaskForm]:
+    """Build (once per request type) the form class whose fields the type names."""
+    attrs = {"pengguna": user_type_field(user_types)}
+    for name in rtype.fields:
+        attrs[name] = REGISTRY[name].build(required=name in rtype.required)
+    return type(f"Form_{rtype.key.replace('-', '_')}", (FlaskForm,), attrs)
+
+
+class StatusForm(FlaskForm):
+    """Look a ticket up by its reference, optionally proving it is yours with the e-mail."""
+
+    referensi = StringField(
+        _l("Nomor tiket"),
+        validators=[InputRequired(_l("Isi nomor tiket.")), Length(max=40)],
+        description=_l("Mis. HAI-2611-7KQ4M9XD, seperti pada e-mail konfirmasi."),
+    )
+    email = EmailField(
+        _l("Alamat e-mail (tidak wajib)"),
+        validators=[Optional(), Length(max=254)],
+        description=_l("Isi untuk membaca seluruh percakapan; tanpa e-mail hanya ringkasan yang ditampilkan."),
+    )
+
+
+class ReplyForm(FlaskForm):
+    """The requester's reply in the thread."""
+
+    pesan = TextAreaField(_l("Pesan"), validators=[Optional(), Length(max=5000)])
+    lampiran = MultipleFileField(_l("Lampiran"))
+
+
+class RenewForm(FlaskForm):
+    """Ask for a new private link, sent to the requester's address."""
+
+    referensi = StringField(_l("Nomor tiket"), validators=[InputRequired(), Length(max=40)])
+    email = EmailField(_l("Alamat e-mail"), validators=[InputRequired(), Length(max=254)])

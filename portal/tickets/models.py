@@ -1,0 +1,130 @@
+"""Tickets, their events and attachments, and the tokens of channel integrations."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.core.models import UTCDateTime, utcnow
+from portal.extensions import db
+
+# Workflow states; the allowed transitions live in the back office's workflow table.
+STATUS_NEW = "baru"
+STATUS_OPEN = "diproses"
+STATUS_WAITING = "menunggu-pengguna"
+STATUS_RESOLVED = "selesai"
+STATUS_CLOSED = "ditutup"
+OPEN_STATUSES = (STATUS_NEW, STATUS_OPEN, STATUS_WAITING)
+
+
+class Ticket(db.Model):
+    """One request, from whichever channel it came."""
+
+    __tablename__ = "ticket"
+    __table_args__ = (
+        Index("ix_ticket_owner_unit_status", "owner_unit", "status"),
+        Index("ix_ticket_status_due_at", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(24), unique=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    code: Mapped[str] = mapped_column(String(16), index=True)  # service or sub-scope code
+    service_code: Mapped[str] = mapped_column(String(8))
+    request_type: Mapped[str] = mapped_column(String(40))
+    catalog_version: Mapped[str] = mapped_column(String(16))
+    owner_unit: Mapped[str] = mapped_column(String(80))
+    subject: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict] = mapped_column(JSON, default=dict)  # the other fields of the form
+    requester_name: Mapped[str] = mapped_column(String(120))
+    requester_email: Mapped[str] = mapped_column(String(254), index=True)
+    user_type: Mapped[int] = mapped_column(Integer)
+    requester_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default=STATUS_NEW)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True, index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), index=True)
+    token_expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    events: Mapped[list[TicketEvent]] = relationship(
+        back_populates="ticket", cascade="all, delete-orphan", order_by="TicketEvent.id"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="ticket", cascade="all, delete-orphan", order_by="Attachment.id"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        """Tell whether the ticket still waits for an answer."""
+        return self.status in OPEN_STATUSES
+
+
+class TicketEvent(db.Model):
+    """Something that happened to a ticket: a message, a status change, an assignment."""
+
+    __tablename__ = "ticket_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # dibuat | pesan | catatan | status | tugas
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    author: Mapped[str] = mapped_column(String(20))  # pengguna | staf | sistem
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    body: Mapped[str] = mapped_column(Text, default="")
+    from_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    to_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="events")
+    attachments: Mapped[list[Attachment]] = relationship(back_populates="event", order_by="Attachment.id")
+
+
+class Attachment(db.Model):
+    """A file sent with a request or a reply, stored outside ``static/``."""
+
+    __tablename__ = "ticket_attachment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("ticket_event.id", ondelete="CASCADE"), nullable=True)
+    filename: Mapped[str] = mapped_column(String(120))  # sanitised name shown to people
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)  # random name on disk
+    mimetype: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="attachments")
+    event: Mapped[TicketEvent | None] = relationship(back_populates="attachments")
+
+
+class ApiToken(db.Model):
+    """A bearer token of a channel integration (e.g. a WhatsApp bot); only its hash is kept."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SuggestionOpened(db.Model):
+    """Daily count of suggested articles opened from a request form (no personal data)."""
+
+    __tablename__ = "ticket_suggestion_opened"
+    __table_args__ = (UniqueConstraint("code", "slug", "day", name="uq_ticket_suggestion_opened_code_slug_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(16))
+    slug: Mapped[str] = mapped_column(String(120))
+    day: Mapped[date] = mapped_column(Date)
+    count: Mapped[int] = mapped_column(Integer, default=0)

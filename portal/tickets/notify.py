@@ -1,0 +1,61 @@
+"""E-mails to requesters: confirmation with the due time and the private status link."""
+
+from __future__ import annotations
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+
+from portal.core.mail import send_mail
+from portal.core.timefmt import format_wib
+from portal.tickets.models import Ticket
+
+
+def status_link(ticket: Ticket, token: str) -> str:
+    """The private link that opens the ticket's thread."""
+    return url_for("tickets.thread", reference=ticket.reference, t=token, _external=True)
+
+
+def confirmation_body(ticket: Ticket, token: str, service_name: str) -> str:
+    """The confirmation text (also used by staff-registered requests)."""
+    lines = [
+        _("Yth. %(name)s,", name=ticket.requester_name),
+        "",
+        _("Permintaan Anda telah kami terima."),
+        "",
+        _("Nomor tiket: %(ref)s", ref=ticket.reference),
+        _("Layanan: %(code)s %(name)s", code=ticket.code, name=service_name),
+        _("Subjek: %(subject)s", subject=ticket.subject),
+        _("Diterima: %(when)s", when=format_wib(ticket.received_at)),
+        _("Perkiraan selesai: %(when)s", when=format_wib(ticket.due_at)),
+        "",
+        _("Pantau status dan balas percakapan melalui tautan pribadi berikut (jangan dibagikan):"),
+        status_link(ticket, token),
+        "",
+        _("Perkiraan selesai dihitung dalam jam kerja HAI-DJPb (Senin–Jumat 08.00–16.00 WIB, kecuali hari libur)."),
+        "",
+        _("Salam,"),
+        _("HAI-DJPb"),
+    ]
+    return "\n".join(lines)
+
+
+def send_confirmation(ticket: Ticket, token: str, service_name: str) -> None:
+    """E-mail the confirmation to the requester."""
+    subject = _("[%(ref)s] Permintaan Anda telah diterima", ref=ticket.reference)
+    send_mail(current_app, ticket.requester_email, subject, confirmation_body(ticket, token, service_name))
+
+
+def send_new_link(ticket: Ticket, token: str) -> None:
+    """E-mail a renewed private link."""
+    body = "\n".join(
+        [
+            _("Yth. %(name)s,", name=ticket.requester_name),
+            "",
+            _("Berikut tautan pribadi baru untuk tiket %(ref)s. Tautan lama tidak berlaku lagi.", ref=ticket.reference),
+            status_link(ticket, token),
+            "",
+            _("Salam,"),
+            _("HAI-DJPb"),
+        ]
+    )
+    send_mail(current_app, ticket.requester_email, _("[%(ref)s] Tautan status baru", ref=ticket.reference), body)

@@ -1,0 +1,257 @@
+"""Ticket rules: eligibility, references, due times, creation, access, replies."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from portal.catalog import service as catalog_rules
+from portal.catalog.models import Catalog, Subscope
+from portal.core.calendar import WorkingCalendar
+from portal.core.counters import increment
+from portal.tickets import attachments as files
+from portal.tickets.models import (
+    STATUS_CLOSED,
+    STATUS_OPEN,
+    STATUS_RESOLVED,
+    Attachment,
+    SuggestionOpened,
+    Ticket,
+    TicketEvent,
+)
+from portal.tickets.types import RequestType
+
+# Crockford base32 without I, L, O, U: nothing a person can misread when copying.
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+REFERENCE_RANDOM = 8  # 8 × 5 = 40 random bits
+REOPEN_DAYS = 7
+PLAIN_FIELDS = ("nama", "email", "subjek", "detail", "lampiran")
+
+
+class TicketError(ValueError):
+    """A request cannot be accepted; the message is for the user."""
+
+
+class NotEligible(TicketError):
+    """The matrix (or the request type) closes this service to the user type."""
+
+
+class SignInRequired(TicketError):
+    """The service is open to internal user types only: an internal account must sign in."""
+
+
+@dataclass(frozen=True)
+class Created:
+    """A new ticket and the private token of its status link (shown once)."""
+
+    ticket: Ticket
+    token: str
+
+
+def new_reference(now: datetime, tz) -> str:
+    """Return a reference like HAI-2611-7KQ4M9XD (year, month, 40 random bits)."""
+    random_part = "".join(secrets.choice(ALPHABET) for _ in range(REFERENCE_RANDOM))
+    return f"HAI-{now.astimezone(tz):%y%m}-{random_part}"
+
+
+def normalise_reference(raw: str) -> str:
+    """Upper-case a typed reference and read ambiguous letters the Crockford way."""
+    text = "".join((raw or "").split()).upper()[:24]
+    return text.translate(str.maketrans({"O": "0", "I": "1", "L": "1"})).replace("HA1-", "HAI-")
+
+
+def hash_token(token: str) -> str:
+    """Hash a status-link token; only the hash is stored."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    """Return a status-link token with 128 random bits."""
+    return secrets.token_urlsafe(16)
+
+
+def check_eligibility(
+    catalog: Catalog, code: str, rtype: RequestType, user_type: int, account, vouched: bool = False
+) -> None:
+    """Raise unless this user type (and account) may submit ``rtype`` for ``code``.
+
+    ``vouched`` requests come from staff or a channel integration that identified the
+    requester; they need no sign-in for internal-only services.
+    """
+    service = catalog.service_of(code)
+    if user_type not in service.eligible:
+        raise NotEligible(f"Layanan {service.code} tidak tersedia untuk jenis pengguna ini menurut katalog.")
+    if rtype.user_types is not None and user_type not in rtype.user_types:
+        raise NotEligible(f'"{rtype.name}" hanya dapat diajukan oleh jenis pengguna tertentu.')
+    if catalog_rules.only_internal(catalog, service) and not vouched:
+        if account is None or not getattr(account, "is_authenticated", False):
+            raise SignInRequired("Layanan ini hanya untuk pengguna internal: masuk dengan akun DJPb Anda.")
+        if not account.is_staff and account.user_type != user_type:
+            raise NotEligible("Jenis pengguna harus sesuai dengan akun Anda.")
+
+
+def owner_unit(catalog: Catalog, code: str) -> str:
+    """Return the unit that answers tickets of ``code`` (a BLU sub-scope goes to its BLU)."""
+    node = catalog.get(code)
+    if isinstance(node, Subscope) and node.owner_unit:
+        return node.owner_unit
+    return catalog.service_of(code).owner
+
+
+def due_time(catalog: Catalog, calendar: WorkingCalendar, code: str, received: datetime) -> datetime:
+    """Received + the norma waktu (upper bound of a range) in working hours."""
+    return calendar.add_working_hours(received, catalog.service_of(code).max_hours)
+
+
+def create_ticket(
+    session: Session,
+    *,
+    catalog: Catalog,
+    calendar: WorkingCalendar,
+    rtype: RequestType,
+    code: str,
+    user_type: int,
+    values: dict,
+    uploads: list[files.Upload],
+    upload_dir: Path,
+    channel: str,
+    now: datetime,
+    account=None,
+    actor_id: int | None = None,
+    token_days: int = 30,
+) -> Created:
+    """Validate eligibility, compute the due time, store the ticket and its files."""
+    check_eligibility(catalog, code, rtype, user_type, account, vouched=channel != "portal")
+    service = catalog.service_of(code)
+    token = new_token()
+    data = {k: v for k, v in values.items() if k not in PLAIN_FIELDS and v not in (None, "")}
+    for _attempt in range(5):
+        ticket = Ticket(
+            reference=new_reference(now, calendar.tz),
+            channel=channel,
+            code=code,
+            service_code=service.code,
+            request_type=rtype.key,
+            catalog_version=catalog.version,
+            owner_unit=owner_unit(catalog, code),
+            subject=(values.get("subjek") or rtype.name)[:200],
+            detail=values.get("detail") or "",
+            data=data,
+            requester_name=values["nama"],
+            requester_email=values["email"],
+            user_type=user_type,
+            requester_user_id=getattr(account, "id", None) if channel == "portal" else None,
+            received_at=now,
+            due_at=due_time(catalog, calendar, code, now),
+            updated_at=now,
+            token_hash=hash_token(token),
+            token_expires_at=now + timedelta(days=token_days),
+        )
+        event = TicketEvent(
+            kind="dibuat",
+            public=True,
+            author="pengguna" if actor_id is None else "staf",
+            actor_id=actor_id,
+            body="",
+            to_status=ticket.status or "baru",
+            created_at=now,
+        )
+        ticket.events.append(event)
+        _attach(ticket, event, uploads, upload_dir, now)
+        session.add(ticket)
+        try:
+            session.commit()
+            return Created(ticket, token)
+        except IntegrityError:  # a reference collision: draw again
+            session.rollback()
+    raise TicketError("Nomor tiket tidak dapat dibuat; silakan coba lagi.")
+
+
+def _attach(ticket: Ticket, event: TicketEvent, uploads, upload_dir: Path, now: datetime) -> None:
+    for upload in uploads:
+        stored = files.store(upload, upload_dir)
+        attachment = Attachment(
+            filename=upload.filename,
+            stored_name=stored,
+            mimetype=upload.mimetype,
+            size=len(upload.content),
+            public=event.public,
+            created_at=now,
+        )
+        ticket.attachments.append(attachment)
+        event.attachments.append(attachment)
+
+
+def find(session: Session, reference: str) -> Ticket | None:
+    """Return the ticket with this (normalised) reference, or None."""
+    return session.scalars(select(Ticket).where(Ticket.reference == normalise_reference(reference))).first()
+
+
+def token_grants(ticket: Ticket, token: str | None, now: datetime) -> bool:
+    """Tell whether a status-link token opens this ticket's thread."""
+    if not token or now > ticket.token_expires_at:
+        return False
+    return hmac.compare_digest(ticket.token_hash, hash_token(token))
+
+
+def email_grants(ticket: Ticket, email: str | None) -> bool:
+    """Tell whether the given address is the requester's (case-insensitive, constant time)."""
+    given = (email or "").strip().lower().encode()
+    return hmac.compare_digest(given, ticket.requester_email.lower().encode())
+
+
+def renew_token(session: Session, ticket: Ticket, now: datetime, days: int = 30) -> str:
+    """Replace the status-link token (the old link stops working); return the new one."""
+    token = new_token()
+    ticket.token_hash = hash_token(token)
+    ticket.token_expires_at = now + timedelta(days=days)
+    session.commit()
+    return token
+
+
+def add_requester_reply(
+    session: Session, ticket: Ticket, body: str, uploads, upload_dir: Path, now: datetime
+) -> TicketEvent:
+    """Add the requester's message; reopen a ticket resolved less than 7 days ago."""
+    body = body.strip()
+    if not body and not uploads:
+        raise TicketError("Tulis pesan atau pilih lampiran.")
+    if ticket.status == STATUS_CLOSED or (
+        ticket.status == STATUS_RESOLVED
+        and ticket.resolved_at
+        and now - ticket.resolved_at > timedelta(days=REOPEN_DAYS)
+    ):
+        raise TicketError("Tiket ini sudah ditutup. Silakan ajukan permintaan baru dengan menyebut nomor tiket ini.")
+    event = TicketEvent(kind="pesan", public=True, author="pengguna", body=body[:5000], created_at=now)
+    ticket.events.append(event)
+    _attach(ticket, event, uploads, upload_dir, now)
+    if ticket.status == STATUS_RESOLVED:
+        ticket.events.append(
+            TicketEvent(
+                kind="status",
+                public=True,
+                author="pengguna",
+                from_status=STATUS_RESOLVED,
+                to_status=STATUS_OPEN,
+                body="Dibuka kembali oleh pengguna.",
+                created_at=now,
+            )
+        )
+        ticket.status = STATUS_OPEN
+        ticket.resolved_at = None
+    ticket.updated_at = now
+    session.commit()
+    return event
+
+
+def record_suggestion_opened(session: Session, code: str, slug: str, day) -> None:
+    """Count that a suggested article was opened from the form of ``code`` (no personal data)."""
+    increment(session, SuggestionOpened, code=code, slug=slug, day=day)

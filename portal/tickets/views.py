@@ -1,0 +1,121 @@
+"""Request forms (/permintaan/…) for requesters; the thread views live in status_views."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from portal.catalog import service as catalog_rules
+from portal.catalog.views import get_catalog
+from portal.core.access import PUBLIC, protect_blueprint
+from portal.core.templating import get_calendar, now
+from portal.extensions import db, limiter
+from portal.tickets import attachments, notify, service
+from portal.tickets.forms import form_class
+from portal.tickets.types import types_for
+
+bp = Blueprint("tickets", __name__)
+protect_blueprint(bp, PUBLIC)
+
+
+def request_types():
+    """Return the request types loaded for this application."""
+    return current_app.extensions["request_types"]
+
+
+def upload_dir() -> Path:
+    """Folder of ticket attachments, outside ``static/``."""
+    return Path(current_app.instance_path) / "uploads" / "tickets"
+
+
+@bp.get("/permintaan/<code>")
+def choose(code: str):
+    """Answer first: exclusions and FAQ of the code, then the request types to choose from."""
+    catalog = get_catalog()
+    node = catalog.get(code)
+    if node is None:
+        abort(404)
+    kb = current_app.extensions["kb"]
+    return render_template(
+        "tickets/choose.html",
+        node=node,
+        service=catalog.service_of(code),
+        types=types_for(request_types(), code),
+        articles=kb.for_code(code)[:8],
+        only_internal=catalog_rules.only_internal(catalog, catalog.service_of(code)),
+    )
+
+
+@bp.route("/permintaan/<code>/<type_key>", methods=["GET", "POST"])
+@limiter.limit("30 per hour", methods=["POST"])
+def form(code: str, type_key: str):
+    """Show and accept the form of one request type."""
+    catalog = get_catalog()
+    node = catalog.get(code)
+    rtype = next((t for t in types_for(request_types(), code) if t.key == type_key), None)
+    if node is None or rtype is None:
+        abort(404)
+    account = current_user if current_user.is_authenticated else None
+    form = form_class(rtype, catalog.user_types)()
+    if request.method == "GET" and account is not None and account.user_type:
+        form.pengguna.data = str(account.user_type)
+    context = {"node": node, "service": catalog.service_of(code), "rtype": rtype, "form": form}
+    if request.method == "GET" or request.form.get("aksi") == "saran":
+        return render_template("tickets/form.html", suggestions=_suggestions(form, code), **context)
+    error = None
+    if form.validate():
+        try:
+            uploads = attachments.check_uploads(
+                request.files.getlist("lampiran"),
+                current_app.config["ATTACHMENT_MAX_BYTES"],
+                current_app.config["ATTACHMENT_MAX_COUNT"],
+            )
+            created = service.create_ticket(
+                db.session,
+                catalog=catalog,
+                calendar=get_calendar(),
+                rtype=rtype,
+                code=code,
+                user_type=int(form.pengguna.data),
+                values={name: form[name].data for name in rtype.fields if name != "lampiran"},
+                uploads=uploads,
+                upload_dir=upload_dir(),
+                channel="portal",
+                now=now(),
+                account=account,
+                token_days=current_app.config["STATUS_LINK_DAYS"],
+            )
+        except attachments.AttachmentError as exc:
+            form.lampiran.errors = [*form.lampiran.errors, str(exc)] if "lampiran" in rtype.fields else []
+            error = str(exc)
+        except service.SignInRequired:
+            return redirect(url_for("auth.login", next=request.path), 303)
+        except service.TicketError as exc:
+            error = str(exc)
+        else:
+            notify.send_confirmation(created.ticket, created.token, node.name)
+            return redirect(url_for("tickets.thread", reference=created.ticket.reference, t=created.token, baru=1), 303)
+    page = render_template("tickets/form.html", error=error, suggestions=[], **context)
+    return page, 422
+
+
+def _suggestions(form, code: str):
+    """Articles that may already answer what the requester is typing (the no-JS search step)."""
+    text = " ".join(filter(None, [getattr(form, "subjek", None) and form.subjek.data, request.form.get("detail")]))
+    if not text.strip():
+        return []
+    result = current_app.extensions["search"].search(text[:200], per_page=5)
+    return [h for h in result.hits if h.kind == "article"]
+
+
+@bp.get("/permintaan/<code>/saran")
+def suggestion(code: str):
+    """Count that a suggested article was opened from a form, then go to it."""
+    slug = request.args.get("artikel", "")
+    article = current_app.extensions["kb"].by_slug.get(slug)
+    if article is None or get_catalog().get(code) is None:
+        abort(404)
+    service.record_suggestion_opened(db.session, code, slug, now().date())
+    return redirect(url_for("kb.article", code=article.folder, slug=slug), 303)

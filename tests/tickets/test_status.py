@@ -1,0 +1,122 @@
+"""Status checks: summary by reference, thread by token or e-mail, replies, rate limits."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+
+from bs4 import BeautifulSoup
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.tickets.models import Ticket
+from tests.tickets.conftest import thread_url
+
+
+def reference_of(url: str) -> str:
+    return re.search(r"/status/([^?]+)", url).group(1)
+
+
+def test_reference_alone_shows_summary_without_personal_data(app, submit, make_app):
+    url = thread_url(submit())
+    reference = reference_of(url)
+    other = app.test_client()  # a different browser: no token, no session
+    page = other.post("/status", data={"referensi": reference.lower()}).get_data(as_text=True)
+    summary = BeautifulSoup(page, "html.parser").select_one("[data-summary]")
+    text = summary.get_text(" ")
+    assert reference in text and "BCSM.02.01" in text and "Baru" in text
+    assert "Perkiraan selesai" in text and "Pembaruan terakhir" in text
+    for private in ("Budi", "budi@satker.go.id", "123456", "Pembatalan SP2D gaji", "rekening yang salah"):
+        assert private not in page
+
+
+def test_thread_needs_token_or_email(app, submit):
+    url = thread_url(submit())
+    reference = reference_of(url)
+    stranger = app.test_client()
+    assert stranger.get(f"/status/{reference}").status_code == 403
+    assert stranger.get(f"/status/{reference}?t=tebakan").status_code == 403
+    owner = app.test_client()
+    page = owner.get(url).get_data(as_text=True)
+    assert "rekening yang salah" in page
+    by_mail = app.test_client()
+    response = by_mail.post("/status", data={"referensi": reference, "email": "BUDI@satker.go.id"})
+    assert response.headers["Location"].endswith(f"/status/{reference}")
+    assert "rekening yang salah" in by_mail.get(f"/status/{reference}").get_data(as_text=True)
+
+
+def test_unknown_reference_and_wrong_email_answer_alike(app, submit):
+    reference = reference_of(thread_url(submit()))
+    client = app.test_client()
+    wrong = client.post("/status", data={"referensi": reference, "email": "orang@lain.go.id"})
+    unknown = client.post("/status", data={"referensi": "HAI-2611-ZZZZZZZZ", "email": "orang@lain.go.id"})
+    assert wrong.status_code == unknown.status_code == 404
+
+    def main(r):
+        return BeautifulSoup(r.get_data(as_text=True), "html.parser").select_one("main").get_text(" ", strip=True)
+
+    assert main(wrong) == main(unknown)
+
+
+def test_expired_token_stops_working_and_can_be_renewed(app, submit):
+    url = thread_url(submit())
+    reference = reference_of(url)
+    with app.app_context():
+        ticket = db.session.scalars(select(Ticket)).one()
+        ticket.token_expires_at = ticket.received_at - timedelta(seconds=1)
+        db.session.commit()
+    assert app.test_client().get(url).status_code == 403
+    client = app.test_client()
+    response = client.post("/status/tautan-baru", data={"referensi": reference, "email": "budi@satker.go.id"})
+    assert response.status_code == 303
+    from tests.tickets.test_submit import outbox
+
+    mails = outbox(app)
+    assert len(mails) == 2 and "Tautan status baru" in mails[-1]["Subject"]
+    new_link = re.search(r"http://localhost(/status/\S+)", mails[-1].get_content()).group(1)
+    assert new_link != url and app.test_client().get(new_link).status_code == 200
+    # A wrong address gets the same message and no e-mail.
+    client.post("/status/tautan-baru", data={"referensi": reference, "email": "x@lain.go.id"})
+    assert len(outbox(app)) == 2
+
+
+def test_reply_with_attachment_and_reopen(app, client, submit):
+    from portal.tickets.models import STATUS_RESOLVED
+
+    url = thread_url(submit())
+    reference = reference_of(url)
+    client.get(url)
+    pdf = (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "bukti.pdf")
+    response = client.post(
+        f"/status/{reference}/balas",
+        data={"pesan": "Berikut buktinya.", "lampiran": [pdf]},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303
+    page = client.get(f"/status/{reference}").get_data(as_text=True)
+    assert "Berikut buktinya." in page and "bukti.pdf" in page
+    link = BeautifulSoup(page, "html.parser").find("a", string="bukti.pdf")["href"]
+    with client.get(link) as download:
+        assert download.data.startswith(b"%PDF") and "attachment" in download.headers["Content-Disposition"]
+    assert app.test_client().get(link).status_code == 404  # not for strangers
+    with app.app_context():
+        ticket = db.session.scalars(select(Ticket)).one()
+        ticket.status, ticket.resolved_at = STATUS_RESOLVED, ticket.received_at
+        db.session.commit()
+    client.post(f"/status/{reference}/balas", data={"pesan": "Masih bermasalah."})
+    with app.app_context():
+        assert db.session.scalars(select(Ticket)).one().status == "diproses"
+    with app.app_context():
+        ticket = db.session.scalars(select(Ticket)).one()
+        ticket.status, ticket.resolved_at = STATUS_RESOLVED, ticket.received_at - timedelta(days=8)
+        db.session.commit()
+    late = client.post(f"/status/{reference}/balas", data={"pesan": "Halo?"})
+    assert late.status_code == 422 and "sudah ditutup" in late.get_data(as_text=True)
+
+
+def test_status_lookups_are_rate_limited(make_app):
+    app = make_app(RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    codes = [client.post("/status", data={"referensi": f"HAI-2611-{i:08d}"}).status_code for i in range(22)]
+    assert codes[:20] == [404] * 20 and codes[20:] == [429, 429]
