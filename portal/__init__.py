@@ -124,5 +124,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
 
     from portal.api.cli import api_token_cli
+    from portal.notices.cli import calendar_cli, notice_cli
 
     app.cli.add_command(api_token_cli)
+    app.cli.add_command(calendar_cli)
+    app.cli.add_command(notice_cli)

@@ -31,3 +31,20 @@ def test_wib_format(app):
     with app.test_request_context():
         formatted = format_wib(datetime(2026, 11, 30, 3, 0, tzinfo=ZoneInfo("UTC")))
     assert formatted == "Senin, 30 November 2026 pukul 10.00 WIB"
+
+
+def test_closure_is_announced_and_honoured(make_app):
+    app = make_app(NOW=datetime(2026, 11, 27, 17, 0, tzinfo=WIB))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["kalender", "tutup", "2026-11-30", "--alasan", "Pemeliharaan sistem"])
+    assert result.exit_code == 0, result.output
+    body = " ".join(app.test_client().get("/").get_data(as_text=True).split())
+    assert "Layanan tutup 30-11-2026" in body and "Pemeliharaan sistem" in body
+    assert "Tutup — buka kembali Selasa pukul 08.00 WIB" in body
+
+
+def test_opened_day_is_honoured(make_app):
+    app = make_app(NOW=datetime(2026, 11, 28, 9, 0, tzinfo=WIB))  # a Saturday
+    app.test_cli_runner().invoke(args=["kalender", "buka", "2026-11-28", "--alasan", "Layanan akhir tahun"])
+    body = " ".join(app.test_client().get("/").get_data(as_text=True).split())
+    assert "Buka — tutup pukul 16.00 WIB" in body

@@ -7,6 +7,9 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from portal.catalog import service as rules
 from portal.catalog.models import Catalog, Service
 from portal.core.access import PUBLIC, protect_blueprint
+from portal.core.templating import now
+from portal.extensions import db
+from portal.notices import service as notices
 
 bp = Blueprint("catalog", __name__)
 protect_blueprint(bp, PUBLIC)
@@ -21,7 +24,12 @@ def get_catalog() -> Catalog:
 def home():
     """Show what HAI-DJPb is, the chooser of user types and the services by family."""
     catalog = get_catalog()
-    return render_template("catalog/home.html", catalog=catalog, families=rules.services_by_family(catalog))
+    return render_template(
+        "catalog/home.html",
+        catalog=catalog,
+        families=rules.services_by_family(catalog),
+        announcements=notices.current_announcements(db.session, now().date()),
+    )
 
 
 @bp.get("/layanan")

@@ -1,0 +1,74 @@
+"""``flask kalender …`` and ``flask pengumuman …``: closures, extra working days, notices."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from portal.extensions import db
+from portal.notices import service
+
+calendar_cli = AppGroup("kalender", help="Hari tutup dan hari buka tambahan layanan HAI-DJPb.")
+notice_cli = AppGroup("pengumuman", help="Pengumuman di beranda.")
+
+DATE = click.DateTime(["%Y-%m-%d"])
+
+
+def _changed() -> None:
+    current_app.extensions["calendar_cache"].invalidate()
+
+
+@calendar_cli.command("tutup")
+@click.argument("day", type=DATE)
+@click.option("--alasan", required=True, help="Alasan, ditampilkan di beranda.")
+def close(day, alasan: str) -> None:
+    """Close the help desk on DAY (YYYY-MM-DD) and announce it."""
+    service.set_override(db.session, day.date(), False, alasan)
+    service.add_announcement(db.session, f"Layanan tutup {day:%d-%m-%Y}", alasan, date.today(), day.date())
+    _changed()
+    click.echo(f"HAI-DJPb tutup pada {day:%Y-%m-%d}: {alasan}")
+
+
+@calendar_cli.command("buka")
+@click.argument("day", type=DATE)
+@click.option("--alasan", required=True, help="Alasan, ditampilkan di beranda.")
+def open_day(day, alasan: str) -> None:
+    """Open the help desk on DAY although it is a weekend or holiday, and announce it."""
+    service.set_override(db.session, day.date(), True, alasan)
+    service.add_announcement(db.session, f"Layanan buka {day:%d-%m-%Y}", alasan, date.today(), day.date())
+    _changed()
+    click.echo(f"HAI-DJPb buka pada {day:%Y-%m-%d}: {alasan}")
+
+
+@calendar_cli.command("hapus")
+@click.argument("day", type=DATE)
+def remove(day) -> None:
+    """Remove the closure or opening of DAY."""
+    found = service.remove_override(db.session, day.date())
+    _changed()
+    click.echo("Dihapus." if found else "Tidak ada pengaturan untuk tanggal itu.")
+
+
+@calendar_cli.command("daftar")
+def listing() -> None:
+    """List the coming closures and openings."""
+    for row in service.upcoming_overrides(db.session, date.today(), limit=100):
+        click.echo(f"{row.day:%Y-%m-%d}  {'BUKA ' if row.open else 'TUTUP'}  {row.reason}")
+
+
+@notice_cli.command("tambah")
+@click.option("--judul", required=True)
+@click.option("--isi", default="")
+@click.option("--mulai", type=DATE, required=True)
+@click.option("--selesai", type=DATE, required=True)
+def add(judul: str, isi: str, mulai, selesai) -> None:
+    """Publish an announcement on the home page for a period."""
+    try:
+        service.add_announcement(db.session, judul, isi, mulai.date(), selesai.date())
+    except service.NoticeError as exc:
+        click.echo(f"GALAT: {exc}", err=True)
+        raise SystemExit(1) from exc
+    click.echo("Pengumuman diterbitkan.")
