@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from portal.catalog import service as rules
 from portal.catalog.models import Catalog, Service
 from portal.core.access import PUBLIC, protect_blueprint
+from portal.core.pagecache import cached_page
 from portal.core.templating import now
 from portal.extensions import db
 from portal.notices import service as notices
@@ -21,6 +22,7 @@ def get_catalog() -> Catalog:
 
 
 @bp.get("/")
+@cached_page
 def home():
     """Show what HAI-DJPb is, the chooser of user types and the services by family."""
     catalog = get_catalog()
@@ -33,6 +35,7 @@ def home():
 
 
 @bp.get("/layanan")
+@cached_page
 def index():
     """List the catalog, optionally for one user type (``?pengguna=N``)."""
     catalog = get_catalog()
@@ -59,12 +62,14 @@ def index():
 
 
 @bp.get("/layanan/matriks")
+@cached_page
 def matrix():
     """Show the full eligibility matrix as an accessible table."""
     return render_template("catalog/matrix.html", catalog=get_catalog())
 
 
 @bp.get("/layanan/<code>")
+@cached_page
 def detail(code: str):
     """Show one service or sub-scope with every fact the catalog gives."""
     catalog = get_catalog()

@@ -24,11 +24,21 @@ def now() -> datetime:
     return frozen if frozen is not None else datetime.now(UTC)
 
 
+def desk_key() -> tuple:
+    """What the layout shows about this moment: open or not, until when, and today's date."""
+    moment = now()
+    status = rules.desk_status(get_calendar(), moment)
+    calendar = get_calendar()
+    return status.is_open, status.closes_at or status.opens_at, moment.astimezone(calendar.tz).date()
+
+
 def init_app(app: Flask) -> None:
     """Register filters and the layout's context (catalog, desk status)."""
+    from portal.core.pagecache import PageCache
     from portal.notices.service import CalendarCache
 
     app.extensions["calendar_cache"] = CalendarCache(app.extensions["catalog"].hours)
+    app.extensions["page_cache"] = PageCache()
     app.add_template_filter(format_wib, "wib")
     app.add_template_filter(format_day, "weekday")
     from portal.tickets.fields import field_label

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from portal.catalog import service as catalog_rules
 from portal.catalog.views import get_catalog
 from portal.core.access import PUBLIC, protect_blueprint
+from portal.core.pagecache import cached_page
 from portal.core.templating import now
 from portal.extensions import db, limiter
 from portal.kb import service as rules
@@ -23,6 +24,7 @@ def get_kb():
 
 
 @bp.get("/faq")
+@cached_page
 def index():
     """List the FAQ by service family, with article counts per code."""
     catalog = get_catalog()
@@ -30,6 +32,7 @@ def index():
 
 
 @bp.get("/faq/<code>")
+@cached_page
 def code(code: str):
     """Show the FAQ of one service or sub-scope."""
     catalog = get_catalog()

@@ -18,7 +18,9 @@ DATE = click.DateTime(["%Y-%m-%d"])
 
 
 def _changed() -> None:
+    # The calendar and every cached page that shows the desk status or announcements.
     current_app.extensions["calendar_cache"].invalidate()
+    current_app.extensions["page_cache"].clear()
 
 
 @calendar_cli.command("tutup")
@@ -71,4 +73,5 @@ def add(judul: str, isi: str, mulai, selesai) -> None:
     except service.NoticeError as exc:
         click.echo(f"GALAT: {exc}", err=True)
         raise SystemExit(1) from exc
+    _changed()
     click.echo("Pengumuman diterbitkan.")

@@ -1,0 +1,84 @@
+"""A per-process cache of rendered public pages for anonymous visitors.
+
+Catalog and FAQ pages only change when the process restarts (the data is loaded once),
+except for what the layout shows about the moment: whether the desk is open, and the
+announcements. The cache key therefore includes the desk status, and entries live for
+at most ``TTL_SECONDS`` so announcements and closures show up soon in every worker.
+Signed-in visitors, flashed messages and pages with forms that carry a CSRF token are
+never served from the cache.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from functools import wraps
+
+from flask import Response, current_app, make_response, request, session
+from flask_login import current_user
+
+TTL_SECONDS = 30.0
+MAX_ENTRIES = 512
+
+
+class PageCache:
+    """A small LRU of rendered pages with a time to live."""
+
+    def __init__(self, ttl: float = TTL_SECONDS, size: int = MAX_ENTRIES):
+        self.ttl, self.size = ttl, size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        """Return the cached body for ``key`` if it is still fresh."""
+        with self._lock:
+            item = self._items.get(key)
+            if item is None or time.monotonic() - item[0] > self.ttl:
+                return None
+            self._items.move_to_end(key)
+            return item[1]
+
+    def put(self, key, body: bytes) -> None:
+        """Remember a rendered body."""
+        with self._lock:
+            self._items[key] = (time.monotonic(), body)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget everything (after announcements or closures change)."""
+        with self._lock:
+            self._items.clear()
+
+
+def _cacheable() -> bool:
+    return (
+        current_app.config.get("PAGE_CACHE", True)
+        and request.method == "GET"
+        and "_flashes" not in session
+        and not current_user.is_authenticated
+    )
+
+
+def cached_page(view):
+    """Serve a view's 200 responses from the page cache for anonymous visitors."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not _cacheable():
+            return view(*args, **kwargs)
+        from portal.core.templating import desk_key
+
+        cache: PageCache = current_app.extensions["page_cache"]
+        key = (request.full_path, desk_key())
+        body = cache.get(key)
+        if body is not None:
+            return Response(body, mimetype="text/html")
+        response = make_response(view(*args, **kwargs))
+        if response.status_code == 200 and response.mimetype == "text/html":
+            cache.put(key, response.get_data())
+        return response
+
+    return wrapper
