@@ -32,7 +32,16 @@ def test_signed_in_visitors_and_flashes_bypass_the_cache(app, client, make_user,
 def test_announcement_clears_the_cache(app, client):
     client.get("/")
     result = app.test_cli_runner().invoke(
-        args=["pengumuman", "tambah", "--judul", "Libur akhir tahun", "--mulai", "2020-01-01", "--selesai", "2099-01-01"]
+        args=[
+            "pengumuman",
+            "tambah",
+            "--judul",
+            "Libur akhir tahun",
+            "--mulai",
+            "2020-01-01",
+            "--selesai",
+            "2099-01-01",
+        ]
     )
     assert result.exit_code == 0, result.output
     assert "Libur akhir tahun" in client.get("/").get_data(as_text=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.models import UTCDateTime, utcnow
@@ -51,6 +51,13 @@ class Ticket(db.Model):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True, index=True)
     token_hash: Mapped[str] = mapped_column(String(64), index=True)
     token_expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The clock stops while the ticket waits on the requester (see portal/staff/workflow.py).
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    paused_hours: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # How the request was fulfilled (section G.3), recorded when resolving.
+    fulfilment: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    fulfilment_unit: Mapped[str | None] = mapped_column(String(120), nullable=True)
 
     events: Mapped[list[TicketEvent]] = relationship(
         back_populates="ticket", cascade="all, delete-orphan", order_by="TicketEvent.id"
@@ -102,6 +109,30 @@ class Attachment(db.Model):
 
     ticket: Mapped[Ticket] = relationship(back_populates="attachments")
     event: Mapped[TicketEvent | None] = relationship(back_populates="attachments")
+
+
+class CannedReply(db.Model):
+    """A reply text staff keep per service, to answer recurring questions consistently."""
+
+    __tablename__ = "canned_reply"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    service_code: Mapped[str] = mapped_column(String(8), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Survey(db.Model):
+    """The requester's rating (1–5) of a resolved ticket, with an optional comment."""
+
+    __tablename__ = "ticket_survey"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), unique=True)
+    rating: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class ApiToken(db.Model):

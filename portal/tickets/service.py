@@ -22,6 +22,7 @@ from portal.tickets.models import (
     STATUS_CLOSED,
     STATUS_OPEN,
     STATUS_RESOLVED,
+    STATUS_WAITING,
     Attachment,
     SuggestionOpened,
     Ticket,
@@ -98,11 +99,19 @@ def check_eligibility(
             raise NotEligible("Jenis pengguna harus sesuai dengan akun Anda.")
 
 
+def needs_subscope(catalog: Catalog, code: str) -> bool:
+    """Tell whether a request must name a sub-scope: the service's sub-scopes have their own units."""
+    node = catalog.get(code)
+    return not isinstance(node, Subscope) and any(s.owner_unit for s in node.subscopes)
+
+
 def owner_unit(catalog: Catalog, code: str) -> str:
     """Return the unit that answers tickets of ``code`` (a BLU sub-scope goes to its BLU)."""
     node = catalog.get(code)
     if isinstance(node, Subscope) and node.owner_unit:
         return node.owner_unit
+    if needs_subscope(catalog, code):
+        raise TicketError("Pilih sub-lingkup layanan: setiap sub-lingkup ditangani unit yang berbeda.")
     return catalog.service_of(code).owner
 
 
@@ -218,7 +227,7 @@ def renew_token(session: Session, ticket: Ticket, now: datetime, days: int = 30)
 
 
 def add_requester_reply(
-    session: Session, ticket: Ticket, body: str, uploads, upload_dir: Path, now: datetime
+    session: Session, ticket: Ticket, body: str, uploads, upload_dir: Path, now: datetime, calendar: WorkingCalendar
 ) -> TicketEvent:
     """Add the requester's message; reopen a ticket resolved less than 7 days ago."""
     body = body.strip()
@@ -233,7 +242,12 @@ def add_requester_reply(
     event = TicketEvent(kind="pesan", public=True, author="pengguna", body=body[:5000], created_at=now)
     ticket.events.append(event)
     _attach(ticket, event, uploads, upload_dir, now)
-    if ticket.status == STATUS_RESOLVED:
+    if ticket.status == STATUS_WAITING:
+        # The requester answered: the clock runs again.
+        from portal.tickets.workflow import transition
+
+        transition(ticket, STATUS_OPEN, actor_id=None, calendar=calendar, now=now, author="pengguna")
+    elif ticket.status == STATUS_RESOLVED:
         ticket.events.append(
             TicketEvent(
                 kind="status",

@@ -6,7 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 
 from portal.catalog.views import get_catalog
-from portal.core.templating import now
+from portal.core.templating import get_calendar, now
 from portal.extensions import db, limiter
 from portal.tickets import attachments, notify, service
 from portal.tickets.forms import RenewForm, ReplyForm, StatusForm
@@ -93,7 +93,9 @@ def reply(reference: str):
                 current_app.config["ATTACHMENT_MAX_BYTES"],
                 current_app.config["ATTACHMENT_MAX_COUNT"],
             )
-            service.add_requester_reply(db.session, ticket, form.pesan.data or "", uploads, upload_dir(), now())
+            service.add_requester_reply(
+                db.session, ticket, form.pesan.data or "", uploads, upload_dir(), now(), get_calendar()
+            )
         except (attachments.AttachmentError, service.TicketError) as exc:
             form.pesan.errors = [str(exc)]
         else:

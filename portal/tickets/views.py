@@ -42,7 +42,7 @@ def choose(code: str):
         "tickets/choose.html",
         node=node,
         service=catalog.service_of(code),
-        types=types_for(request_types(), code),
+        types=[] if service.needs_subscope(catalog, code) else types_for(request_types(), code),
         articles=kb.for_code(code)[:8],
         only_internal=catalog_rules.only_internal(catalog, catalog.service_of(code)),
     )
@@ -55,7 +55,7 @@ def form(code: str, type_key: str):
     catalog = get_catalog()
     node = catalog.get(code)
     rtype = next((t for t in types_for(request_types(), code) if t.key == type_key), None)
-    if node is None or rtype is None:
+    if node is None or rtype is None or service.needs_subscope(catalog, code):
         abort(404)
     account = current_user if current_user.is_authenticated else None
     form = form_class(rtype, catalog.user_types)()

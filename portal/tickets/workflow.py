@@ -1,0 +1,124 @@
+"""The ticket workflow as a table of allowed transitions, and the working-hours clock.
+
+Baru → Diproses → Menunggu Pengguna (the clock pauses) → Diproses … → Selesai → Ditutup,
+with reopening. Every change writes an event with its actor and time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from portal.core.calendar import WorkingCalendar
+from portal.tickets.models import (
+    STATUS_CLOSED,
+    STATUS_NEW,
+    STATUS_OPEN,
+    STATUS_RESOLVED,
+    STATUS_WAITING,
+    Ticket,
+    TicketEvent,
+)
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    STATUS_NEW: frozenset({STATUS_OPEN, STATUS_WAITING, STATUS_RESOLVED}),
+    STATUS_OPEN: frozenset({STATUS_WAITING, STATUS_RESOLVED}),
+    STATUS_WAITING: frozenset({STATUS_OPEN, STATUS_RESOLVED}),
+    STATUS_RESOLVED: frozenset({STATUS_CLOSED, STATUS_OPEN}),
+    STATUS_CLOSED: frozenset({STATUS_OPEN}),
+}
+
+# Section G.3: how a request is fulfilled. The last two involve a linked unit (section F).
+FULFILMENTS = {
+    "informasi": "Informasi disediakan",
+    "solusi": "Solusi/penjelasan disediakan",
+    "dokumentasi": "Permintaan/perubahan layanan didokumentasikan",
+    "diteruskan": "Diteruskan ke unit eksternal terkait",
+    "diarahkan": "Pengguna diarahkan ke unit eksternal terkait",
+}
+NEEDS_UNIT = {"diteruskan", "diarahkan"}
+
+
+class WorkflowError(ValueError):
+    """A transition is not allowed; the message is for staff."""
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The SLA panel: working hours used and left, and whether the norm is breached."""
+
+    elapsed: float
+    remaining: float
+    norm: float
+    breached: bool
+    paused: bool
+
+
+def clock(ticket: Ticket, calendar: WorkingCalendar, norm_hours: float, now: datetime) -> Clock:
+    """Working hours since receipt, minus time spent waiting on the requester."""
+    end = ticket.resolved_at or now
+    waiting = ticket.paused_hours
+    if ticket.paused_at is not None:
+        waiting += calendar.working_hours_between(ticket.paused_at, end)
+    elapsed = max(0.0, calendar.working_hours_between(ticket.received_at, end) - waiting)
+    return Clock(
+        round(elapsed, 2),
+        round(max(0.0, norm_hours - elapsed), 2),
+        norm_hours,
+        elapsed > norm_hours,
+        ticket.paused_at is not None,
+    )
+
+
+def transition(
+    ticket: Ticket,
+    to_status: str,
+    *,
+    actor_id: int | None,
+    calendar: WorkingCalendar,
+    now: datetime,
+    linked_units: tuple[str, ...] = (),
+    fulfilment: str | None = None,
+    unit: str | None = None,
+    note: str = "",
+    author: str = "staf",
+) -> TicketEvent:
+    """Move a ticket to ``to_status`` if the table allows it; keep the clock honest."""
+    if to_status not in TRANSITIONS.get(ticket.status, frozenset()):
+        raise WorkflowError(f"Perubahan status dari '{ticket.status}' ke '{to_status}' tidak diizinkan.")
+    if to_status == STATUS_RESOLVED:
+        if fulfilment not in FULFILMENTS:
+            raise WorkflowError("Pilih cara pemenuhan layanan (komponen layanan G.3).")
+        if fulfilment in NEEDS_UNIT and unit not in linked_units:
+            raise WorkflowError("Pilih unit eksternal yang tercantum pada bagian F untuk kode layanan ini.")
+        ticket.fulfilment = fulfilment
+        ticket.fulfilment_unit = unit if fulfilment in NEEDS_UNIT else None
+        ticket.resolved_at = now
+    if ticket.paused_at is not None and to_status != STATUS_WAITING:
+        # Leaving "waiting on the requester": bank the paused working hours and push the due time.
+        paused = calendar.working_hours_between(ticket.paused_at, now)
+        ticket.paused_hours += paused
+        ticket.due_at = calendar.add_working_hours(ticket.due_at, paused) if paused else ticket.due_at
+        ticket.paused_at = None
+    if to_status == STATUS_WAITING:
+        ticket.paused_at = now
+    if to_status == STATUS_OPEN and ticket.status in (STATUS_RESOLVED, STATUS_CLOSED):
+        ticket.resolved_at = None
+        ticket.closed_at = None
+        ticket.fulfilment = ticket.fulfilment_unit = None
+    if to_status == STATUS_CLOSED:
+        ticket.closed_at = now
+    event = TicketEvent(
+        kind="status",
+        public=True,
+        author=author,
+        actor_id=actor_id,
+        from_status=ticket.status,
+        to_status=to_status,
+        body=note.strip()[:5000],
+        created_at=now,
+    )
+    ticket.status = to_status
+    ticket.updated_at = now
+    ticket.events.append(event)
+    return event
