@@ -108,6 +108,10 @@ def register_blueprints(app: Flask) -> None:
     from portal.tickets.views import bp as tickets_bp
 
     app.register_blueprint(tickets_bp)
+
+    from portal.staff.views import bp as staff_bp
+
+    app.register_blueprint(staff_bp)
     app.register_blueprint(api_bp)
     # The JSON API is read-only so far and carries no session; CSRF is for forms.
     csrf.exempt(api_bp)

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, MultipleFileField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import EmailField, MultipleFileField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal.tickets.fields import REGISTRY
@@ -56,3 +56,26 @@ class RenewForm(FlaskForm):
 
     referensi = StringField(_l("Nomor tiket"), validators=[InputRequired(), Length(max=40)])
     email = EmailField(_l("Alamat e-mail"), validators=[InputRequired(), Length(max=254)])
+
+
+class SurveyForm(FlaskForm):
+    """One question after resolution: how satisfied, 1 to 5, with an optional comment."""
+
+    rating = RadioField(
+        _l("Seberapa puas Anda dengan penyelesaian tiket ini?"),
+        choices=[
+            SelectChoice(str(i), label)
+            for i, label in enumerate(
+                [
+                    _l("1 — Sangat tidak puas"),
+                    _l("2 — Tidak puas"),
+                    _l("3 — Cukup"),
+                    _l("4 — Puas"),
+                    _l("5 — Sangat puas"),
+                ],
+                start=1,
+            )
+        ],
+        validators=[InputRequired(_l("Pilih salah satu nilai."))],
+    )
+    comment = TextAreaField(_l("Komentar (tidak wajib)"), validators=[Optional(), Length(max=2000)])

@@ -59,3 +59,42 @@ def send_new_link(ticket: Ticket, token: str) -> None:
         ]
     )
     send_mail(current_app, ticket.requester_email, _("[%(ref)s] Tautan status baru", ref=ticket.reference), body)
+
+
+def send_staff_reply(ticket: Ticket, body: str) -> None:
+    """E-mail a public reply of staff to the requester (the thread link needs the token or e-mail)."""
+    text = "\n".join(
+        [
+            _("Yth. %(name)s,", name=ticket.requester_name),
+            "",
+            _("Petugas HAI-DJPb membalas tiket %(ref)s:", ref=ticket.reference),
+            "",
+            body,
+            "",
+            _("Lihat percakapan dan balas di halaman Cek Status (nomor tiket dan alamat e-mail Anda):"),
+            url_for("tickets.status", _external=True),
+            "",
+            _("Salam,"),
+            _("HAI-DJPb"),
+        ]
+    )
+    send_mail(current_app, ticket.requester_email, _("[%(ref)s] Balasan dari HAI-DJPb", ref=ticket.reference), text)
+
+
+def send_resolved(ticket: Ticket, token: str) -> None:
+    """Tell the requester the ticket is resolved; the new private link leads to the survey."""
+    text = "\n".join(
+        [
+            _("Yth. %(name)s,", name=ticket.requester_name),
+            "",
+            _("Tiket %(ref)s telah diselesaikan.", ref=ticket.reference),
+            _("Bila masih ada yang kurang, balas dalam 7 hari dan tiket akan dibuka kembali."),
+            "",
+            _("Mohon beri penilaian atas layanan kami (1–5) melalui tautan pribadi baru ini:"),
+            status_link(ticket, token),
+            "",
+            _("Salam,"),
+            _("HAI-DJPb"),
+        ]
+    )
+    send_mail(current_app, ticket.requester_email, _("[%(ref)s] Tiket selesai", ref=ticket.reference), text)

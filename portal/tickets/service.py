@@ -25,6 +25,7 @@ from portal.tickets.models import (
     STATUS_WAITING,
     Attachment,
     SuggestionOpened,
+    Survey,
     Ticket,
     TicketEvent,
 )
@@ -269,3 +270,17 @@ def add_requester_reply(
 def record_suggestion_opened(session: Session, code: str, slug: str, day) -> None:
     """Count that a suggested article was opened from the form of ``code`` (no personal data)."""
     increment(session, SuggestionOpened, code=code, slug=slug, day=day)
+
+
+def record_survey(session: Session, ticket: Ticket, rating: int, comment: str, now: datetime) -> Survey:
+    """Store the requester's rating of a resolved ticket (once per ticket)."""
+    if ticket.status not in (STATUS_RESOLVED, STATUS_CLOSED) or ticket.resolved_at is None:
+        raise TicketError("Penilaian dapat diberikan setelah tiket selesai.")
+    if session.scalars(select(Survey).where(Survey.ticket_id == ticket.id)).first():
+        raise TicketError("Anda sudah memberi penilaian untuk tiket ini. Terima kasih.")
+    if rating not in range(1, 6):
+        raise TicketError("Nilai harus 1 sampai 5.")
+    survey = Survey(ticket_id=ticket.id, rating=rating, comment=comment.strip()[:2000], created_at=now)
+    session.add(survey)
+    session.commit()
+    return survey

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from portal.catalog.views import get_catalog
 from portal.core.templating import get_calendar, now
 from portal.extensions import db, limiter
 from portal.tickets import attachments, notify, service
-from portal.tickets.forms import RenewForm, ReplyForm, StatusForm
+from portal.tickets.forms import RenewForm, ReplyForm, StatusForm, SurveyForm
 from portal.tickets.views import bp, upload_dir
 
 GRANTS_KEY = "tiket_akses"
@@ -75,7 +76,35 @@ def thread(reference: str):
         form=ReplyForm(),
         fresh=request.args.get("baru") == "1" and bool(token),
         token=token,
+        survey_form=SurveyForm() if _survey_open(ticket) else None,
     )
+
+
+def _survey_open(ticket) -> bool:
+    from portal.tickets.models import Survey
+
+    done = db.session.scalars(select(Survey.id).where(Survey.ticket_id == ticket.id)).first()
+    return ticket.status in ("selesai", "ditutup") and ticket.resolved_at is not None and done is None
+
+
+@bp.post("/status/<reference>/survei")
+@limiter.limit("10 per hour")
+def survey(reference: str):
+    """Record the requester's 1–5 rating and comment."""
+    ticket = service.find(db.session, reference)
+    if ticket is None or not _granted(ticket.reference):
+        abort(404)
+    form = SurveyForm()
+    if form.validate():
+        try:
+            service.record_survey(db.session, ticket, int(form.rating.data), form.comment.data or "", now())
+        except service.TicketError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(_("Terima kasih atas penilaian Anda."), "success")
+    else:
+        flash(_("Pilih nilai 1 sampai 5."), "error")
+    return redirect(url_for("tickets.thread", reference=ticket.reference), 303)
 
 
 @bp.post("/status/<reference>/balas")

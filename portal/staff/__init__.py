@@ -1,0 +1,1 @@
+"""Back office: DJPb units work their tickets within the norma waktu."""

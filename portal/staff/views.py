@@ -1,0 +1,202 @@
+"""Back-office pages under /staf: queues and the ticket view with its actions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from portal.auth.setup import STAFF
+from portal.catalog.views import get_catalog
+from portal.core.access import protect_blueprint
+from portal.core.templating import get_calendar, now
+from portal.extensions import db
+from portal.staff import service
+from portal.staff.forms import AssignForm, MessageForm, StatusChangeForm
+from portal.tickets import notify
+from portal.tickets.models import OPEN_STATUSES, Ticket
+from portal.tickets.service import renew_token
+from portal.tickets.workflow import FULFILMENTS, TRANSITIONS, WorkflowError, clock, transition
+
+bp = Blueprint("staff", __name__, url_prefix="/staf")
+protect_blueprint(bp, STAFF)
+
+STATUS_LABELS = {
+    "baru": "Baru",
+    "diproses": "Diproses",
+    "menunggu-pengguna": "Menunggu pengguna",
+    "selesai": "Selesai",
+    "ditutup": "Ditutup",
+}
+
+
+def _filter() -> service.QueueFilter:
+    args = request.args
+    queue = args.get("antrian", "unit")
+    user_type = args.get("pengguna", "")
+    page = args.get("halaman", "1")
+    return service.QueueFilter(
+        queue=queue if queue in service.QUEUES else "unit",
+        service=args.get("layanan") or None,
+        status=args.get("status") if args.get("status") in STATUS_LABELS else None,
+        user_type=int(user_type) if user_type.isdigit() and int(user_type) <= 11 else None,
+        text=(args.get("q") or "")[:200] or None,
+        page=int(page) if page.isdigit() and 0 < int(page) < 1000 else 1,
+    )
+
+
+@bp.get("/")
+def queue():
+    """The queues of the signed-in staff member's units."""
+    f = _filter()
+    tickets, more = service.run_queue(db.session, current_user, f, now(), get_calendar().tz)
+    return render_template(
+        "staff/queue.html",
+        tickets=tickets,
+        more=more,
+        f=f,
+        queues=service.QUEUES,
+        statuses=STATUS_LABELS,
+        catalog=get_catalog(),
+        now=now(),
+    )
+
+
+def _ticket_or_404(reference: str) -> Ticket:
+    ticket = service.load_ticket(db.session, current_user, reference)
+    if ticket is None:
+        abort(404)  # another unit's ticket looks exactly like a missing one
+    return ticket
+
+
+def _forms(ticket: Ticket) -> dict:
+    catalog = get_catalog()
+    status_form = StatusChangeForm(prefix="st")
+    status_form.status.choices = [SelectChoice(s, STATUS_LABELS[s]) for s in sorted(TRANSITIONS[ticket.status])]
+    status_form.fulfilment.choices = [SelectChoice("", "—")] + [SelectChoice(k, v) for k, v in FULFILMENTS.items()]
+    units = [u.name for u in catalog.linked_units_for(ticket.code)]
+    status_form.unit.choices = [SelectChoice("", "—")] + [SelectChoice(u, u) for u in units]
+    assign_form = AssignForm(prefix="as")
+    members = service.unit_members(db.session, ticket.owner_unit)
+    assign_form.assignee.choices = [SelectChoice("", _("— Belum ditugaskan —"))] + [
+        SelectChoice(str(m.id), m.name) for m in members
+    ]
+    return {
+        "reply_form": MessageForm(prefix="re"),
+        "note_form": MessageForm(prefix="no"),
+        "status_form": status_form,
+        "assign_form": assign_form,
+        "linked_units": units,
+    }
+
+
+@bp.get("/tiket/<reference>")
+def ticket(reference: str):
+    """One ticket: data, attachments, thread, internal notes, SLA panel, actions."""
+    t = _ticket_or_404(reference)
+    catalog = get_catalog()
+    sla = clock(t, get_calendar(), catalog.service_of(t.code).max_hours, now())
+    canned = service.canned_replies(db.session, t.service_code)
+    return render_template(
+        "staff/ticket.html",
+        ticket=t,
+        sla=sla,
+        catalog=catalog,
+        statuses=STATUS_LABELS,
+        fulfilments=FULFILMENTS,
+        canned=canned,
+        **_forms(t),
+    )
+
+
+@bp.post("/tiket/<reference>/pesan")
+def message(reference: str):
+    """A public reply (e-mailed to the requester) or an internal note (never shown to them)."""
+    t = _ticket_or_404(reference)
+    public = request.form.get("jenis") == "balasan"
+    form = MessageForm(prefix="re" if public else "no")
+    if not form.validate():
+        flash(_("Pesan kosong atau terlalu panjang."), "error")
+        return redirect(url_for("staff.ticket", reference=t.reference), 303)
+    service.add_message(db.session, t, current_user, form.body.data, public, now())
+    if public:
+        notify.send_staff_reply(t, form.body.data)
+    flash(_("Balasan dikirim ke pengguna.") if public else _("Catatan internal disimpan."), "success")
+    return redirect(url_for("staff.ticket", reference=t.reference) + "#percakapan", 303)
+
+
+@bp.post("/tiket/<reference>/status")
+def change_status(reference: str):
+    """Move the ticket along the workflow."""
+    t = _ticket_or_404(reference)
+    forms = _forms(t)
+    form = forms["status_form"]
+    if not form.validate():
+        flash(_("Status tidak valid."), "error")
+        return redirect(url_for("staff.ticket", reference=t.reference), 303)
+    try:
+        transition(
+            t,
+            form.status.data,
+            actor_id=current_user.id,
+            calendar=get_calendar(),
+            now=now(),
+            linked_units=tuple(forms["linked_units"]),
+            fulfilment=form.fulfilment.data or None,
+            unit=form.unit.data or None,
+            note=form.note.data or "",
+        )
+    except WorkflowError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("staff.ticket", reference=t.reference), 303)
+    db.session.commit()
+    if t.status == "selesai":
+        token = renew_token(db.session, t, now(), current_app.config["STATUS_LINK_DAYS"])
+        notify.send_resolved(t, token)
+    flash(_("Status diubah menjadi %(s)s.", s=STATUS_LABELS[t.status]), "success")
+    return redirect(url_for("staff.ticket", reference=t.reference), 303)
+
+
+@bp.post("/tiket/<reference>/tugas")
+def assign(reference: str):
+    """Claim the ticket, or assign it to a member of its unit."""
+    t = _ticket_or_404(reference)
+    if request.form.get("ambil") == "1":
+        assignee = current_user
+    else:
+        form = _forms(t)["assign_form"]
+        if not form.validate():
+            abort(400)
+        chosen = form.assignee.data
+        assignee = next((m for m in service.unit_members(db.session, t.owner_unit) if str(m.id) == chosen), None)
+    try:
+        service.assign(db.session, t, current_user, assignee, now())
+    except service.StaffError as exc:
+        flash(str(exc), "error")
+    return redirect(url_for("staff.ticket", reference=t.reference), 303)
+
+
+@bp.get("/tiket/<reference>/lampiran/<int:attachment_id>")
+def download(reference: str, attachment_id: int):
+    """Send any attachment of a ticket the staff member may see, as a download."""
+    t = _ticket_or_404(reference)
+    attachment = next((a for a in t.attachments if a.id == attachment_id), None)
+    if attachment is None:
+        abort(404)
+    folder = Path(current_app.instance_path) / "uploads" / "tickets"
+    return send_file(
+        folder / attachment.stored_name,
+        mimetype=attachment.mimetype,
+        as_attachment=True,
+        download_name=attachment.filename,
+        max_age=0,
+    )
+
+
+def open_statuses() -> tuple[str, ...]:
+    """Statuses that count as open (for templates)."""
+    return OPEN_STATUSES
