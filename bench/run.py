@@ -31,6 +31,7 @@ import sys
 import tarfile
 import tempfile
 import time
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -40,9 +41,30 @@ from scenarios import FLOOR, SCENARIOS, Scenario
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 LUA = BENCH / "wrk_report.lua"
+# Scenarios with a list of requests (``Scenario.rotate``): one after the other, per connection.
+ROTATE_LUA = BENCH / "wrk_rotate.lua"
 # Loopback only: the benchmark must never listen on or send to another address.
 HOST = "127.0.0.1"
-APP_SPECS = {"hello": "hello:app", "portal": "app:app"}
+
+
+@dataclass(frozen=True)
+class AppSpec:
+    """One app the harness can serve: gunicorn target, code root, extra environment, fixtures."""
+
+    target: str  # gunicorn's APP_MODULE
+    root: str  # "bench" (the floor) or "portal" (the working tree, or the --rev export)
+    env: dict[str, str] = field(default_factory=dict)  # set after --portal-env, so it wins
+    fixtures: str = ""  # "tickets": an API token before start, seeded tickets after (bench/tickets.py)
+
+
+APP_SPECS = {
+    "hello": AppSpec("hello:app", "bench"),
+    "portal": AppSpec("app:app", "portal"),
+    # The ticket scenarios' own portal (own instance folder and database): rate limiting off, so
+    # they measure the app rather than Flask-Limiter's 429s (the API allows 60 creations and 120
+    # look-ups per minute per client, the status page 20 per minute).
+    "portal-nolimit": AppSpec("app:app", "portal", {"PORTAL_RATELIMIT_ENABLED": "false"}, fixtures="tickets"),
+}
 # Above this spread between the floor's runs, the ratios are not worth much.
 SPREAD_WARNING = 0.10
 # A first start applies every migration in each worker (one at a time, under a file lock).
@@ -106,7 +128,8 @@ def request(port: int, scenario: Scenario, timeout: float = 10.0) -> int:
     """Send the scenario's request once and return the status (redirects are not followed)."""
     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
-        conn.request(scenario.method, scenario.path, body=scenario.body or None, headers=scenario.headers)
+        body = scenario.body.encode() if scenario.body else None
+        conn.request(scenario.method, scenario.path, body=body, headers=scenario.headers)
         response = conn.getresponse()
         response.read()
         return response.status
@@ -122,6 +145,8 @@ class Server:
         self.log = log_dir / f"{name}.log"
         self.proc: subprocess.Popen | None = None
         self.port = 0
+        # What the app's fixtures produced: header placeholders ({api_token}) and request lists.
+        self.context: dict = {}
 
     def command(self) -> list[str]:
         """Return the gunicorn command line; both apps get exactly the same settings."""
@@ -132,7 +157,7 @@ class Server:
             # Two gunicorns starting together would otherwise both claim ~/.gunicorn/gunicorn.ctl.
             "--no-control-socket",
             "--access-logfile", "/dev/null", "--error-logfile", "-",
-            "--chdir", str(self.chdir), APP_SPECS[self.name],
+            "--chdir", str(self.chdir), APP_SPECS[self.name].target,
         ]  # fmt: skip
 
     def start(self, attempts: int = 3) -> None:
@@ -187,13 +212,31 @@ class Server:
             os.killpg(self.proc.pid, signal.SIGKILL)
 
 
-def run_wrk(port: int, scenario: Scenario, seconds: int, args: argparse.Namespace) -> dict:
+def resolve(scenario: Scenario, server: Server) -> tuple[Scenario, Path | None]:
+    """Fill the fixtures' values into a scenario; return it and its request list file, if any.
+
+    Header values may name fixture values (``"Bearer {api_token}"``). A ``rotate`` scenario's
+    method, path and body become those of the first request of its list (for the pre-flight).
+    """
+    headers = {k: v.format_map(server.context) for k, v in scenario.headers.items()}
+    scenario = replace(scenario, headers=headers)
+    if not scenario.rotate:
+        return scenario, None
+    lists = server.context.get("requests", {})
+    if scenario.rotate not in lists:
+        raise SetupError(f"{scenario.name}: app {scenario.app} has no request list {scenario.rotate!r}")
+    method, path, body = lists[scenario.rotate][0]
+    return replace(scenario, method=method, path=path, body=body), server.context["files"][scenario.rotate]
+
+
+def run_wrk(port: int, scenario: Scenario, seconds: int, args: argparse.Namespace, rotate: Path | None = None) -> dict:
     """Drive ``scenario`` with wrk for ``seconds`` and return the numbers the Lua script printed."""
-    cmd = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s", "--latency", "-s", str(LUA)]
+    script = ROTATE_LUA if rotate else LUA
+    cmd = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s", "--latency", "-s", str(script)]
     for key, value in scenario.headers.items():
         cmd += ["-H", f"{key}: {value}"]
     cmd.append(f"http://{HOST}:{port}{scenario.path}")
-    env = {**os.environ, "WRK_METHOD": scenario.method, "WRK_BODY": scenario.body}
+    env = {**os.environ, "WRK_METHOD": scenario.method, "WRK_BODY": scenario.body, "WRK_REQUESTS": str(rotate or "")}
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=seconds + 60, check=False)
     if args.verbose:
         print(out.stdout, out.stderr, sep="", file=sys.stderr)
@@ -216,15 +259,16 @@ def run_wrk(port: int, scenario: Scenario, seconds: int, args: argparse.Namespac
 
 def measure(servers: dict[str, Server], scenario: Scenario, args: argparse.Namespace, first: bool) -> dict:
     """Measure ``scenario`` once; the ``first`` time, check it answers as expected and warm it up."""
-    port = servers[scenario.app].port
+    server = servers[scenario.app]
+    scenario, rotate = resolve(scenario, server)
     if first:
-        status = request(port, scenario)
+        status = request(server.port, scenario)
         if status != scenario.expect_status:
             return {"skipped": f"pre-flight got HTTP {status}, expected {scenario.expect_status}"}
         # A short wrk burst rather than one request: each worker must build its own lazy caches.
         if args.warmup > 0:
-            run_wrk(port, scenario, args.warmup, args)
-    return run_wrk(port, scenario, args.duration, args)
+            run_wrk(server.port, scenario, args.warmup, args, rotate)
+    return run_wrk(server.port, scenario, args.duration, args, rotate)
 
 
 def verdict(scenario: Scenario, result: dict, ratio: float | None) -> str:
@@ -309,6 +353,43 @@ def server_env(instance: Path, overrides: list[str]) -> dict[str, str]:
     return env
 
 
+def prepare_fixtures(server: Server) -> None:
+    """Before the server starts: what its fixtures need in the database (e.g. an API token)."""
+    if APP_SPECS[server.name].fixtures == "tickets":
+        import tickets
+
+        try:
+            server.context["api_token"] = tickets.create_token(server.chdir, server.env)
+        except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+            raise SetupError(f"{server.name}: {exc}") from exc
+
+
+def seed_fixtures(server: Server, tmp: Path) -> None:
+    """Once the server answers: create its data and write the request lists wrk rotates through."""
+    if APP_SPECS[server.name].fixtures != "tickets":
+        return
+    import tickets
+
+    bodies = [json.dumps(b) for b in tickets.ticket_bodies(tickets.SEED_TICKETS)]
+    print(f"  {server.name}: seeding {len(bodies)} tickets through the API …", file=sys.stderr, flush=True)
+    try:
+        created = tickets.seed(server.port, server.context["api_token"], [json.loads(b) for b in bodies])
+    except (RuntimeError, OSError) as exc:
+        raise SetupError(f"{server.name}: {exc}\n{server.tail()}") from exc
+    lists = {
+        "ticket-create": [("POST", "/api/v1/tickets", b) for b in bodies],
+        "ticket-api": [("GET", f"/api/v1/tickets/{ref}", "") for ref, _link in created],
+        "ticket-status": [("GET", link, "") for _ref, link in created],
+    }
+    server.context["requests"] = lists
+    server.context["files"] = {}
+    for name, items in lists.items():
+        path = tmp / f"{server.name}-{name}.requests"
+        # One request per line, tab-separated; json.dumps escapes tabs and newlines inside bodies.
+        path.write_text("".join(f"{m}\t{p}\t{b}\n" for m, p, b in items))
+        server.context["files"][name] = path
+
+
 def export_rev(rev: str, dest: Path) -> Path:
     """Export the tree of git revision ``rev`` into ``dest`` (read-only for the repository) and return it."""
     out = subprocess.run(["git", "archive", "--format=tar", rev], cwd=ROOT, capture_output=True, check=False)
@@ -343,16 +424,22 @@ def benchmark(args: argparse.Namespace, tmp: Path) -> tuple[list[dict], dict]:
     """Start the servers, run every selected scenario, and return the report rows and the floor summary."""
     floor = next(s for s in SCENARIOS if s.name == FLOOR)
     selected = [s for s in SCENARIOS if s.name != FLOOR and (not args.only or s.name in args.only)]
-    env = server_env(tmp / "instance", args.portal_env)
     # gunicorn puts --chdir first on sys.path, ahead of the editable install's finder, so an exported
     # tree's ``portal`` package is the one imported; dependencies still come from the current venv.
-    roots = {"hello": BENCH, "portal": export_rev(args.rev, tmp / "tree") if args.rev else ROOT}
+    roots = {"bench": BENCH, "portal": export_rev(args.rev, tmp / "tree") if args.rev else ROOT}
     apps = dict.fromkeys(s.app for s in [floor, *selected])
-    servers = {name: Server(name, roots[name], args, env, tmp) for name in apps}
+    servers = {}
+    for name in apps:
+        # Each app its own instance folder (and SQLite database).
+        env = {**server_env(tmp / f"instance-{name}", args.portal_env), **APP_SPECS[name].env}
+        env["PORTAL_INSTANCE_PATH"] = str(tmp / f"instance-{name}")
+        servers[name] = Server(name, roots[APP_SPECS[name].root], args, env, tmp)
     runs: dict[str, list[dict]] = {s.name: [] for s in [floor, *selected]}
     try:
         for server in servers.values():
+            prepare_fixtures(server)
             server.start()
+            seed_fixtures(server, tmp)
         # The floor opens every round and closes the last one: the divisor is the median of all its
         # runs, and their spread shows whether the machine was busy meanwhile.
         for n in range(args.rounds):

@@ -21,9 +21,12 @@ class Scenario:
     """One URL to load-test.
 
     ``min_ratio`` is the target (req/s ÷ floor req/s) shown as PASS/MISS; ``None`` means the row is
-    informational. ``headers`` go to wrk as ``-H`` flags; ``method`` and ``body`` reach the wrk Lua
-    script through the environment. ``expect_status`` is what the pre-flight request must return,
-    otherwise the scenario is skipped rather than measuring an error page.
+    informational. ``headers`` go to wrk as ``-H`` flags (values may name a fixture value of the
+    app, e.g. ``"Bearer {api_token}"``); ``method`` and ``body`` reach the wrk Lua script through
+    the environment. ``rotate`` names a request list made by the app's fixtures (``run.py``,
+    ``seed_fixtures``): wrk then sends those requests one after the other (``wrk_rotate.lua``) and
+    ``path``/``method``/``body`` here only label the row. ``expect_status`` is what the pre-flight
+    request must return, otherwise the scenario is skipped rather than measuring an error page.
     """
 
     name: str
@@ -35,6 +38,7 @@ class Scenario:
     headers: dict[str, str] = field(default_factory=dict)
     min_ratio: float | None = None
     expect_status: int = 200
+    rotate: str = ""
 
     @property
     def label(self) -> str:
@@ -62,4 +66,33 @@ SCENARIOS: list[Scenario] = [
     # Extras: measured so regressions show, but not part of the catalog-page target.
     Scenario("catalog", "portal", "/layanan", "The whole catalog on one page"),
     Scenario("api-catalog", "portal", "/api/v1/catalog", "The whole catalog as JSON (serialised once per worker)"),
+    # Tickets (issue 4), on their own portal "portal-nolimit": rate limiting OFF (PORTAL_RATELIMIT_ENABLED
+    # =false) so the app is measured, not Flask-Limiter's 429s; its database holds the tickets seeded
+    # through the API before the run (bench/tickets.py), plus those ticket-create adds.
+    Scenario(
+        "ticket-create",
+        "portal-nolimit",
+        "/api/v1/tickets",
+        "A new ticket per request through the channel API: valid JSON bodies of every request type, code "
+        "and eligible user type in rotation; validation, due time, SQLite insert, confirmation .eml",
+        method="POST",
+        headers={"Authorization": "Bearer {api_token}", "Content-Type": "application/json"},
+        expect_status=201,
+        rotate="ticket-create",
+    ),
+    Scenario(
+        "ticket-api",
+        "portal-nolimit",
+        "/api/v1/tickets/<ref>",
+        "Ticket summary through the API, rotating over the seeded tickets (bearer token)",
+        headers={"Authorization": "Bearer {api_token}"},
+        rotate="ticket-api",
+    ),
+    Scenario(
+        "ticket-status",
+        "portal-nolimit",
+        "/status/<ref>?t=<token>",
+        "The requester's private status page (thread), rotating over the seeded tickets' links",
+        rotate="ticket-status",
+    ),
 ]

@@ -1,0 +1,170 @@
+"""Ticket fixtures shared by ``bench/run.py`` (ticket scenarios) and ``bench/concurrency.py``.
+
+* ``create_token``: ``flask api-token create`` run against the throw-away instance folder of a
+  server *before* it starts (same ``PORTAL_INSTANCE_PATH``, so the token is in its database).
+* ``ticket_bodies``: valid, varied ``POST /api/v1/tickets`` bodies for every request type, every
+  code it serves and every user type the eligibility matrix allows, built from the portal's own
+  catalog and request-type data (a catalog change updates the bodies).
+* ``form_submissions``: the same for the HTML form ``/permintaan/<code>/<type>``, restricted to
+  what an anonymous requester may submit (internal-only services need a sign-in there).
+* ``post_ticket`` / ``seed``: create tickets through the API (127.0.0.1 only) and return their
+  references and private status links.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import random
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from portal.catalog.loader import load_catalog
+from portal.catalog.service import only_internal
+from portal.tickets import service as ticket_rules
+from portal.tickets.types import load_request_types
+
+HOST = "127.0.0.1"
+CATALOG_DIR = Path(__file__).resolve().parent.parent / "portal" / "catalog"
+API_CLIENT_NAME = "bench"
+# Tickets created through the API before the ticket scenarios run; the look-ups rotate over them.
+SEED_TICKETS = 300
+FIRST_NAMES = ("Siti", "Budi", "Dewi", "Agus", "Rina", "Joko", "Wulan", "Andi", "Lestari", "Hendra", "Putri", "Yusuf")
+LAST_NAMES = ("Rahmawati", "Santoso", "Hidayat", "Kusuma", "Saputra", "Wijaya", "Nugroho", "Siregar", "Lubis")
+SUBJECTS = (
+    "Pembatalan SP2D gaji bulan ini",
+    "SPM sudah terbit tetapi belum diproses KPPN",
+    "Lupa password aplikasi SAKTI",
+    "Revisi DIPA tengah tahun anggaran",
+    "Kode billing tidak bisa dibayar di bank persepsi",
+    "Status pendaftaran supplier di SPAN",
+    "Rekonsiliasi laporan keuangan satker gagal",
+    "Pertanyaan tarif layanan BLU",
+    "Penyaluran KUR belum masuk ke rekening",
+    "Reset user OM-SPAN operator baru",
+)
+DETAILS = (
+    "Kami sudah mencoba beberapa kali sejak kemarin pagi tetapi hasilnya sama. Mohon petunjuk langkah berikutnya.",
+    "Dokumen sudah kami siapkan lengkap. Mohon informasi apakah masih ada persyaratan lain yang perlu dilengkapi.",
+    "Muncul pesan galat ketika menyimpan data. Tangkapan layar dapat kami kirimkan bila diperlukan.",
+    "Pejabat perbendaharaan di satker kami baru berganti bulan lalu sehingga kami belum memahami prosedurnya.",
+    "Mohon penjelasan mengenai norma waktu penyelesaian dan unit yang menangani permintaan ini.",
+)
+SUPPLIER_TYPES = ("badan-usaha", "perorangan", "pegawai", "satker", "lainnya")
+
+
+def digits(rng: random.Random, n: int) -> str:
+    """Return ``n`` random digits (first one not zero)."""
+    return str(rng.randint(1, 9)) + "".join(rng.choice("0123456789") for _ in range(n - 1))
+
+
+def field_value(name: str, rng: random.Random, i: int) -> str:
+    """Return a valid value for one field kind of the portal's registry."""
+    person = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+    values = {
+        "nama": lambda: person,
+        "email": lambda: f"{person.lower().replace(' ', '.')}.{i}@contoh.go.id",
+        "nama_satker": lambda: f"Satker Contoh {rng.randint(1, 999)}",
+        "kode_satker": lambda: digits(rng, 6),
+        "npwp": lambda: digits(rng, rng.choice((15, 16))),
+        "nomor_sp2d": lambda: digits(rng, 15),
+        "nomor_rekening": lambda: digits(rng, rng.randint(10, 15)),
+        "nomor_rekening_supplier": lambda: digits(rng, rng.randint(10, 15)),
+        "tipe_supplier": lambda: rng.choice(SUPPLIER_TYPES),
+        "nomor_spm": lambda: f"{digits(rng, 5)}/SPM/{rng.randint(2024, 2026)}",
+        "nomor_kontrak": lambda: f"KTR-{digits(rng, 4)}/{rng.randint(2024, 2026)}",
+        "nomor_tiket": lambda: "HAI-2611-7KQ4M9XD",
+        "subjek": lambda: rng.choice(SUBJECTS),
+        "detail": lambda: f"{rng.choice(DETAILS)} (ref. {i})",
+    }
+    if name not in values:
+        raise RuntimeError(f"bench/tickets.py has no sample value for field kind {name!r}: add one")
+    return values[name]()
+
+
+def combinations(public_only: bool) -> list[tuple]:
+    """Return every (request type, code, user type) the portal accepts, from its own data."""
+    catalog = load_catalog(CATALOG_DIR / "katalog-2023.0.toml")
+    types = load_request_types(CATALOG_DIR / "permintaan.toml", catalog)
+    combos = []
+    for rtype in types:
+        for code in sorted(catalog.nodes):
+            service = catalog.service_of(code)
+            if not rtype.serves(code) or (public_only and only_internal(catalog, service)):
+                continue
+            # A service whose sub-scopes have their own units takes requests per sub-scope only.
+            needs_subscope = getattr(ticket_rules, "needs_subscope", lambda *_: False)
+            if needs_subscope(catalog, code):
+                continue
+            for user_type in sorted(service.eligible):
+                internal = catalog.user_type(user_type).internal
+                if (rtype.user_types is None or user_type in rtype.user_types) and not (public_only and internal):
+                    combos.append((rtype, code, user_type))
+    return combos
+
+
+def ticket_bodies(count: int, seed: int = 4) -> list[dict]:
+    """Return ``count`` valid API bodies spread over every accepted combination."""
+    rng = random.Random(seed)
+    combos = combinations(public_only=False)
+    bodies = []
+    for i in range(count):
+        rtype, code, user_type = combos[i % len(combos)] if i < len(combos) else rng.choice(combos)
+        fields = {n: field_value(n, rng, i) for n in rtype.fields if n != "lampiran"}
+        bodies.append({"request_type": rtype.key, "service_code": code, "user_type": user_type, "fields": fields})
+    rng.shuffle(bodies)
+    return bodies
+
+
+def form_submissions(count: int, seed: int = 5) -> list[tuple[str, dict]]:
+    """Return ``count`` (form path, form fields) an anonymous requester can submit."""
+    rng = random.Random(seed)
+    combos = combinations(public_only=True)
+    subs = []
+    for i in range(count):
+        rtype, code, user_type = rng.choice(combos)
+        fields = {n: field_value(n, rng, i) for n in rtype.fields if n != "lampiran"}
+        subs.append((f"/permintaan/{code}/{rtype.key}", {"pengguna": str(user_type), **fields}))
+    return subs
+
+
+def create_token(cwd: Path, env: dict[str, str]) -> str:
+    """Create the bench's API token in the instance of ``env`` (before the server starts)."""
+    cmd = [sys.executable, "-m", "flask", "--app", "app:app", "api-token", "create", API_CLIENT_NAME]
+    out = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=180, check=False)
+    secret = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""
+    if out.returncode != 0 or not secret.startswith("hai_"):
+        raise RuntimeError(f"flask api-token create failed ({out.returncode}): {out.stderr[-2000:] or out.stdout}")
+    return secret
+
+
+def post_ticket(port: int, token: str, body: dict, timeout: float = 60.0) -> tuple[int, dict]:
+    """POST one ticket to the API; return (status, JSON answer)."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        conn.request("POST", "/api/v1/tickets", body=json.dumps(body), headers=headers)
+        response = conn.getresponse()
+        raw = response.read()
+        try:
+            return response.status, json.loads(raw)
+        except ValueError:
+            return response.status, {"raw": raw[:500].decode(errors="replace")}
+    finally:
+        conn.close()
+
+
+def seed(port: int, token: str, bodies: list[dict], workers: int = 4) -> list[tuple[str, str]]:
+    """Create one ticket per body; return (reference, private status path) of each."""
+    with ThreadPoolExecutor(workers) as pool:
+        answers = list(pool.map(lambda b: post_ticket(port, token, b), bodies))
+    created = []
+    for body, (status, answer) in zip(bodies, answers, strict=True):
+        if status != 201:
+            raise RuntimeError(f"seeding a ticket got HTTP {status}: {answer} for {json.dumps(body)[:300]}")
+        link = urlsplit(answer["status_url"])
+        created.append((answer["reference"], f"{link.path}?{link.query}"))
+    return created
