@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 from flask import current_app, g, jsonify, request
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -38,7 +39,7 @@ def require_token():
     digest = hashlib.sha256(secret.encode()).hexdigest()
     token = db.session.scalars(select(ApiToken).where(ApiToken.token_hash == digest)).first() if secret else None
     if token is None or token.revoked or not hmac.compare_digest(token.token_hash, digest):
-        response = jsonify(error="Tidak sah", message="Token API tidak ada atau tidak berlaku.", status=401)
+        response = jsonify(error=_("Tidak sah"), message=_("Token API tidak ada atau tidak berlaku."), status=401)
         response.status_code = 401
         response.headers["WWW-Authenticate"] = 'Bearer realm="hai-djpb"'
         return response
@@ -66,7 +67,7 @@ def summary(ticket: Ticket) -> dict:
 
 
 def _error(status: int, message: str, fields: dict | None = None):
-    body = {"error": "Permintaan tidak valid", "message": message, "status": status}
+    body = {"error": _("Permintaan tidak valid"), "message": message, "status": status}
     if fields:
         body["fields"] = fields
     return jsonify(body), status
@@ -79,7 +80,7 @@ def ticket_summary(reference: str):
     """Return the summary of one ticket."""
     ticket = service.find(db.session, reference)
     if ticket is None:
-        return _error(404, "Tiket tidak ditemukan.")
+        return _error(404, _("Tiket tidak ditemukan."))
     return jsonify(summary(ticket))
 
 
@@ -90,22 +91,24 @@ def create():
     """Create a ticket from ``{request_type, service_code, user_type, fields}`` (422 per field)."""
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
-        return _error(400, "Badan permintaan harus berupa objek JSON.")
+        return _error(400, _("Badan permintaan harus berupa objek JSON."))
     catalog = current_app.extensions["catalog"]
     code, key = payload.get("service_code"), payload.get("request_type")
     rtype = next((t for t in current_app.extensions["request_types"] if t.key == key), None)
     if not isinstance(code, str) or catalog.get(code) is None:
-        return _error(422, "service_code tidak dikenal.", {"service_code": ["Kode layanan tidak dikenal."]})
+        return _error(422, _("service_code tidak dikenal."), {"service_code": [_("Kode layanan tidak dikenal.")]})
     if rtype is None or not rtype.serves(code):
-        return _error(422, "request_type tidak dikenal untuk kode ini.", {"request_type": ["Jenis tidak dikenal."]})
+        return _error(
+            422, _("request_type tidak dikenal untuk kode ini."), {"request_type": [_("Jenis tidak dikenal.")]}
+        )
     fields = payload.get("fields")
     if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
-        return _error(422, "fields harus berupa objek berisi teks.", {"fields": ["Harus objek berisi teks."]})
+        return _error(422, _("fields harus berupa objek berisi teks."), {"fields": [_("Harus objek berisi teks.")]})
     user_type = payload.get("user_type")
     data = MultiDict({**{k: v for k, v in fields.items() if k != "lampiran"}, "pengguna": str(user_type)})
     form = form_class(rtype, catalog.user_types)(formdata=data, meta={"csrf": False})
     if not form.validate():
-        return _error(422, "Periksa kembali isian.", {k: [str(e) for e in v] for k, v in form.errors.items()})
+        return _error(422, _("Periksa kembali isian."), {k: [str(e) for e in v] for k, v in form.errors.items()})
     try:
         created = service.create_ticket(
             db.session,

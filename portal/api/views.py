@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from flask_babel import gettext as _
 
 from portal.api.service import catalog_document
 from portal.core.access import PUBLIC, protect_blueprint
@@ -34,7 +35,7 @@ MAX_LIMIT = 50
 
 
 def _bad_request(message: str):
-    return jsonify(error="Permintaan tidak valid", message=message, status=400), 400
+    return jsonify(error=_("Permintaan tidak valid"), message=message, status=400), 400
 
 
 @bp.get("/search")
@@ -46,11 +47,11 @@ def search():
         return _bad_request(str(exc))
     raw_limit = request.args.get("limit", "10")
     if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
-        return _bad_request(f"Parameter limit harus bilangan 1–{MAX_LIMIT}.")
+        return _bad_request(_("Parameter limit harus bilangan 1–%(max)s.", max=MAX_LIMIT))
     code = request.args.get("code") or None
     catalog = current_app.extensions["catalog"]
     if code and code not in catalog.nodes and code not in {f.prefix for f in catalog.families}:
-        return _bad_request(f"Kode layanan '{code}' tidak dikenal.")
+        return _bad_request(_("Kode layanan '%(code)s' tidak dikenal.", code=code))
     result = current_app.extensions["search"].search(query, scope=code, per_page=int(raw_limit))
     if not result.hits:
         from portal.core.templating import now

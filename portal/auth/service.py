@@ -7,6 +7,7 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -40,7 +41,7 @@ def normalise_email(email: str) -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise AuthError("Alamat e-mail tidak valid.") from exc
+        raise AuthError(_("Alamat e-mail tidak valid.")) from exc
 
 
 def create_user(
@@ -58,18 +59,24 @@ def create_user(
     """Create an account after checking role, units and password strength."""
     email = normalise_email(email)
     if role not in ROLES:
-        raise AuthError(f"Peran '{role}' tidak dikenal; pilih salah satu dari {', '.join(ROLES)}.")
+        raise AuthError(
+            _(
+                "Peran '%(role)s' tidak dikenal; pilih salah satu dari %(join_ROLES)s.",
+                role=role,
+                join_ROLES=", ".join(ROLES),
+            )
+        )
     unknown = [u for u in units if u not in known_units]
     if unknown:
-        raise AuthError(f"Unit tidak dikenal: {', '.join(unknown)}.")
+        raise AuthError(_("Unit tidak dikenal: %(join_unknown)s.", join_unknown=", ".join(unknown)))
     if role != ROLE_REQUESTER and not units:
-        raise AuthError("Akun staf harus tergabung dalam sekurang-kurangnya satu unit.")
+        raise AuthError(_("Akun staf harus tergabung dalam sekurang-kurangnya satu unit."))
     if role == ROLE_REQUESTER and user_type not in (2, 3, 8, 9):
-        raise AuthError("Pengguna internal harus berjenis pengguna 2, 3, 8, atau 9.")
+        raise AuthError(_("Pengguna internal harus berjenis pengguna 2, 3, 8, atau 9."))
     if len(password) < MIN_PASSWORD:
-        raise AuthError(f"Kata sandi minimal {MIN_PASSWORD} karakter.")
+        raise AuthError(_("Kata sandi minimal %(MIN_PASSWORD)s karakter.", MIN_PASSWORD=MIN_PASSWORD))
     if session.scalars(select(User).where(User.email == email)).first():
-        raise AuthError("Alamat e-mail sudah terdaftar.")
+        raise AuthError(_("Alamat e-mail sudah terdaftar."))
     user = User(
         email=email,
         name=name.strip(),

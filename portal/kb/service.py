@@ -8,6 +8,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from portal.core.counters import increment
@@ -42,9 +43,11 @@ def clean_query(raw: str | None) -> str:
     """Collapse white space and refuse empty or oversized queries."""
     query = " ".join((raw or "").split())
     if not query:
-        raise QueryError("Masukkan kata kunci pencarian.")
+        raise QueryError(_("Masukkan kata kunci pencarian."))
     if len(query) > MAX_QUERY_LENGTH:
-        raise QueryError(f"Kata kunci terlalu panjang (maksimal {MAX_QUERY_LENGTH} karakter).")
+        raise QueryError(
+            _("Kata kunci terlalu panjang (maksimal %(MAX_QUERY_LENGTH)s karakter).", MAX_QUERY_LENGTH=MAX_QUERY_LENGTH)
+        )
     return query
 
 

@@ -6,6 +6,7 @@ import threading
 import time
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -57,7 +58,7 @@ def set_override(session: Session, day: date, is_open: bool, reason: str) -> Cal
     """Close (or open) the desk on ``day``, replacing any earlier override of that day."""
     reason = reason.strip()
     if not reason:
-        raise NoticeError("Alasan wajib diisi; alasan ditampilkan kepada pengguna.")
+        raise NoticeError(_("Alasan wajib diisi; alasan ditampilkan kepada pengguna."))
     row = session.scalars(select(CalendarOverride).where(CalendarOverride.day == day)).first()
     if row is None:
         row = CalendarOverride(day=day, open=is_open, reason=reason[:200])
@@ -88,9 +89,9 @@ def add_announcement(session: Session, title: str, body: str, starts_on: date, e
     """Publish an announcement for a period of days."""
     title = title.strip()
     if not title:
-        raise NoticeError("Judul pengumuman wajib diisi.")
+        raise NoticeError(_("Judul pengumuman wajib diisi."))
     if ends_on < starts_on:
-        raise NoticeError("Tanggal selesai tidak boleh sebelum tanggal mulai.")
+        raise NoticeError(_("Tanggal selesai tidak boleh sebelum tanggal mulai."))
     row = Announcement(title=title[:160], body=body.strip(), starts_on=starts_on, ends_on=ends_on)
     session.add(row)
     session.commit()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -25,11 +26,11 @@ bp = Blueprint("staff", __name__, url_prefix="/staf")
 protect_blueprint(bp, STAFF)
 
 STATUS_LABELS = {
-    "baru": "Baru",
-    "diproses": "Diproses",
-    "menunggu-pengguna": "Menunggu pengguna",
-    "selesai": "Selesai",
-    "ditutup": "Ditutup",
+    "baru": _l("Baru"),
+    "diproses": _l("Diproses"),
+    "menunggu-pengguna": _l("Menunggu pengguna"),
+    "selesai": _l("Selesai"),
+    "ditutup": _l("Ditutup"),
 }
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import filetype
+from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
@@ -43,20 +44,31 @@ def check_uploads(files: list[FileStorage], max_bytes: int, max_count: int) -> l
     """Read and check every file; raise ``AttachmentError`` with a message naming the file."""
     files = incoming(files)
     if len(files) > max_count:
-        raise AttachmentError(f"Maksimal {max_count} lampiran; Anda memilih {len(files)}.")
+        raise AttachmentError(
+            _("Maksimal %(max_count)s lampiran; Anda memilih %(count)s.", max_count=max_count, count=len(files))
+        )
     uploads = []
     for storage in files:
         shown = _display_name(storage.filename)
         content = storage.stream.read(max_bytes + 1)
         if len(content) > max_bytes:
-            raise AttachmentError(f'Lampiran "{shown}" lebih dari {max_bytes // (1024 * 1024)} MB.')
+            raise AttachmentError(
+                _(
+                    'Lampiran "%(shown)s" lebih dari %(mb)s MB.',
+                    shown=shown,
+                    mb=max_bytes // (1024 * 1024),
+                )
+            )
         if not content:
-            raise AttachmentError(f'Lampiran "{shown}" kosong.')
+            raise AttachmentError(_('Lampiran "%(shown)s" kosong.', shown=shown))
         kind = filetype.guess(content[:SNIFF_BYTES])
         mimetype = kind.mime if kind else ""
         if mimetype not in ALLOWED:
             raise AttachmentError(
-                f'Lampiran "{shown}" bukan PDF, PNG, JPEG, XLSX, atau DOCX (isi berkas diperiksa, bukan namanya).'
+                _(
+                    'Lampiran "%(shown)s" bukan PDF, PNG, JPEG, XLSX, atau DOCX (isi berkas diperiksa, bukan namanya).',
+                    shown=shown,
+                )
             )
         uploads.append(
             Upload(filename=_safe_name(storage.filename, ALLOWED[mimetype]), mimetype=mimetype, content=content)

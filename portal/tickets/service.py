@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -90,14 +91,21 @@ def check_eligibility(
     """
     service = catalog.service_of(code)
     if user_type not in service.eligible:
-        raise NotEligible(f"Layanan {service.code} tidak tersedia untuk jenis pengguna ini menurut katalog.")
+        raise NotEligible(
+            _(
+                "Layanan %(service_code)s tidak tersedia untuk jenis pengguna ini menurut katalog.",
+                service_code=service.code,
+            )
+        )
     if rtype.user_types is not None and user_type not in rtype.user_types:
-        raise NotEligible(f'"{rtype.name}" hanya dapat diajukan oleh jenis pengguna tertentu.')
+        raise NotEligible(
+            _('"%(rtype_name)s" hanya dapat diajukan oleh jenis pengguna tertentu.', rtype_name=rtype.name)
+        )
     if catalog_rules.only_internal(catalog, service) and not vouched:
         if account is None or not getattr(account, "is_authenticated", False):
-            raise SignInRequired("Layanan ini hanya untuk pengguna internal: masuk dengan akun DJPb Anda.")
+            raise SignInRequired(_("Layanan ini hanya untuk pengguna internal: masuk dengan akun DJPb Anda."))
         if not account.is_staff and account.user_type != user_type:
-            raise NotEligible("Jenis pengguna harus sesuai dengan akun Anda.")
+            raise NotEligible(_("Jenis pengguna harus sesuai dengan akun Anda."))
 
 
 def needs_subscope(catalog: Catalog, code: str) -> bool:
@@ -112,7 +120,7 @@ def owner_unit(catalog: Catalog, code: str) -> str:
     if isinstance(node, Subscope) and node.owner_unit:
         return node.owner_unit
     if needs_subscope(catalog, code):
-        raise TicketError("Pilih sub-lingkup layanan: setiap sub-lingkup ditangani unit yang berbeda.")
+        raise TicketError(_("Pilih sub-lingkup layanan: setiap sub-lingkup ditangani unit yang berbeda."))
     return catalog.service_of(code).owner
 
 
@@ -182,7 +190,7 @@ def create_ticket(
             return Created(ticket, token)
         except IntegrityError:  # a reference collision: draw again
             session.rollback()
-    raise TicketError("Nomor tiket tidak dapat dibuat; silakan coba lagi.")
+    raise TicketError(_("Nomor tiket tidak dapat dibuat; silakan coba lagi."))
 
 
 def _attach(ticket: Ticket, event: TicketEvent, uploads, upload_dir: Path, now: datetime) -> None:
@@ -233,13 +241,13 @@ def add_requester_reply(
     """Add the requester's message; reopen a ticket resolved less than 7 days ago."""
     body = body.strip()
     if not body and not uploads:
-        raise TicketError("Tulis pesan atau pilih lampiran.")
+        raise TicketError(_("Tulis pesan atau pilih lampiran."))
     if ticket.status == STATUS_CLOSED or (
         ticket.status == STATUS_RESOLVED
         and ticket.resolved_at
         and now - ticket.resolved_at > timedelta(days=REOPEN_DAYS)
     ):
-        raise TicketError("Tiket ini sudah ditutup. Silakan ajukan permintaan baru dengan menyebut nomor tiket ini.")
+        raise TicketError(_("Tiket ini sudah ditutup. Silakan ajukan permintaan baru dengan menyebut nomor tiket ini."))
     event = TicketEvent(kind="pesan", public=True, author="pengguna", body=body[:5000], created_at=now)
     ticket.events.append(event)
     _attach(ticket, event, uploads, upload_dir, now)
@@ -275,11 +283,11 @@ def record_suggestion_opened(session: Session, code: str, slug: str, day) -> Non
 def record_survey(session: Session, ticket: Ticket, rating: int, comment: str, now: datetime) -> Survey:
     """Store the requester's rating of a resolved ticket (once per ticket)."""
     if ticket.status not in (STATUS_RESOLVED, STATUS_CLOSED) or ticket.resolved_at is None:
-        raise TicketError("Penilaian dapat diberikan setelah tiket selesai.")
+        raise TicketError(_("Penilaian dapat diberikan setelah tiket selesai."))
     if session.scalars(select(Survey).where(Survey.ticket_id == ticket.id)).first():
-        raise TicketError("Anda sudah memberi penilaian untuk tiket ini. Terima kasih.")
+        raise TicketError(_("Anda sudah memberi penilaian untuk tiket ini. Terima kasih."))
     if rating not in range(1, 6):
-        raise TicketError("Nilai harus 1 sampai 5.")
+        raise TicketError(_("Nilai harus 1 sampai 5."))
     survey = Survey(ticket_id=ticket.id, rating=rating, comment=comment.strip()[:2000], created_at=now)
     session.add(survey)
     session.commit()

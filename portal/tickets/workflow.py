@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from portal.core.calendar import WorkingCalendar
 from portal.tickets.models import (
     STATUS_CLOSED,
@@ -30,11 +33,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 # Section G.3: how a request is fulfilled. The last two involve a linked unit (section F).
 FULFILMENTS = {
-    "informasi": "Informasi disediakan",
-    "solusi": "Solusi/penjelasan disediakan",
-    "dokumentasi": "Permintaan/perubahan layanan didokumentasikan",
-    "diteruskan": "Diteruskan ke unit eksternal terkait",
-    "diarahkan": "Pengguna diarahkan ke unit eksternal terkait",
+    "informasi": _l("Informasi disediakan"),
+    "solusi": _l("Solusi/penjelasan disediakan"),
+    "dokumentasi": _l("Permintaan/perubahan layanan didokumentasikan"),
+    "diteruskan": _l("Diteruskan ke unit eksternal terkait"),
+    "diarahkan": _l("Pengguna diarahkan ke unit eksternal terkait"),
 }
 NEEDS_UNIT = {"diteruskan", "diarahkan"}
 
@@ -70,6 +73,12 @@ def clock(ticket: Ticket, calendar: WorkingCalendar, norm_hours: float, now: dat
     )
 
 
+def resolution_hours(ticket: Ticket, calendar: WorkingCalendar, resolved_at: datetime) -> float:
+    """Working hours from receipt to ``resolved_at`` minus the banked pause (as ``clock`` rounds them)."""
+    elapsed = calendar.working_hours_between(ticket.received_at, resolved_at) - (ticket.paused_hours or 0.0)
+    return round(max(0.0, elapsed), 2)
+
+
 def transition(
     ticket: Ticket,
     to_status: str,
@@ -85,12 +94,18 @@ def transition(
 ) -> TicketEvent:
     """Move a ticket to ``to_status`` if the table allows it; keep the clock honest."""
     if to_status not in TRANSITIONS.get(ticket.status, frozenset()):
-        raise WorkflowError(f"Perubahan status dari '{ticket.status}' ke '{to_status}' tidak diizinkan.")
+        raise WorkflowError(
+            _(
+                "Perubahan status dari '%(ticket_status)s' ke '%(to_status)s' tidak diizinkan.",
+                ticket_status=ticket.status,
+                to_status=to_status,
+            )
+        )
     if to_status == STATUS_RESOLVED:
         if fulfilment not in FULFILMENTS:
-            raise WorkflowError("Pilih cara pemenuhan layanan (komponen layanan G.3).")
+            raise WorkflowError(_("Pilih cara pemenuhan layanan (komponen layanan G.3)."))
         if fulfilment in NEEDS_UNIT and unit not in linked_units:
-            raise WorkflowError("Pilih unit eksternal yang tercantum pada bagian F untuk kode layanan ini.")
+            raise WorkflowError(_("Pilih unit eksternal yang tercantum pada bagian F untuk kode layanan ini."))
         ticket.fulfilment = fulfilment
         ticket.fulfilment_unit = unit if fulfilment in NEEDS_UNIT else None
         ticket.resolved_at = now
@@ -102,10 +117,14 @@ def transition(
         ticket.paused_at = None
     if to_status == STATUS_WAITING:
         ticket.paused_at = now
+    if to_status == STATUS_RESOLVED:
+        # After banking the pause: the elapsed time the SLA panel shows, kept for the dashboard.
+        ticket.resolved_hours = resolution_hours(ticket, calendar, now)
     if to_status == STATUS_OPEN and ticket.status in (STATUS_RESOLVED, STATUS_CLOSED):
         ticket.resolved_at = None
         ticket.closed_at = None
         ticket.fulfilment = ticket.fulfilment_unit = None
+        ticket.resolved_hours = None
     if to_status == STATUS_CLOSED:
         ticket.closed_at = now
     event = TicketEvent(
