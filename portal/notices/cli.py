@@ -23,15 +23,21 @@ def _changed() -> None:
     current_app.extensions["page_cache"].clear()
 
 
+def _set_day(day, is_open: bool, reason: str) -> None:
+    """Record the override, announce it on the home page until that day, refresh caches."""
+    service.set_override(db.session, day.date(), is_open, reason)
+    title = f"Layanan {'buka' if is_open else 'tutup'} {day:%d-%m-%Y}"
+    service.add_announcement(db.session, title, reason, date.today(), day.date())
+    _changed()
+    click.echo(f"HAI-DJPb {'buka' if is_open else 'tutup'} pada {day:%Y-%m-%d}: {reason}")
+
+
 @calendar_cli.command("tutup")
 @click.argument("day", type=DATE)
 @click.option("--alasan", required=True, help="Alasan, ditampilkan di beranda.")
 def close(day, alasan: str) -> None:
     """Close the help desk on DAY (YYYY-MM-DD) and announce it."""
-    service.set_override(db.session, day.date(), False, alasan)
-    service.add_announcement(db.session, f"Layanan tutup {day:%d-%m-%Y}", alasan, date.today(), day.date())
-    _changed()
-    click.echo(f"HAI-DJPb tutup pada {day:%Y-%m-%d}: {alasan}")
+    _set_day(day, False, alasan)
 
 
 @calendar_cli.command("buka")
@@ -39,10 +45,7 @@ def close(day, alasan: str) -> None:
 @click.option("--alasan", required=True, help="Alasan, ditampilkan di beranda.")
 def open_day(day, alasan: str) -> None:
     """Open the help desk on DAY although it is a weekend or holiday, and announce it."""
-    service.set_override(db.session, day.date(), True, alasan)
-    service.add_announcement(db.session, f"Layanan buka {day:%d-%m-%Y}", alasan, date.today(), day.date())
-    _changed()
-    click.echo(f"HAI-DJPb buka pada {day:%Y-%m-%d}: {alasan}")
+    _set_day(day, True, alasan)
 
 
 @calendar_cli.command("hapus")

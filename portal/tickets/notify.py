@@ -1,4 +1,4 @@
-"""E-mails to requesters: confirmation with the due time and the private status link."""
+"""E-mails to requesters: confirmation, new links, staff replies, resolution."""
 
 from __future__ import annotations
 
@@ -15,11 +15,19 @@ def status_link(ticket: Ticket, token: str) -> str:
     return url_for("tickets.thread", reference=ticket.reference, t=token, _external=True)
 
 
+def letter(ticket: Ticket, *paragraphs: str) -> str:
+    """Frame the lines of a message with the greeting and the signature."""
+    return "\n".join([_("Yth. %(name)s,", name=ticket.requester_name), "", *paragraphs, "", _("Salam,"), _("HAI-DJPb")])
+
+
+def _send(ticket: Ticket, subject: str, body: str) -> None:
+    send_mail(current_app, ticket.requester_email, f"[{ticket.reference}] {subject}", body)
+
+
 def confirmation_body(ticket: Ticket, token: str, service_name: str) -> str:
     """The confirmation text (also used by staff-registered requests)."""
-    lines = [
-        _("Yth. %(name)s,", name=ticket.requester_name),
-        "",
+    return letter(
+        ticket,
         _("Permintaan Anda telah kami terima."),
         "",
         _("Nomor tiket: %(ref)s", ref=ticket.reference),
@@ -32,69 +40,46 @@ def confirmation_body(ticket: Ticket, token: str, service_name: str) -> str:
         status_link(ticket, token),
         "",
         _("Perkiraan selesai dihitung dalam jam kerja HAI-DJPb (Senin–Jumat 08.00–16.00 WIB, kecuali hari libur)."),
-        "",
-        _("Salam,"),
-        _("HAI-DJPb"),
-    ]
-    return "\n".join(lines)
+    )
 
 
 def send_confirmation(ticket: Ticket, token: str, service_name: str) -> None:
     """E-mail the confirmation to the requester."""
-    subject = _("[%(ref)s] Permintaan Anda telah diterima", ref=ticket.reference)
-    send_mail(current_app, ticket.requester_email, subject, confirmation_body(ticket, token, service_name))
+    _send(ticket, _("Permintaan Anda telah diterima"), confirmation_body(ticket, token, service_name))
 
 
 def send_new_link(ticket: Ticket, token: str) -> None:
     """E-mail a renewed private link."""
-    body = "\n".join(
-        [
-            _("Yth. %(name)s,", name=ticket.requester_name),
-            "",
-            _("Berikut tautan pribadi baru untuk tiket %(ref)s. Tautan lama tidak berlaku lagi.", ref=ticket.reference),
-            status_link(ticket, token),
-            "",
-            _("Salam,"),
-            _("HAI-DJPb"),
-        ]
+    body = letter(
+        ticket,
+        _("Berikut tautan pribadi baru untuk tiket %(ref)s. Tautan lama tidak berlaku lagi.", ref=ticket.reference),
+        status_link(ticket, token),
     )
-    send_mail(current_app, ticket.requester_email, _("[%(ref)s] Tautan status baru", ref=ticket.reference), body)
+    _send(ticket, _("Tautan status baru"), body)
 
 
-def send_staff_reply(ticket: Ticket, body: str) -> None:
-    """E-mail a public reply of staff to the requester (the thread link needs the token or e-mail)."""
-    text = "\n".join(
-        [
-            _("Yth. %(name)s,", name=ticket.requester_name),
-            "",
-            _("Petugas HAI-DJPb membalas tiket %(ref)s:", ref=ticket.reference),
-            "",
-            body,
-            "",
-            _("Lihat percakapan dan balas di halaman Cek Status (nomor tiket dan alamat e-mail Anda):"),
-            url_for("tickets.status", _external=True),
-            "",
-            _("Salam,"),
-            _("HAI-DJPb"),
-        ]
+def send_staff_reply(ticket: Ticket, reply: str) -> None:
+    """E-mail a public reply of staff (the thread needs the private link or reference + e-mail)."""
+    body = letter(
+        ticket,
+        _("Petugas HAI-DJPb membalas tiket %(ref)s:", ref=ticket.reference),
+        "",
+        reply,
+        "",
+        _("Lihat percakapan dan balas di halaman Cek Status (nomor tiket dan alamat e-mail Anda):"),
+        url_for("tickets.status", _external=True),
     )
-    send_mail(current_app, ticket.requester_email, _("[%(ref)s] Balasan dari HAI-DJPb", ref=ticket.reference), text)
+    _send(ticket, _("Balasan dari HAI-DJPb"), body)
 
 
 def send_resolved(ticket: Ticket, token: str) -> None:
     """Tell the requester the ticket is resolved; the new private link leads to the survey."""
-    text = "\n".join(
-        [
-            _("Yth. %(name)s,", name=ticket.requester_name),
-            "",
-            _("Tiket %(ref)s telah diselesaikan.", ref=ticket.reference),
-            _("Bila masih ada yang kurang, balas dalam 7 hari dan tiket akan dibuka kembali."),
-            "",
-            _("Mohon beri penilaian atas layanan kami (1–5) melalui tautan pribadi baru ini:"),
-            status_link(ticket, token),
-            "",
-            _("Salam,"),
-            _("HAI-DJPb"),
-        ]
+    body = letter(
+        ticket,
+        _("Tiket %(ref)s telah diselesaikan.", ref=ticket.reference),
+        _("Bila masih ada yang kurang, balas dalam 7 hari dan tiket akan dibuka kembali."),
+        "",
+        _("Mohon beri penilaian atas layanan kami (1–5) melalui tautan pribadi baru ini:"),
+        status_link(ticket, token),
     )
-    send_mail(current_app, ticket.requester_email, _("[%(ref)s] Tiket selesai", ref=ticket.reference), text)
+    _send(ticket, _("Tiket selesai"), body)

@@ -11,7 +11,7 @@ from portal.core.templating import get_calendar, now
 from portal.extensions import db, limiter
 from portal.tickets import attachments, notify, service
 from portal.tickets.forms import RenewForm, ReplyForm, StatusForm, SurveyForm
-from portal.tickets.views import bp, upload_dir
+from portal.tickets.views import bp, checked_uploads, upload_dir
 
 GRANTS_KEY = "tiket_akses"
 MAX_GRANTS = 10
@@ -26,6 +26,13 @@ def _grant(reference: str) -> None:
     # The thread stays readable in this browser session after the e-mail check.
     grants = [r for r in session.get(GRANTS_KEY, []) if r != reference][-(MAX_GRANTS - 1) :]
     session[GRANTS_KEY] = [*grants, reference]
+
+
+def _granted_ticket_or_404(reference: str):
+    ticket = service.find(db.session, reference)
+    if ticket is None or not _granted(ticket.reference):
+        abort(404)
+    return ticket
 
 
 def _not_found():
@@ -91,9 +98,7 @@ def _survey_open(ticket) -> bool:
 @limiter.limit("10 per hour")
 def survey(reference: str):
     """Record the requester's 1–5 rating and comment."""
-    ticket = service.find(db.session, reference)
-    if ticket is None or not _granted(ticket.reference):
-        abort(404)
+    ticket = _granted_ticket_or_404(reference)
     form = SurveyForm()
     if form.validate():
         try:
@@ -111,17 +116,11 @@ def survey(reference: str):
 @limiter.limit("30 per hour")
 def reply(reference: str):
     """Add the requester's reply (reopens a recently resolved ticket)."""
-    ticket = service.find(db.session, reference)
-    if ticket is None or not _granted(ticket.reference):
-        abort(404)
+    ticket = _granted_ticket_or_404(reference)
     form = ReplyForm()
     if form.validate():
         try:
-            uploads = attachments.check_uploads(
-                request.files.getlist("lampiran"),
-                current_app.config["ATTACHMENT_MAX_BYTES"],
-                current_app.config["ATTACHMENT_MAX_COUNT"],
-            )
+            uploads = checked_uploads()
             service.add_requester_reply(
                 db.session, ticket, form.pesan.data or "", uploads, upload_dir(), now(), get_calendar()
             )
@@ -138,9 +137,7 @@ def reply(reference: str):
 @bp.get("/status/<reference>/lampiran/<int:attachment_id>")
 def download(reference: str, attachment_id: int):
     """Send a public attachment of the thread, as a download."""
-    ticket = service.find(db.session, reference)
-    if ticket is None or not _granted(ticket.reference):
-        abort(404)
+    ticket = _granted_ticket_or_404(reference)
     attachment = next((a for a in ticket.attachments if a.id == attachment_id and a.public), None)
     if attachment is None:
         abort(404)

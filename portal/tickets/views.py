@@ -30,6 +30,15 @@ def upload_dir() -> Path:
     return Path(current_app.instance_path) / "uploads" / "tickets"
 
 
+def checked_uploads() -> list[attachments.Upload]:
+    """Check the files of this request's ``lampiran`` input against the configured limits."""
+    return attachments.check_uploads(
+        request.files.getlist("lampiran"),
+        current_app.config["ATTACHMENT_MAX_BYTES"],
+        current_app.config["ATTACHMENT_MAX_COUNT"],
+    )
+
+
 @bp.get("/permintaan/<code>")
 def choose(code: str):
     """Answer first: exclusions and FAQ of the code, then the request types to choose from."""
@@ -67,11 +76,7 @@ def form(code: str, type_key: str):
     error = None
     if form.validate():
         try:
-            uploads = attachments.check_uploads(
-                request.files.getlist("lampiran"),
-                current_app.config["ATTACHMENT_MAX_BYTES"],
-                current_app.config["ATTACHMENT_MAX_COUNT"],
-            )
+            uploads = checked_uploads()
             created = service.create_ticket(
                 db.session,
                 catalog=catalog,
