@@ -38,7 +38,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(config)
     config_module.finalise(app.config, app.instance_path)
     # Before the extensions: SIAP adds its database bind, which must exist when engines are made.
+    from portal.siap import setup as siap_setup
 
+    siap_setup.init_app(app)
 
     register_extensions(app)
     register_blueprints(app)

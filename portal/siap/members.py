@@ -1,0 +1,221 @@
+"""Secretariat members: their key pairs, grants of the unit key, unlocking, revocation.
+
+A member is a staff account (agent or unit lead, never an administrator) of the unit that
+owns WBSM.01 *and* holds a grant. A grant starts pending; a member who has unlocked the
+workspace completes it by sealing the unit key to the new member's public key, after
+comparing its fingerprint with the colleague in person. Completing is never automatic:
+whoever can reset a password could otherwise enrol a key of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+
+from portal.auth.models import ROLE_AGENT, ROLE_LEAD, User, UserUnit
+from portal.auth.service import hasher
+from portal.core.templating import now
+from portal.extensions import db
+from portal.siap import audit, context, crypto, sessions
+from portal.siap.models import MemberKey, UnitKey, UnitKeyGrant
+from portal.siap.service import SiapError
+
+MEMBER_ROLES = (ROLE_AGENT, ROLE_LEAD)
+
+
+class Unlock(Enum):
+    """Outcome of entering the password at the unlock page."""
+
+    OPEN = "buka"
+    PENDING = "menunggu"
+    WRONG = "salah"
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One account of the Secretariat with its SIAP standing."""
+
+    user: User
+    state: str  # "tanpa-akses", "menunggu-kunci", "menunggu-penyelesaian", "aktif"
+    fingerprint: str | None
+
+
+def belongs(user) -> bool:
+    """Tell whether an account may ever be a member: active agent or lead of the unit."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.active
+        and user.role in MEMBER_ROLES
+        and context.get().unit in user.unit_names
+    )
+
+
+def grant_of(user_id: int) -> UnitKeyGrant | None:
+    """Return the grant of an account, or None."""
+    return db.session.get(UnitKeyGrant, user_id)
+
+
+def may_enter(user) -> bool:
+    """Tell whether the SIAP workspace exists for this account at all."""
+    return belongs(user) and grant_of(user.id) is not None
+
+
+def _verify_account_password(user: User, password: str) -> bool:
+    try:
+        return hasher().verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _new_member_key(user: User, password: str) -> MemberKey:
+    kdf = context.get().kdf
+    salt = crypto.new_salt()
+    private, public = crypto.new_keypair()
+    key = MemberKey(
+        user_id=user.id,
+        public_key=public,
+        wrapped_private_key=crypto.wrap(kdf.derive(password.encode(), salt), private),
+        salt=salt,
+        kdf_ops=kdf.ops,
+        kdf_memory_kib=kdf.memory_kib,
+        created_at=now(),
+    )
+    db.session.add(key)
+    return key
+
+
+def _member_private_key(key: MemberKey, password: str) -> bytes | None:
+    derived = context.get().kdf.derive(password.encode(), key.salt, key.kdf_ops, key.kdf_memory_kib)
+    try:
+        return crypto.unwrap(derived, key.wrapped_private_key)
+    except crypto.CryptoError:
+        return None
+
+
+def unlock(user: User, password: str) -> tuple[Unlock, bytes | None]:
+    """Open the unit key with a member's password.
+
+    A member with a pending grant and no key pair yet gets one here, once their account
+    password checks out; the grant then waits for a colleague to complete it.
+    """
+    grant = grant_of(user.id)
+    if grant is None or not belongs(user):
+        return Unlock.WRONG, None
+    key = db.session.get(MemberKey, user.id)
+    if key is None:
+        if not _verify_account_password(user, password):
+            return Unlock.WRONG, None
+        _new_member_key(user, password)
+        audit.record("kunci_anggota_dibuat", user_id=user.id)
+        db.session.commit()
+        return Unlock.PENDING, None
+    private = _member_private_key(key, password)
+    if private is None:
+        audit.record("gagal_buka", user_id=user.id)
+        db.session.commit()
+        return Unlock.WRONG, None
+    if grant.sealed_unit_key is None:
+        return Unlock.PENDING, None
+    audit.record("buka", user_id=user.id)
+    db.session.commit()
+    return Unlock.OPEN, crypto.unseal(private, grant.sealed_unit_key)
+
+
+def init_unit(user: User, password: str, recovery_public_key: bytes | None = None) -> UnitKey:
+    """Create the unit key with the first member (``flask siap init-unit``)."""
+    if db.session.scalars(select(UnitKey)).first() is not None:
+        raise SiapError(_l("Kunci unit sudah ada; anggota baru diberi akses dari ruang kerja SIAP."))
+    if not belongs(user):
+        raise SiapError(_l("Akun ini bukan agen atau ketua aktif di unit %(unit)s.", unit=context.get().unit))
+    if not _verify_account_password(user, password):
+        raise SiapError(_l("Kata sandi tidak cocok dengan akun tersebut."))
+    private, public = crypto.new_keypair()
+    unit = UnitKey(
+        public_key=public,
+        recovery_copy=crypto.seal(recovery_public_key, private) if recovery_public_key else None,
+        created_at=now(),
+    )
+    key = db.session.get(MemberKey, user.id)
+    if key is None or _member_private_key(key, password) is None:
+        if key is not None:
+            db.session.delete(key)
+            db.session.flush()
+        key = _new_member_key(user, password)
+    db.session.merge(UnitKeyGrant(user_id=user.id, sealed_unit_key=crypto.seal(key.public_key, private),
+                           granted_by=user.id, created_at=now(), keyed_at=now()))
+    db.session.add(unit)
+    audit.record("kunci_unit_dibuat", user_id=user.id)
+    db.session.commit()
+    return unit
+
+
+def grant(actor_id: int, target: User) -> UnitKeyGrant:
+    """Give an account access: pending until it has a key pair and a member completes it."""
+    if target.role not in MEMBER_ROLES:
+        raise SiapError(_l("Akses SIAP hanya untuk agen atau ketua unit, tidak untuk administrator."))
+    if not belongs(target):
+        raise SiapError(_l("Akun ini bukan anggota aktif %(unit)s.", unit=context.get().unit))
+    if grant_of(target.id) is not None:
+        raise SiapError(_l("Akun ini sudah diberi akses."))
+    row = UnitKeyGrant(user_id=target.id, granted_by=actor_id, created_at=now())
+    db.session.add(row)
+    audit.record("beri_akses", user_id=actor_id, detail=f"anggota={target.id}")
+    db.session.commit()
+    return row
+
+
+def complete(actor_id: int, unit_private_key: bytes, target_id: int) -> None:
+    """Seal the unit key to a pending member's public key."""
+    row, key = grant_of(target_id), db.session.get(MemberKey, target_id)
+    if row is None or key is None or row.sealed_unit_key is not None:
+        raise SiapError(_l("Tidak ada pemberian akses yang menunggu untuk akun ini."))
+    row.sealed_unit_key = crypto.seal(key.public_key, unit_private_key)
+    row.keyed_at = now()
+    audit.record("akses_aktif", user_id=actor_id, detail=f"anggota={target_id}")
+    db.session.commit()
+
+
+def revoke(actor_id: int, target_id: int) -> None:
+    """Delete a grant and end the member's unlocked sessions; the last active one stays."""
+    row = grant_of(target_id)
+    if row is None:
+        raise SiapError(_l("Akun ini tidak memiliki akses."))
+    active = db.session.scalars(select(UnitKeyGrant).where(UnitKeyGrant.sealed_unit_key.is_not(None))).all()
+    if row.sealed_unit_key is not None and len(active) <= 1:
+        raise SiapError(_l("Akses terakhir tidak dapat dicabut: tanpa anggota aktif semua pengaduan tidak terbaca."))
+    db.session.delete(row)
+    db.session.execute(delete(MemberKey).where(MemberKey.user_id == target_id))
+    audit.record("cabut_akses", user_id=actor_id, detail=f"anggota={target_id}")
+    db.session.commit()
+    sessions.destroy_for_user(target_id)
+
+
+def roster() -> list[RosterRow]:
+    """List the unit's agents and leads with their SIAP standing."""
+    users = db.session.scalars(
+        select(User).join(UserUnit).where(UserUnit.unit == context.get().unit, User.role.in_(MEMBER_ROLES))
+        .order_by(User.name)
+    ).all()
+    grants = {g.user_id: g for g in db.session.scalars(select(UnitKeyGrant))}
+    keys = {k.user_id: k for k in db.session.scalars(select(MemberKey))}
+    rows = []
+    for user in users:
+        row, key = grants.get(user.id), keys.get(user.id)
+        if row is None:
+            state = "tanpa-akses"
+        elif row.sealed_unit_key is not None:
+            state = "aktif"
+        else:
+            state = "menunggu-penyelesaian" if key else "menunggu-kunci"
+        rows.append(RosterRow(user, state, crypto.fingerprint(key.public_key) if key and row else None))
+    return rows
+
+
+def own_fingerprint(user_id: int) -> str | None:
+    """Return a member's own key fingerprint, to read out to the colleague completing the grant."""
+    key = db.session.get(MemberKey, user_id)
+    return crypto.fingerprint(key.public_key) if key else None

@@ -1,0 +1,136 @@
+"""Server-side sessions of reporters and unlocked Secretariat members.
+
+The browser's cookie carries 64 random bytes and nothing else: a 32-byte id and a
+32-byte key. The database keeps ``sha256(id)`` and the session's secret (a complaint's
+or the unit's private key) encrypted under that key. So a copy of the database cannot
+resume a session, and a stolen cookie is useless once the row is gone (logout, idle
+timeout, expiry). Flask's signed-cookie session is never used for SIAP state.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import Response, current_app, request
+from sqlalchemy import delete
+
+from portal.core.templating import now
+from portal.extensions import db
+from portal.siap import crypto
+from portal.siap.models import KeySession
+
+REPORTER, MEMBER = "pelapor", "anggota"
+COOKIES = {REPORTER: ("siap_pelapor", "/siap"), MEMBER: ("siap_anggota", "/siap/sekretariat")}
+TOKEN_BYTES = 64
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A loaded session: its row and the secret it holds."""
+
+    row: KeySession
+    secret: bytes
+    token: str
+
+
+def _hash(session_id: bytes) -> str:
+    return hashlib.sha256(session_id).hexdigest()
+
+
+def _split(token: str) -> tuple[bytes, bytes] | None:
+    try:
+        raw = base64.urlsafe_b64decode(token.encode() + b"=" * (-len(token) % 4))
+    except (binascii.Error, ValueError):
+        return None
+    return (raw[:32], raw[32:]) if len(raw) == TOKEN_BYTES else None
+
+
+def idle_limit() -> timedelta:
+    """Return how long a session may stay unused (``SIAP_IDLE_MINUTES``, default 30)."""
+    return timedelta(minutes=current_app.config["SIAP_IDLE_MINUTES"])
+
+
+def create(kind: str, secret: bytes, *, complaint_id: int | None = None, user_id: int | None = None) -> str:
+    """Store a new session holding ``secret`` and return the cookie token."""
+    session_id, key = secrets.token_bytes(32), secrets.token_bytes(32)
+    moment = now()
+    db.session.add(
+        KeySession(
+            id_hash=_hash(session_id),
+            kind=kind,
+            complaint_id=complaint_id,
+            user_id=user_id,
+            sealed_secret=crypto.wrap(key, secret),
+            created_at=moment,
+            last_seen=moment,
+        )
+    )
+    db.session.commit()
+    return base64.urlsafe_b64encode(session_id + key).decode().rstrip("=")
+
+
+def load(kind: str, token: str | None) -> Opened | None:
+    """Return the live session of ``kind`` for a cookie token, touching it; None otherwise."""
+    parts = _split(token or "")
+    if parts is None:
+        return None
+    row = db.session.get(KeySession, _hash(parts[0]))
+    if row is None or row.kind != kind:
+        return None
+    moment = now()
+    if moment - row.last_seen > idle_limit():
+        db.session.delete(row)
+        db.session.commit()
+        return None
+    try:
+        secret = crypto.unwrap(parts[1], row.sealed_secret)
+    except crypto.CryptoError:
+        return None
+    row.last_seen = moment
+    db.session.commit()
+    return Opened(row, secret, token or "")
+
+
+def from_request(kind: str) -> Opened | None:
+    """Load the session of ``kind`` named by this request's cookie."""
+    return load(kind, request.cookies.get(COOKIES[kind][0]))
+
+
+def destroy(token: str | None) -> None:
+    """Delete the session named by ``token`` (logout)."""
+    parts = _split(token or "")
+    if parts is not None:
+        db.session.execute(delete(KeySession).where(KeySession.id_hash == _hash(parts[0])))
+        db.session.commit()
+
+
+def destroy_for_user(user_id: int) -> None:
+    """Delete every unlocked session of a member (sign-out, revocation)."""
+    db.session.execute(delete(KeySession).where(KeySession.kind == MEMBER, KeySession.user_id == user_id))
+    db.session.commit()
+
+
+def purge_idle() -> int:
+    """Delete every session idle for longer than the limit; return how many."""
+    result = db.session.execute(delete(KeySession).where(KeySession.last_seen < now() - idle_limit()))
+    db.session.commit()
+    return result.rowcount or 0
+
+
+def set_cookie(response: Response, kind: str, token: str) -> None:
+    """Send the session cookie: HttpOnly, SameSite=Strict, Secure on HTTPS, no expiry date."""
+    name, path = COOKIES[kind]
+    secure = request.is_secure or current_app.config.get("PREFERRED_URL_SCHEME") == "https"
+    response.set_cookie(name, token, path=path, httponly=True, secure=secure, samesite="Strict")
+
+
+def clear_cookie(response: Response, kind: str) -> None:
+    """Tell the browser to forget the session cookie."""
+    name, path = COOKIES[kind]
+    secure = request.is_secure or current_app.config.get("PREFERRED_URL_SCHEME") == "https"
+    response.delete_cookie(name, path=path, httponly=True, secure=secure, samesite="Strict")

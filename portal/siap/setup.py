@@ -1,0 +1,67 @@
+"""Wire SIAP into an application: settings, database bind, blueprints, gates, CLI.
+
+Called from the factory before the database extension is bound, because the ``siap``
+bind must be in ``SQLALCHEMY_BINDS`` when Flask-SQLAlchemy creates its engines.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from portal.siap import context, crypto
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+PRODUCTION_MIN_MEMORY_KIB = 64 * 1024
+
+DEFAULTS = {
+    # Argon2id per derivation; production refuses less than 64 MiB (tests use tiny values).
+    "SIAP_ARGON2_MEMORY_KIB": PRODUCTION_MIN_MEMORY_KIB,
+    "SIAP_ARGON2_OPS": 3,
+    "SIAP_KDF_CONCURRENCY": 2,  # derivations at once per process; more wait
+    "SIAP_KDF_TIMEOUT": 30,  # seconds to wait for a slot before answering 503
+    "SIAP_PEPPER": "",  # else generated into instance/siap_pepper
+    "SIAP_RECOVERY_PUBLIC_KEY": "",  # hex X25519 public key of an offline recovery key pair
+    "SIAP_FILES_PATH": "",  # default instance/siap_files
+    "SIAP_IDLE_MINUTES": 30,
+    "SIAP_RETENTION_DAYS": 90,
+    "SIAP_MAX_FILES": 5,
+    "SIAP_MAX_FILE_BYTES": 10 * 1024 * 1024,
+    # Receipt sign-in throttles, counting failures only: per receipt typed, per client
+    # (hashed address), and for the whole service (spread-out guessing).
+    "SIAP_LOGIN_LIMIT_RECEIPT": "5 per 10 minutes",
+    "SIAP_LOGIN_LIMIT_CLIENT": "10 per 10 minutes",
+    "SIAP_LOGIN_LIMIT_GLOBAL": "15 per 10 minutes",
+}
+
+
+def configure(app: Flask) -> None:
+    """Fill in SIAP settings and the ``siap`` bind (a second SQLite file by default)."""
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    binds = dict(app.config.get("SQLALCHEMY_BINDS") or {})
+    if not binds.get("siap"):
+        binds["siap"] = f"sqlite:///{Path(app.instance_path) / 'siap.db'}"
+    app.config["SQLALCHEMY_BINDS"] = binds
+    memory = int(app.config["SIAP_ARGON2_MEMORY_KIB"])
+    if memory < PRODUCTION_MIN_MEMORY_KIB and not app.testing:
+        raise RuntimeError("SIAP_ARGON2_MEMORY_KIB must be at least 65536 (64 MiB) outside tests")
+
+
+def init_app(app: Flask) -> None:
+    """Configure SIAP and register everything it serves."""
+    configure(app)
+    cfg = app.config
+    app.extensions["siap"] = context.SiapContext(
+        pepper=context.load_pepper(cfg["SIAP_PEPPER"], app.instance_path, cfg.get("SECRET_KEY") or ""),
+        kdf=crypto.Kdf(
+            int(cfg["SIAP_ARGON2_MEMORY_KIB"]),
+            int(cfg["SIAP_ARGON2_OPS"]),
+            int(cfg["SIAP_KDF_CONCURRENCY"]),
+            float(cfg["SIAP_KDF_TIMEOUT"]),
+        ),
+        files_dir=Path(cfg["SIAP_FILES_PATH"] or Path(app.instance_path) / "siap_files"),
+    )
+    # The factory's migration run applies this environment too (portal.core.dbsetup).
+    app.extensions.setdefault("extra_migrations", []).append(str(MIGRATIONS))
