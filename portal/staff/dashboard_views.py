@@ -1,0 +1,158 @@
+"""The dashboard pages: /staf/dasbor (figures, SVG charts, tables) and /staf/dasbor.csv.
+
+Every staff member sees the figures of their own units: leads steer with them, and agents
+see the same tickets one by one in their queues already, so the totals reveal nothing new
+to them while showing which services run late. Administrators, like everyone, see their
+own units only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from flask import Response, current_app, render_template
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.catalog.views import get_catalog
+from portal.core.templating import get_calendar, now
+from portal.extensions import db
+from portal.staff import dashboard
+from portal.staff.views import bp
+
+CACHE_KEY = "staff_dashboard_cache"
+DEFAULT_CACHE_SECONDS = 60
+
+
+@bp.record_once
+def _install_cache(state) -> None:
+    state.app.extensions.setdefault(CACHE_KEY, dashboard.FiguresCache())
+    state.app.config.setdefault("DASHBOARD_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
+
+
+def current_figures() -> dashboard.Figures:
+    """The figures of the signed-in staff member's units (computed at most once a minute per process)."""
+    units = tuple(sorted(current_user.unit_names))
+    moment, calendar, catalog = now(), get_calendar(), get_catalog()
+    cache = current_app.extensions[CACHE_KEY]
+    return cache.get(
+        units,
+        current_app.config["DASHBOARD_CACHE_SECONDS"],
+        lambda: dashboard.compute(db.session, catalog, calendar, units, moment),
+    )
+
+
+def channel_labels() -> dict[str, str]:
+    """Display names of channel keys: section B.1 of the catalog, plus the ticket API."""
+    labels = {c.key: c.name for c in get_catalog().channels}
+    labels["api"] = _("API integrasi kanal")
+    return labels
+
+
+@bp.get("/dasbor")
+def dashboard_page():
+    """Open work, SLA compliance per month, time to resolve, satisfaction and channels."""
+    figures = current_figures()
+    width, height = chart_size(figures.months)
+    return render_template(
+        "staff/dashboard.html",
+        figures=figures,
+        charts={s.code: chart_bars(s, figures.months) for s in figures.services},
+        chart=CHART,
+        chart_width=width,
+        chart_height=height,
+        channel_labels=channel_labels(),
+    )
+
+
+@bp.get("/dasbor.csv")
+def dashboard_csv():
+    """The same figures as CSV, every cell safe to open in a spreadsheet."""
+    figures = current_figures()
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(csv_rows(figures, channel_labels()))
+    day = figures.computed_at.astimezone(get_calendar().tz)
+    return Response(
+        "\ufeff" + buffer.getvalue(),  # the BOM makes spreadsheet programs read UTF-8
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f"attachment; filename=dasbor-hai-djpb-{day:%Y%m%d-%H%M}.csv",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+# The chart: one small SVG per service, a bar per month, height = share within the norm.
+CHART = {"left": 34, "top": 8, "plot": 100, "step": 46, "bar": 28, "bottom": 34}
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One month's bar, in SVG user units."""
+
+    x: int
+    y: float
+    height: float
+    label_x: int
+    month: dashboard.Month
+    percent: float | None
+    resolved: int
+    compliant: int
+
+
+def chart_bars(row: dashboard.ServiceFigures, months: list[dashboard.Month]) -> list[Bar]:
+    """Lay out the bars of one service's chart."""
+    c = CHART
+    bars = []
+    for i, m in enumerate(months):
+        pct = row.percent(m.key)
+        height = (pct or 0) * c["plot"] / 100
+        x = c["left"] + 8 + i * c["step"]
+        y = c["top"] + c["plot"] - height
+        bars.append(
+            Bar(x, y, height, x + c["bar"] // 2, m, pct, row.resolved.get(m.key, 0), row.compliant.get(m.key, 0))
+        )
+    return bars
+
+
+def chart_size(months: list[dashboard.Month]) -> tuple[int, int]:
+    """Width and height of one chart."""
+    c = CHART
+    return c["left"] + 16 + len(months) * c["step"], c["top"] + c["plot"] + c["bottom"]
+
+
+# Spreadsheet programs run cells starting with these as formulas (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value) -> str:
+    """Return a CSV cell that no spreadsheet evaluates: a leading quote before formula triggers."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def csv_rows(figures: dashboard.Figures, channel_labels: dict[str, str]):
+    """Yield the dashboard as tidy rows: metric, code, name, month, value (already neutralised)."""
+    yield ("metrik", "kode", "nama", "bulan", "nilai")
+    for s in figures.services:
+        for metric, value in (
+            ("terbuka", s.open),
+            ("melewati_norma", s.overdue),
+            ("menunggu_pengguna", s.waiting),
+            ("norma_jam_kerja", s.norm_hours),
+            ("median_jam_kerja_selesai", s.median_hours),
+            ("survei_jumlah", s.survey_count),
+            ("survei_rata_rata", s.survey_average),
+        ):
+            yield tuple(neutralise(v) for v in (metric, s.code, s.name, "", value))
+        for m in figures.months:
+            for metric, value in (
+                ("selesai", s.resolved.get(m.key, 0)),
+                ("selesai_dalam_norma", s.compliant.get(m.key, 0)),
+                ("persen_dalam_norma", s.percent(m.key)),
+            ):
+                yield tuple(neutralise(v) for v in (metric, s.code, s.name, m.key, value))
+    for key, count in figures.channels.items():
+        yield tuple(neutralise(v) for v in ("kanal", key, channel_labels.get(key, key), "", count))
