@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from portal.siap import context, crypto
+from portal.siap import context, crypto, gates
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 PRODUCTION_MIN_MEMORY_KIB = 64 * 1024
@@ -65,3 +65,11 @@ def init_app(app: Flask) -> None:
     )
     # The factory's migration run applies this environment too (portal.core.dbsetup).
     app.extensions.setdefault("extra_migrations", []).append(str(MIGRATIONS))
+    gates.init_app(app)
+    _register_reporter(app)
+
+
+def _register_reporter(app: Flask) -> None:
+    from portal.siap import views
+
+    app.register_blueprint(views.bp)
