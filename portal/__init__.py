@@ -111,7 +111,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(tickets_bp)
 
-    from portal.staff import dashboard_views  # noqa: F401  (add their routes to the staff blueprint)
+    from portal.staff import dashboard_views, register_views  # noqa: F401  (add their routes to the staff blueprint)
     from portal.staff.views import bp as staff_bp
 
     app.register_blueprint(staff_bp)

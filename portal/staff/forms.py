@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, TextAreaField
+from wtforms import SelectChoice, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
+
+from portal.tickets.forms import form_class
 
 
 class MessageForm(FlaskForm):
@@ -27,3 +31,21 @@ class AssignForm(FlaskForm):
     """Assign the ticket to a member of its unit (empty = unassigned)."""
 
     assignee = SelectField(_l("Petugas"), validators=[Optional()], choices=[])
+
+
+@lru_cache(maxsize=64)
+def register_form(rtype, user_types: tuple, channels: tuple) -> type[FlaskForm]:
+    """The request form of ``rtype`` for staff: the channel it came through, the requester's user type."""
+    base = form_class(rtype, user_types)
+    kinds = [SelectChoice("", _l("— Pilih jenis pengguna —"))]
+    kinds += [SelectChoice(str(u.id), f"{u.id}. {u.name}") for u in user_types]
+    choices = [SelectChoice("", _l("— Pilih kanal —"))] + [
+        SelectChoice(c.key, f"{c.name} ({', '.join(c.details)})" if c.details else c.name) for c in channels
+    ]
+    attrs = {
+        "kanal": SelectField(_l("Kanal penerimaan"), choices=choices, validators=[InputRequired(_l("Pilih kanal."))]),
+        "pengguna": SelectField(
+            _l("Jenis pengguna pemohon"), choices=kinds, validators=[InputRequired(_l("Pilih jenis pengguna."))]
+        ),
+    }
+    return type(f"Staff{base.__name__}", (base,), attrs)
