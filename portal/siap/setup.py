@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from flask_login import user_logged_out
 
 from portal.siap import context, crypto, gates
 
@@ -67,9 +68,22 @@ def init_app(app: Flask) -> None:
     app.extensions.setdefault("extra_migrations", []).append(str(MIGRATIONS))
     gates.init_app(app)
     _register_reporter(app)
+    _register_workspace(app)
 
 
 def _register_reporter(app: Flask) -> None:
     from portal.siap import views
 
     app.register_blueprint(views.bp)
+
+
+def _register_workspace(app: Flask) -> None:
+    from portal.siap import sessions, workspace
+
+    app.register_blueprint(workspace.bp)
+
+    @user_logged_out.connect_via(app)
+    def lock_on_sign_out(sender, user, **extra):
+        # Signing out of the portal also locks SIAP: the unlocked unit key goes with it.
+        if user is not None and getattr(user, "id", None) is not None:
+            sessions.destroy_for_user(user.id)
