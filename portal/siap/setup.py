@@ -69,6 +69,7 @@ def init_app(app: Flask) -> None:
     gates.init_app(app)
     _register_reporter(app)
     _register_workspace(app)
+    _register_cli(app)
 
 
 def _register_reporter(app: Flask) -> None:
@@ -87,3 +88,9 @@ def _register_workspace(app: Flask) -> None:
         # Signing out of the portal also locks SIAP: the unlocked unit key goes with it.
         if user is not None and getattr(user, "id", None) is not None:
             sessions.destroy_for_user(user.id)
+
+
+def _register_cli(app: Flask) -> None:
+    from portal.siap.cli import siap_cli
+
+    app.cli.add_command(siap_cli)
