@@ -11,7 +11,7 @@ from pathlib import Path
 from flask import Flask
 from flask_login import user_logged_out
 
-from portal.siap import context, crypto, gates
+from portal.siap import context, crypto, gates, privacy
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 PRODUCTION_MIN_MEMORY_KIB = 64 * 1024
@@ -70,6 +70,8 @@ def init_app(app: Flask) -> None:
     _register_reporter(app)
     _register_workspace(app)
     _register_cli(app)
+    privacy.init_app(app)
+    _register_errors(app)
 
 
 def _register_reporter(app: Flask) -> None:
@@ -94,3 +96,17 @@ def _register_cli(app: Flask) -> None:
     from portal.siap.cli import siap_cli
 
     app.cli.add_command(siap_cli)
+
+
+def _register_errors(app: Flask) -> None:
+    from flask import render_template
+    from flask_babel import gettext as _
+
+    from portal.siap.crypto import KdfBusy
+
+    @app.errorhandler(KdfBusy)
+    def kdf_busy(_error):
+        # Every derivation slot stayed taken for SIAP_KDF_TIMEOUT seconds: ask to retry.
+        title = _("Layanan sedang sibuk")
+        text = _("Terlalu banyak permintaan diproses bersamaan. Silakan coba lagi beberapa saat lagi.")
+        return render_template("errors/error.html", code=503, title=title, text=text), 503
