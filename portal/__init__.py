@@ -111,7 +111,8 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(tickets_bp)
 
-    from portal.staff import dashboard_views, register_views  # noqa: F401  (add their routes to the staff blueprint)
+    # These add their routes to the staff blueprint, so they are imported before it is registered.
+    from portal.staff import admin_views, calendar_views, dashboard_views, manage_views, register_views  # noqa: F401
     from portal.staff.views import bp as staff_bp
 
     app.register_blueprint(staff_bp)

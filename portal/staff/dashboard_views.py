@@ -51,7 +51,7 @@ def channel_labels() -> dict[str, str]:
     return labels
 
 
-@bp.get("/dasbor")
+@bp.get("/dasbor", endpoint="dashboard")
 def dashboard_page():
     """Open work, SLA compliance per month, time to resolve, satisfaction and channels."""
     figures = current_figures()

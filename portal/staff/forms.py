@@ -6,7 +6,18 @@ from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal.tickets.forms import form_class
@@ -49,3 +60,63 @@ def register_form(rtype, user_types: tuple, channels: tuple) -> type[FlaskForm]:
         ),
     }
     return type(f"Staff{base.__name__}", (base,), attrs)
+
+
+class CannedReplyForm(FlaskForm):
+    """A reply text kept for one service."""
+
+    reply_id = HiddenField()
+    service = SelectField(_l("Layanan"), validators=[InputRequired(_l("Pilih layanan."))], choices=[])
+    title = StringField(_l("Judul"), validators=[InputRequired(_l("Isi judul.")), Length(max=120)])
+    body = TextAreaField(_l("Isi balasan"), validators=[InputRequired(_l("Isi teks balasan.")), Length(max=10000)])
+
+
+class DeleteForm(FlaskForm):
+    """Delete or remove one row, named by its id (kept in the body, not the URL)."""
+
+    item_id = HiddenField(validators=[InputRequired()])
+
+
+class AnnouncementForm(FlaskForm):
+    """An announcement on the home page for a period of days."""
+
+    title = StringField(_l("Judul"), validators=[InputRequired(_l("Isi judul.")), Length(max=160)])
+    body = TextAreaField(_l("Isi (tidak wajib)"), validators=[Optional(), Length(max=5000)])
+    starts_on = DateField(_l("Tampil mulai"), validators=[InputRequired(_l("Isi tanggal mulai."))])
+    ends_on = DateField(_l("Tampil sampai"), validators=[InputRequired(_l("Isi tanggal selesai."))])
+
+
+class OverrideForm(FlaskForm):
+    """A day the desk closes although it is a working day, or opens although it is not."""
+
+    day = DateField(_l("Tanggal"), validators=[InputRequired(_l("Isi tanggal."))])
+    kind = RadioField(
+        _l("Layanan pada tanggal itu"),
+        choices=[
+            SelectChoice("tutup", _l("Tutup (hari kerja ditiadakan)")),
+            SelectChoice("buka", _l("Buka (hari kerja tambahan)")),
+        ],
+        validators=[InputRequired(_l("Pilih tutup atau buka."))],
+    )
+    reason = StringField(
+        _l("Alasan"),
+        validators=[InputRequired(_l("Isi alasan; alasan ditampilkan kepada pengguna.")), Length(max=200)],
+    )
+    announce = BooleanField(_l("Umumkan di beranda sampai tanggal itu"), default=True)
+
+
+class AccountForm(FlaskForm):
+    """A new account created by an administrator (the password is generated and shown once)."""
+
+    email = EmailField(_l("Alamat e-mail"), validators=[InputRequired(_l("Isi alamat e-mail.")), Length(max=254)])
+    name = StringField(_l("Nama lengkap"), validators=[InputRequired(_l("Isi nama.")), Length(max=120)])
+    role = SelectField(_l("Peran"), choices=[], validators=[InputRequired(_l("Pilih peran."))])
+    units = SelectMultipleField(_l("Unit"), choices=[], validators=[Optional()])
+    user_type = SelectField(_l("Jenis pengguna (hanya pengguna internal)"), choices=[], validators=[Optional()])
+
+
+class ActiveForm(FlaskForm):
+    """Activate or deactivate an account."""
+
+    user_id = HiddenField(validators=[InputRequired()])
+    active = HiddenField(validators=[InputRequired()])

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, func, or_, select
+from flask_babel import gettext as _
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.auth.models import ROLE_ADMIN, User
-from portal.tickets.models import OPEN_STATUSES, STATUS_WAITING, Ticket, TicketEvent
+from portal.auth.models import ROLE_ADMIN, ROLE_REQUESTER, User
+from portal.kb.models import ArticleFeedback, SearchMiss
+from portal.notices.models import Announcement
+from portal.tickets.models import OPEN_STATUSES, STATUS_WAITING, CannedReply, Ticket, TicketEvent
 
 QUEUES = {
     "unit": "Unit saya",
@@ -148,3 +151,93 @@ def canned_replies(session: Session, service_code: str) -> list:
 
     query = select(CannedReply).where(CannedReply.service_code == service_code).order_by(CannedReply.title)
     return list(session.scalars(query))
+
+
+# --- Canned replies, announcements, knowledge feedback, accounts (the management pages) ---
+
+
+def canned_for(session: Session, codes: list[str]) -> list:
+    """The canned replies of these services, by service then title."""
+    query = select(CannedReply).where(CannedReply.service_code.in_(codes))
+    return list(session.scalars(query.order_by(CannedReply.service_code, CannedReply.title)))
+
+
+def save_canned(
+    session: Session, *, reply_id: int | None, service_code: str, title: str, body: str, codes: list[str], now: datetime
+):
+    """Create or change a canned reply of one of ``codes`` (the services of the editor's units)."""
+    title, body = title.strip(), body.strip()
+    if service_code not in codes:
+        raise StaffError(_("Layanan ini bukan layanan unit Anda."))
+    if not title or not body:
+        raise StaffError(_("Judul dan isi balasan wajib diisi."))
+    reply = CannedReply() if reply_id is None else session.get(CannedReply, reply_id)
+    if reply is None or (reply_id is not None and reply.service_code not in codes):
+        raise StaffError(_("Balasan tidak ditemukan."))
+    reply.service_code, reply.title, reply.body, reply.updated_at = service_code, title[:120], body[:10000], now
+    session.add(reply)
+    session.commit()
+    return reply
+
+
+def delete_canned(session: Session, reply_id: int, codes: list[str]) -> None:
+    """Delete a canned reply of one of ``codes``."""
+    reply = session.get(CannedReply, reply_id)
+    if reply is None or reply.service_code not in codes:
+        raise StaffError(_("Balasan tidak ditemukan."))
+    session.delete(reply)
+    session.commit()
+
+
+def announcements_from(session: Session, today: date) -> list:
+    """Announcements still shown today or later, soonest first."""
+    query = select(Announcement).where(Announcement.ends_on >= today)
+    return list(session.scalars(query.order_by(Announcement.starts_on, Announcement.id)))
+
+
+def remove_announcement(session: Session, announcement_id: int) -> bool:
+    """Delete an announcement; tell whether there was one."""
+    row = session.get(Announcement, announcement_id)
+    if row is None:
+        return False
+    session.delete(row)
+    session.commit()
+    return True
+
+
+def search_misses(session: Session, since: date, limit: int = 100) -> list[tuple[str, int]]:
+    """Queries that found nothing since ``since``, most frequent first."""
+    total = func.sum(SearchMiss.count)
+    query = select(SearchMiss.query, total).where(SearchMiss.day >= since).group_by(SearchMiss.query)
+    return [tuple(r) for r in session.execute(query.order_by(total.desc(), SearchMiss.query).limit(limit))]
+
+
+def article_feedback(session: Session, since: date) -> list[tuple[str, int, int]]:
+    """Articles marked unhelpful since ``since``: (slug, unhelpful, helpful), most unhelpful first."""
+    no = func.sum(case((ArticleFeedback.helpful.is_(False), ArticleFeedback.count), else_=0))
+    yes = func.sum(case((ArticleFeedback.helpful.is_(True), ArticleFeedback.count), else_=0))
+    query = (
+        select(ArticleFeedback.slug, no, yes)
+        .where(ArticleFeedback.day >= since)
+        .group_by(ArticleFeedback.slug)
+        .having(no > 0)
+        .order_by(no.desc(), yes, ArticleFeedback.slug)
+    )
+    return [tuple(r) for r in session.execute(query)]
+
+
+def accounts(session: Session) -> list[User]:
+    """Every account, staff first, then by name."""
+    return list(session.scalars(select(User).order_by(User.role == ROLE_REQUESTER, User.name, User.email)))
+
+
+def set_active(session: Session, actor: User, user_id: int, active: bool) -> User:
+    """Activate or deactivate an account (a deactivated account is signed out at its next request)."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise StaffError(_("Akun tidak ditemukan."))
+    if user.id == actor.id and not active:
+        raise StaffError(_("Anda tidak dapat menonaktifkan akun Anda sendiri."))
+    user.active = active
+    session.commit()
+    return user

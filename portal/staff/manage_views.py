@@ -1,0 +1,135 @@
+"""Pages staff maintain: canned replies per service (/staf/balasan) and knowledge feedback (/staf/umpan-balik).
+
+Also the two access levels narrower than the blueprint's "staf": ``LEADS`` (unit leads and
+administrators, for settings that move every unit's due times) and ``ADMINS`` (accounts).
+Anyone else gets the same 404 as for a page that does not exist.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from portal.auth.models import ROLE_ADMIN, ROLE_LEAD
+from portal.auth.setup import require_staff
+from portal.catalog.views import get_catalog
+from portal.core.access import register_level
+from portal.core.templating import get_calendar, now
+from portal.extensions import db
+from portal.staff import service
+from portal.staff.dashboard import services_of
+from portal.staff.forms import CannedReplyForm, DeleteForm
+from portal.staff.views import bp
+
+LEADS = "staf-ketua"
+ADMINS = "staf-admin"
+FEEDBACK_DAYS = 90
+
+
+def _require_role(*roles: str):
+    def check():
+        refused = require_staff()
+        if refused is not None:
+            return refused
+        if current_user.role not in roles:
+            abort(404)
+        return None
+
+    return check
+
+
+@bp.record_once
+def _register_levels(state) -> None:
+    register_level(state.app, LEADS, _require_role(ROLE_LEAD, ROLE_ADMIN))
+    register_level(state.app, ADMINS, _require_role(ROLE_ADMIN))
+
+
+def _my_services() -> list:
+    return services_of(get_catalog(), current_user.unit_names)
+
+
+def _canned_form(services: list, reply=None) -> CannedReplyForm:
+    form = CannedReplyForm()
+    form.service.choices = [SelectChoice("", _("— Pilih layanan —"))] + [
+        SelectChoice(s.code, f"{s.code} {s.name}") for s in services
+    ]
+    if reply is not None and request.method == "GET":
+        form.reply_id.data, form.service.data = str(reply.id), reply.service_code
+        form.title.data, form.body.data = reply.title, reply.body
+    return form
+
+
+@bp.get("/balasan")
+def canned():
+    """The canned replies of the services of the staff member's units; a form to add or change one."""
+    services = _my_services()
+    replies = service.canned_for(db.session, [s.code for s in services])
+    editing = next((r for r in replies if str(r.id) == request.args.get("ubah")), None)
+    return render_template(
+        "staff/canned.html",
+        services=services,
+        replies=replies,
+        form=_canned_form(services, editing),
+        editing=editing,
+        delete_form=DeleteForm(),
+    )
+
+
+@bp.post("/balasan")
+def canned_save():
+    """Create or change a canned reply."""
+    services = _my_services()
+    form = _canned_form(services)
+    if form.validate():
+        try:
+            service.save_canned(
+                db.session,
+                reply_id=int(form.reply_id.data) if (form.reply_id.data or "").isdigit() else None,
+                service_code=form.service.data,
+                title=form.title.data,
+                body=form.body.data,
+                codes=[s.code for s in services],
+                now=now(),
+            )
+        except service.StaffError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(_("Balasan siap pakai disimpan."), "success")
+            return redirect(url_for("staff.canned"), 303)
+    replies = service.canned_for(db.session, [s.code for s in services])
+    page = render_template(
+        "staff/canned.html", services=services, replies=replies, form=form, editing=None, delete_form=DeleteForm()
+    )
+    return page, 422
+
+
+@bp.post("/balasan/hapus")
+def canned_delete():
+    """Delete a canned reply."""
+    form = DeleteForm()
+    if not form.validate() or not form.item_id.data.isdigit():
+        abort(400)
+    try:
+        service.delete_canned(db.session, int(form.item_id.data), [s.code for s in _my_services()])
+    except service.StaffError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("Balasan siap pakai dihapus."), "success")
+    return redirect(url_for("staff.canned"), 303)
+
+
+@bp.get("/umpan-balik")
+def knowledge():
+    """Searches that found nothing and articles readers marked unhelpful, over the last 90 days."""
+    since = now().astimezone(get_calendar().tz).date() - timedelta(days=FEEDBACK_DAYS)
+    articles = current_app.extensions["kb"].by_slug
+    return render_template(
+        "staff/knowledge.html",
+        days=FEEDBACK_DAYS,
+        misses=service.search_misses(db.session, since),
+        feedback=[(articles.get(slug), slug, no, yes) for slug, no, yes in service.article_feedback(db.session, since)],
+    )
