@@ -19,7 +19,7 @@ from portal.catalog.views import get_catalog
 from portal.core.access import access
 from portal.extensions import db
 from portal.staff import service
-from portal.staff.forms import AccountForm, ActiveForm
+from portal.staff.forms import AccountForm, ActiveForm, to_int
 from portal.staff.manage_views import ADMINS
 from portal.staff.views import bp
 
@@ -92,7 +92,7 @@ def user_create():
             password=password,
             units=list(form.units.data or []),
             known_units=accounts.owner_units(get_catalog()),
-            user_type=int(form.user_type.data) if (form.user_type.data or "").isdigit() else None,
+            user_type=to_int(form.user_type.data),
             ph=accounts.hasher(current_app.config["ARGON2_MEMORY_KIB"]),
         )
     except accounts.AuthError as exc:
@@ -107,10 +107,11 @@ def user_create():
 def user_active():
     """Deactivate an account (it is signed out at its next request) or activate it again."""
     form = ActiveForm()
-    if not form.validate() or not form.user_id.data.isdigit() or form.active.data not in ("0", "1"):
+    user_id = to_int(form.user_id.data) if form.validate() else None
+    if user_id is None or form.active.data not in ("0", "1"):
         abort(400)
     try:
-        user = service.set_active(db.session, current_user, int(form.user_id.data), form.active.data == "1")
+        user = service.set_active(db.session, current_user, user_id, form.active.data == "1")
     except service.StaffError as exc:
         flash(str(exc), "error")
     else:

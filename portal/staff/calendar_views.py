@@ -18,7 +18,7 @@ from portal.core.templating import get_calendar, now
 from portal.extensions import db
 from portal.notices import service as notices
 from portal.staff import service
-from portal.staff.forms import AnnouncementForm, DeleteForm, OverrideForm
+from portal.staff.forms import AnnouncementForm, DeleteForm, OverrideForm, to_int
 from portal.staff.manage_views import LEADS
 from portal.staff.views import bp
 
@@ -78,9 +78,10 @@ def announcement_add():
 def announcement_remove():
     """Take an announcement down."""
     form = DeleteForm()
-    if not form.validate() or not form.item_id.data.isdigit():
+    announcement_id = to_int(form.item_id.data) if form.validate() else None
+    if announcement_id is None:
         abort(400)
-    if service.remove_announcement(db.session, int(form.item_id.data)):
+    if service.remove_announcement(db.session, announcement_id):
         _changed()
         flash(_("Pengumuman dihapus."), "success")
     return redirect(url_for("staff.calendar"), 303)

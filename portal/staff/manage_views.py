@@ -22,7 +22,7 @@ from portal.core.templating import get_calendar, now
 from portal.extensions import db
 from portal.staff import service
 from portal.staff.dashboard import services_of
-from portal.staff.forms import CannedReplyForm, DeleteForm
+from portal.staff.forms import CannedReplyForm, DeleteForm, to_int
 from portal.staff.views import bp
 
 LEADS = "staf-ketua"
@@ -88,7 +88,7 @@ def canned_save():
         try:
             service.save_canned(
                 db.session,
-                reply_id=int(form.reply_id.data) if (form.reply_id.data or "").isdigit() else None,
+                reply_id=to_int(form.reply_id.data),
                 service_code=form.service.data,
                 title=form.title.data,
                 body=form.body.data,
@@ -111,10 +111,11 @@ def canned_save():
 def canned_delete():
     """Delete a canned reply."""
     form = DeleteForm()
-    if not form.validate() or not form.item_id.data.isdigit():
+    reply_id = to_int(form.item_id.data) if form.validate() else None
+    if reply_id is None:
         abort(400)
     try:
-        service.delete_canned(db.session, int(form.item_id.data), [s.code for s in _my_services()])
+        service.delete_canned(db.session, reply_id, [s.code for s in _my_services()])
     except service.StaffError as exc:
         flash(str(exc), "error")
     else:

@@ -1,0 +1,123 @@
+"""Role × route matrix over every /staf route, GET and POST, as the URL map lists them.
+
+Anonymous visitors are sent to sign-in; internal requesters get 404 everywhere; ticket routes
+answer 404 to staff of another unit and to administrators outside their units; calendar pages
+answer 404 to agents; account pages answer 404 to everyone but administrators.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from portal.core.access import level_of
+from portal.extensions import db
+from portal.tickets.models import Attachment, Ticket
+from tests.staff.conftest import new_ticket, signed_in
+
+# Every back-office endpoint; a route added without a row here fails test_the_matrix_covers_every_route.
+EXPECTED = {
+    "staff.queue": "staf",
+    "staff.ticket": "staf",
+    "staff.message": "staf",
+    "staff.change_status": "staf",
+    "staff.assign": "staf",
+    "staff.download": "staf",
+    "staff.register": "staf",
+    "staff.dashboard": "staf",
+    "staff.dashboard_csv": "staf",
+    "staff.canned": "staf",
+    "staff.canned_save": "staf",
+    "staff.canned_delete": "staf",
+    "staff.knowledge": "staf",
+    "staff.calendar": "staf-ketua",
+    "staff.announcement_add": "staf-ketua",
+    "staff.announcement_remove": "staf-ketua",
+    "staff.override_set": "staf-ketua",
+    "staff.override_remove": "staf-ketua",
+    "staff.users": "staf-admin",
+    "staff.user_create": "staf-admin",
+    "staff.user_active": "staf-admin",
+}
+PUBLIC = {"auth.login", "auth.logout"}
+ROLES = {  # who → e-mail (see the people fixture): agent and lead of SITP, agent and admin of Sekretariat DJPb
+    "agent": "agen@kemenkeu.go.id",
+    "lead": "ketua@kemenkeu.go.id",
+    "other_unit": "setditjen@kemenkeu.go.id",
+    "admin": "admin@kemenkeu.go.id",
+}
+ALLOWED = {"staf": {"agent", "lead", "other_unit", "admin"}, "staf-ketua": {"lead", "admin"}, "staf-admin": {"admin"}}
+
+
+def staff_routes(app):
+    """(endpoint, method, rule) for every /staf route."""
+    return sorted(
+        (rule.endpoint, method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/staf")
+        for method in sorted(rule.methods & {"GET", "POST"})
+    )
+
+
+@pytest.fixture
+def world(app, people):
+    """A ticket of Direktorat SITP with one attachment on disk."""
+    reference = new_ticket(app)
+    with app.app_context():
+        t = db.session.scalars(select(Ticket).where(Ticket.reference == reference)).one()
+        folder = Path(app.instance_path) / "uploads" / "tickets"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "matrix-file").write_bytes(b"%PDF-1.4 test")
+        a = Attachment(filename="surat.pdf", stored_name="matrix-file", mimetype="application/pdf", size=13)
+        t.attachments.append(a)
+        db.session.commit()
+        return {"reference": reference, "attachment_id": str(a.id)}
+
+
+def url(rule: str, values: dict) -> str:
+    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], rule)
+
+
+def test_the_matrix_covers_every_route(app):
+    endpoints = {endpoint for endpoint, _, _ in staff_routes(app)} - PUBLIC
+    assert endpoints == set(EXPECTED)
+    assert {e: level_of(app, e) for e in endpoints} == EXPECTED
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(app, world):
+    client = app.test_client()
+    for endpoint, method, rule in staff_routes(app):
+        if endpoint in PUBLIC:
+            continue
+        response = client.open(url(rule, world), method=method, data={})
+        assert response.status_code == 303 and "/staf/masuk" in response.headers["Location"], (method, rule)
+
+
+def test_internal_requesters_get_404_everywhere(app, world):
+    client = signed_in(app, "kppn@kemenkeu.go.id")
+    for endpoint, method, rule in staff_routes(app):
+        if endpoint not in PUBLIC:
+            assert client.open(url(rule, world), method=method, data={}).status_code == 404, (method, rule)
+
+
+@pytest.mark.parametrize("who", sorted(ROLES))
+def test_staff_roles(app, world, who):
+    client = signed_in(app, ROLES[who])
+    for endpoint, method, rule in staff_routes(app):
+        if endpoint in PUBLIC:
+            continue
+        response = client.open(url(rule, world), method=method, data={})
+        allowed = who in ALLOWED[EXPECTED[endpoint]]
+        if "<reference>" in rule:
+            allowed = allowed and who in ("agent", "lead")  # the ticket's own unit only, administrators included
+        location = response.headers.get("Location", "")
+        response.close()  # the download streams a file
+        if allowed:
+            assert response.status_code != 404 and "/staf/masuk" not in location, (who, method, rule)
+            if method == "GET":
+                assert response.status_code == 200, (who, rule)
+        else:
+            assert response.status_code == 404, (who, method, rule, response.status_code)
