@@ -137,3 +137,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(api_token_cli)
     app.cli.add_command(calendar_cli)
     app.cli.add_command(notice_cli)
+
+    from portal.staff.demo_cli import demo_cli
+
+    app.cli.add_command(demo_cli)

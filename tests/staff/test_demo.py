@@ -1,0 +1,45 @@
+"""``flask demo seed``: example staff with one-time passwords and tickets of every kind; never twice."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from portal.auth.models import User
+from portal.extensions import db
+from portal.tickets.models import Survey, Ticket, TicketEvent
+
+
+def test_seed_creates_staff_and_varied_tickets_once(app, runner):
+    result = runner.invoke(args=["demo", "seed", "--tickets", "120", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    accounts = re.findall(r"^  (\S+@demo\.hai-djpb\.example)\s+(\w+)\s+(.+?)\s+(\S+)$", result.output, re.M)
+    units = {unit for _, role, unit, _ in accounts if role == "ketua"}
+    assert len(units) == 7 and {unit for _, role, unit, _ in accounts if role == "agen"} == units
+    assert sum(role == "admin" for _, role, _, _ in accounts) == 1
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == len(accounts)
+        tickets = db.session.scalars(select(Ticket)).all()
+        assert len(tickets) == 120
+        assert {t.status for t in tickets} == {"baru", "diproses", "menunggu-pengguna", "selesai", "ditutup"}
+        assert len({t.channel for t in tickets}) >= 5 and len({t.service_code for t in tickets}) >= 8
+        assert "WBSM.01" not in {t.service_code for t in tickets}
+        resolved = [t for t in tickets if t.resolved_at is not None]
+        norms = {s.code: s.max_hours for s in app.extensions["catalog"].services}
+        assert any(t.resolved_hours <= norms[t.service_code] for t in resolved)
+        assert any(t.resolved_hours > norms[t.service_code] for t in resolved)
+        assert any(t.paused_hours > 0 for t in resolved)  # waited on the requester
+        ages = sorted(t.received_at for t in tickets)
+        assert (ages[-1] - ages[0]).days > 60  # spread over the last 90 working days
+        assert db.session.scalar(select(func.count()).select_from(Survey)) > 0
+        actors = db.session.scalars(select(TicketEvent.actor_id).where(TicketEvent.kind == "status")).all()
+        assert any(actors)
+    again = runner.invoke(args=["demo", "seed"])
+    assert again.exit_code == 1 and "sudah ada" in again.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Ticket)) == 120
+    email, _, _, password = next(a for a in accounts if a[1] == "ketua" and a[2] == "Direktorat SITP")
+    client = app.test_client()
+    assert client.post("/staf/masuk", data={"email": email, "password": password}).status_code == 303
+    assert client.get("/staf/dasbor").status_code == 200
