@@ -85,7 +85,7 @@ def dashboard_csv():
 
 
 # The chart: one small SVG per service, a bar per month, height = share within the norm.
-CHART = {"left": 34, "top": 8, "plot": 100, "step": 46, "bar": 28, "bottom": 34}
+CHART = {"left": 34, "top": 16, "plot": 100, "step": 46, "bar": 28, "bottom": 34}
 
 
 @dataclass(frozen=True)
