@@ -56,10 +56,11 @@ def dashboard_page():
     """Open work, SLA compliance per month, time to resolve, satisfaction and channels."""
     figures = current_figures()
     width, height = chart_size(figures.months)
+    texts = bar_texts()
     return render_template(
         "staff/dashboard.html",
         figures=figures,
-        charts={s.code: chart_bars(s, figures.months) for s in figures.services},
+        charts={s.code: chart_bars(s, figures.months, texts) for s in figures.services},
         chart=CHART,
         chart_width=width,
         chart_height=height,
@@ -100,20 +101,28 @@ class Bar:
     percent: float | None
     resolved: int
     compliant: int
+    text: str  # for the chart's text alternative
 
 
-def chart_bars(row: dashboard.ServiceFigures, months: list[dashboard.Month]) -> list[Bar]:
-    """Lay out the bars of one service's chart."""
+def bar_texts() -> tuple[str, str]:
+    """The two sentences of a bar's text alternative, translated once per page (not per bar)."""
+    return _("%(month)s: %(p)s %% (%(c)s dari %(n)s)"), _("%(month)s: tidak ada tiket selesai")
+
+
+def chart_bars(row: dashboard.ServiceFigures, months: list[dashboard.Month], texts: tuple[str, str]) -> list[Bar]:
+    """Lay out the bars of one service's chart, with the sentence each stands for."""
     c = CHART
     bars = []
     for i, m in enumerate(months):
         pct = row.percent(m.key)
+        resolved, compliant = row.resolved.get(m.key, 0), row.compliant.get(m.key, 0)
+        if pct is None:
+            text = texts[1] % {"month": m.label}
+        else:
+            text = texts[0] % {"month": m.label, "p": f"{pct:.1f}".replace(".", ","), "c": compliant, "n": resolved}
         height = (pct or 0) * c["plot"] / 100
         x = c["left"] + 8 + i * c["step"]
-        y = c["top"] + c["plot"] - height
-        bars.append(
-            Bar(x, y, height, x + c["bar"] // 2, m, pct, row.resolved.get(m.key, 0), row.compliant.get(m.key, 0))
-        )
+        bars.append(Bar(x, c["top"] + c["plot"] - height, height, x + c["bar"] // 2, m, pct, resolved, compliant, text))
     return bars
 
 
