@@ -3,7 +3,8 @@
 Every figure is an aggregate computed by the database over the viewer's units, in a fixed
 number of queries whatever the number of tickets. Resolution times are not replayed through
 the working-hours clock here: ``transition`` stores them when a ticket is resolved
-(``Ticket.resolved_hours``); tickets resolved before that column existed are filled in once.
+(``Ticket.resolved_hours``); tickets resolved before that column existed are filled in
+the first time they are counted.
 Complaints (WBSM.01) are never counted: they belong to SIAP, which keeps its own database.
 """
 
@@ -152,7 +153,11 @@ def _month_of(column, months: list[Month]):
 def compute(
     session: Session, catalog: Catalog, calendar: WorkingCalendar, units: tuple[str, ...], now: datetime
 ) -> Figures:
-    """Compute the figures of ``units``: four aggregate queries (six when old tickets need filling in)."""
+    """Compute the figures of ``units`` in four aggregate queries.
+
+    Three more run when tickets resolved before migration 0006 lack their resolution time:
+    up to ``BACKFILL_BATCH`` of them are computed from the clock and stored, then counted.
+    """
     months = month_window(now, calendar)
     rows = {s.code: ServiceFigures(s.code, s.name, s.max_hours) for s in services_of(catalog, units)}
     figures = Figures(tuple(units), months, list(rows.values()), {}, now)
