@@ -80,6 +80,12 @@ def test_get_queries_never_500(client, q, limit, code, ref):
     assert client.get("/layanan", query_string={"pengguna": limit}).status_code < 500
 
 
+@pytest.mark.parametrize("number", ["¹", "٣", "²³", "1" * 40, "-1", " 7 "])
+def test_unicode_digits_are_not_numbers(client, number):
+    for path, key in (("/cari", "halaman"), ("/layanan", "pengguna"), ("/api/v1/search", "limit")):
+        assert client.get(path, query_string={key: number, "q": "sp2d"}).status_code < 500
+
+
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | text,
     lambda c: st.lists(c, max_size=3) | st.dictionaries(text, c, max_size=3),

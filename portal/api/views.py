@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from portal.api.service import catalog_document
 from portal.core.access import PUBLIC, protect_blueprint
+from portal.core.numbers import to_int
 from portal.extensions import db
 from portal.kb import service as kb_rules
 
@@ -46,13 +47,14 @@ def search():
     except kb_rules.QueryError as exc:
         return _bad_request(str(exc))
     raw_limit = request.args.get("limit", "10")
-    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
+    limit = to_int(raw_limit, 1, MAX_LIMIT)
+    if limit is None:
         return _bad_request(_("Parameter limit harus bilangan 1–%(max)s.", max=MAX_LIMIT))
     code = request.args.get("code") or None
     catalog = current_app.extensions["catalog"]
     if code and code not in catalog.nodes and code not in {f.prefix for f in catalog.families}:
         return _bad_request(_("Kode layanan '%(code)s' tidak dikenal.", code=code))
-    result = current_app.extensions["search"].search(query, scope=code, per_page=int(raw_limit))
+    result = current_app.extensions["search"].search(query, scope=code, per_page=limit)
     if not result.hits:
         from portal.core.templating import now
 

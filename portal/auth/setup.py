@@ -10,6 +10,7 @@ from flask_login import current_user, logout_user
 
 from portal.auth.models import User
 from portal.core.access import register_level
+from portal.core.numbers import to_int
 from portal.extensions import db, login_manager
 
 STAFF = "staf"  # agents, unit leads, administrators
@@ -43,7 +44,8 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        number = to_int(user_id)
+        user = db.session.get(User, number) if number else None
         return user if user is not None and user.active else None
 
     @app.before_request

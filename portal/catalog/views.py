@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from portal.catalog import service as rules
 from portal.catalog.models import Catalog, Service
 from portal.core.access import PUBLIC, protect_blueprint
+from portal.core.numbers import to_int
 from portal.core.pagecache import cached_page
 from portal.core.templating import now
 from portal.extensions import db
@@ -42,7 +43,8 @@ def index():
     raw = request.args.get("pengguna", "").strip()
     if not raw:
         return render_template("catalog/index.html", catalog=catalog, families=rules.services_by_family(catalog))
-    user_type = catalog.user_type(int(raw)) if raw.isdigit() and len(raw) < 4 else None
+    number = to_int(raw, 1, len(catalog.user_types))
+    user_type = catalog.user_type(number) if number else None
     if user_type is None:
         page = render_template(
             "catalog/index.html",

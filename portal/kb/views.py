@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from portal.catalog import service as catalog_rules
 from portal.catalog.views import get_catalog
 from portal.core.access import PUBLIC, protect_blueprint
+from portal.core.numbers import to_int
 from portal.core.pagecache import cached_page
 from portal.core.templating import now
 from portal.extensions import db, limiter
@@ -90,7 +91,7 @@ def search():
     if scope and scope not in catalog.nodes and scope not in {f.prefix for f in catalog.families}:
         scope = None
     page = request.args.get("halaman", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) <= 100 else 1
+    page = to_int(page, 1, 100) or 1
     context = {"query": raw, "scope": scope, "catalog": catalog, "search_query": raw[: rules.MAX_QUERY_LENGTH]}
     if not raw.strip():
         return render_template("kb/search.html", result=None, **context)

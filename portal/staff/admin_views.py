@@ -17,9 +17,10 @@ from portal.auth import service as accounts
 from portal.auth.models import ROLE_ADMIN, ROLE_AGENT, ROLE_LEAD, ROLE_REQUESTER
 from portal.catalog.views import get_catalog
 from portal.core.access import access
+from portal.core.numbers import to_int
 from portal.extensions import db
 from portal.staff import service
-from portal.staff.forms import AccountForm, ActiveForm, to_int
+from portal.staff.forms import AccountForm, ActiveForm
 from portal.staff.manage_views import ADMINS
 from portal.staff.views import bp
 

@@ -14,11 +14,12 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal.core.access import access
+from portal.core.numbers import to_int
 from portal.core.templating import get_calendar, now
 from portal.extensions import db
 from portal.notices import service as notices
 from portal.staff import service
-from portal.staff.forms import AnnouncementForm, DeleteForm, OverrideForm, to_int
+from portal.staff.forms import AnnouncementForm, DeleteForm, OverrideForm
 from portal.staff.manage_views import LEADS
 from portal.staff.views import bp
 

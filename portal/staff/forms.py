@@ -120,9 +120,3 @@ class ActiveForm(FlaskForm):
 
     user_id = HiddenField(validators=[InputRequired()])
     active = HiddenField(validators=[InputRequired()])
-
-
-def to_int(value: str | None) -> int | None:
-    """Read a positive id typed as ASCII digits ("¹" or "٣" pass ``str.isdigit`` but are no ids)."""
-    text = (value or "").strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else None

@@ -18,11 +18,12 @@ from portal.auth.models import ROLE_ADMIN, ROLE_LEAD
 from portal.auth.setup import require_staff
 from portal.catalog.views import get_catalog
 from portal.core.access import register_level
+from portal.core.numbers import to_int
 from portal.core.templating import get_calendar, now
 from portal.extensions import db
 from portal.staff import service
 from portal.staff.dashboard import services_of
-from portal.staff.forms import CannedReplyForm, DeleteForm, to_int
+from portal.staff.forms import CannedReplyForm, DeleteForm
 from portal.staff.views import bp
 
 LEADS = "staf-ketua"

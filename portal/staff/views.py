@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 from portal.auth.setup import STAFF
 from portal.catalog.views import get_catalog
 from portal.core.access import protect_blueprint
+from portal.core.numbers import to_int
 from portal.core.templating import get_calendar, now
 from portal.extensions import db
 from portal.staff import service
@@ -43,9 +44,9 @@ def _filter() -> service.QueueFilter:
         queue=queue if queue in service.QUEUES else "unit",
         service=args.get("layanan") or None,
         status=args.get("status") if args.get("status") in STATUS_LABELS else None,
-        user_type=int(user_type) if user_type.isdigit() and int(user_type) <= 11 else None,
+        user_type=to_int(user_type, 1, 11),
         text=(args.get("q") or "")[:200] or None,
-        page=int(page) if page.isdigit() and 0 < int(page) < 1000 else 1,
+        page=to_int(page, 1, 999) or 1,
     )
 
 

@@ -55,7 +55,7 @@ class DigitsPattern:
         if not field.data:
             return
         digits = _digits(field.data)
-        if not digits.isdigit() or len(digits) not in self.lengths:
+        if not (digits.isascii() and digits.isdigit()) or len(digits) not in self.lengths:
             raise ValidationError(self.message)
         field.data = digits
 

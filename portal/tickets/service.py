@@ -37,6 +37,9 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 REFERENCE_RANDOM = 8  # 8 × 5 = 40 random bits
 REOPEN_DAYS = 7
 PLAIN_FIELDS = ("nama", "email", "subjek", "detail", "lampiran")
+# Complaints (WBSM.01) never become help-desk tickets: they go to the segregated SIAP flow,
+# whose endpoint is named here, so no complaint ever lands in the help desk's database.
+SEGREGATED = {"WBSM.01": "siap.index"}
 
 
 class TicketError(ValueError):
@@ -147,6 +150,8 @@ def create_ticket(
     token_days: int = 30,
 ) -> Created:
     """Validate eligibility, compute the due time, store the ticket and its files."""
+    if catalog.service_of(code).code in SEGREGATED:
+        raise TicketError(_("Pengaduan (WBSM.01) disampaikan melalui SIAP, bukan sebagai tiket."))
     check_eligibility(catalog, code, rtype, user_type, account, vouched=channel != "portal")
     service = catalog.service_of(code)
     token = new_token()

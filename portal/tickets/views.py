@@ -46,6 +46,8 @@ def choose(code: str):
     node = catalog.get(code)
     if node is None:
         abort(404)
+    if catalog.service_of(code).code in service.SEGREGATED:
+        return redirect(url_for(service.SEGREGATED[catalog.service_of(code).code]), 303)
     kb = current_app.extensions["kb"]
     return render_template(
         "tickets/choose.html",
@@ -66,6 +68,8 @@ def form(code: str, type_key: str):
     rtype = next((t for t in types_for(request_types(), code) if t.key == type_key), None)
     if node is None or rtype is None or service.needs_subscope(catalog, code):
         abort(404)
+    if catalog.service_of(code).code in service.SEGREGATED:
+        return redirect(url_for(service.SEGREGATED[catalog.service_of(code).code]), 303)
     account = current_user if current_user.is_authenticated else None
     form = form_class(rtype, catalog.user_types)()
     if request.method == "GET" and account is not None and account.user_type:

@@ -99,7 +99,9 @@ def test_eligibility_for_every_user_type(app, submit, catalog_data, code):
     for user_type in range(1, 12):
         response = submit(code=code, pengguna=str(user_type))
         open_ = catalog_data["matrix"]["rows"][code[:7]].split()[user_type - 1] == "o"
-        if not open_:
+        if code == "WBSM.01":
+            assert response.status_code == 303 and response.headers["Location"].endswith("/siap"), user_type
+        elif not open_:
             assert response.status_code == 422, (code, user_type)
             assert "tidak tersedia untuk jenis pengguna ini" in response.get_data(as_text=True)
         elif only_internal(catalog, service):
@@ -209,3 +211,9 @@ def test_blu_service_asks_for_a_subscope(app, client, submit):
     page = client.get("/permintaan/BCSM.04").get_data(as_text=True)
     assert "Pilih sub-lingkup layanan" in page and 'href="/permintaan/BCSM.04.02"' in page
     assert client.get("/permintaan/BCSM.04/pembuatan-tiket").status_code == 404
+
+
+def test_complaints_go_to_siap_and_never_become_tickets(app, client):
+    assert client.get("/permintaan/WBSM.01").headers["Location"].endswith("/siap")
+    assert client.get("/permintaan/WBSM.01/pembuatan-tiket").headers["Location"].endswith("/siap")
+    assert tickets(app) == []
