@@ -23,7 +23,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from portal.catalog.loader import load_catalog
-from portal.catalog.service import only_internal
 from portal.tickets import service as ticket_rules
 from portal.tickets.types import load_request_types
 
@@ -85,31 +84,40 @@ def field_value(name: str, rng: random.Random, i: int) -> str:
     return values[name]()
 
 
-def combinations(public_only: bool) -> list[tuple]:
-    """Return every (request type, code, user type) the portal accepts, from its own data."""
+def _accepted(catalog, rtype, code: str, user_type: int, channel: str) -> bool:
+    """Ask the portal's own rules whether it would take this request (no database involved)."""
+    if not rtype.serves(code) or catalog.service_of(code).code in getattr(ticket_rules, "SEGREGATED", ()):
+        return False
+    try:
+        # The API vouches for its requesters; the form has no signed-in account here.
+        ticket_rules.check_eligibility(catalog, code, rtype, user_type, None, vouched=channel != "portal")
+        ticket_rules.owner_unit(catalog, code)  # refuses a service whose sub-scopes have their own units
+    except ticket_rules.TicketError:
+        return False
+    return True
+
+
+def combinations(channel: str) -> list[tuple]:
+    """Return every (request type, code, user type) the portal's rules accept on ``channel``.
+
+    ``channel`` is "api" or "portal" (the anonymous HTML form). Rules the data cannot tell are
+    caught when the requests are sent: ``seed`` and ``probe`` drop what the portal refuses.
+    """
     catalog = load_catalog(CATALOG_DIR / "katalog-2023.0.toml")
     types = load_request_types(CATALOG_DIR / "permintaan.toml", catalog)
-    combos = []
-    for rtype in types:
-        for code in sorted(catalog.nodes):
-            service = catalog.service_of(code)
-            if not rtype.serves(code) or (public_only and only_internal(catalog, service)):
-                continue
-            # A service whose sub-scopes have their own units takes requests per sub-scope only.
-            needs_subscope = getattr(ticket_rules, "needs_subscope", lambda *_: False)
-            if needs_subscope(catalog, code):
-                continue
-            for user_type in sorted(service.eligible):
-                internal = catalog.user_type(user_type).internal
-                if (rtype.user_types is None or user_type in rtype.user_types) and not (public_only and internal):
-                    combos.append((rtype, code, user_type))
-    return combos
+    return [
+        (rtype, code, user_type)
+        for rtype in types
+        for code in sorted(catalog.nodes)
+        for user_type in sorted(catalog.service_of(code).eligible)
+        if _accepted(catalog, rtype, code, user_type, channel)
+    ]
 
 
-def ticket_bodies(count: int, seed: int = 4) -> list[dict]:
-    """Return ``count`` valid API bodies spread over every accepted combination."""
+def ticket_bodies(count: int, seed: int = 4, combos: list[tuple] | None = None) -> list[dict]:
+    """Return ``count`` API bodies spread over ``combos`` (default: every accepted combination)."""
     rng = random.Random(seed)
-    combos = combinations(public_only=False)
+    combos = combos or combinations("api")
     bodies = []
     for i in range(count):
         rtype, code, user_type = combos[i % len(combos)] if i < len(combos) else rng.choice(combos)
@@ -119,15 +127,16 @@ def ticket_bodies(count: int, seed: int = 4) -> list[dict]:
     return bodies
 
 
-def form_submissions(count: int, seed: int = 5) -> list[tuple[str, dict]]:
-    """Return ``count`` (form path, form fields) an anonymous requester can submit."""
+def form_submissions(count: int, seed: int = 5, combos: list[tuple] | None = None) -> list[tuple[str, dict]]:
+    """Return ``count`` (form path, form fields) spread over ``combos`` (default: all the form accepts)."""
     rng = random.Random(seed)
-    combos = combinations(public_only=True)
+    combos = combos or combinations("portal")
     subs = []
     for i in range(count):
-        rtype, code, user_type = rng.choice(combos)
+        rtype, code, user_type = combos[i % len(combos)] if i < len(combos) else rng.choice(combos)
         fields = {n: field_value(n, rng, i) for n in rtype.fields if n != "lampiran"}
         subs.append((f"/permintaan/{code}/{rtype.key}", {"pengguna": str(user_type), **fields}))
+    rng.shuffle(subs)
     return subs
 
 
@@ -157,14 +166,31 @@ def post_ticket(port: int, token: str, body: dict, timeout: float = 60.0) -> tup
         conn.close()
 
 
-def seed(port: int, token: str, bodies: list[dict], workers: int = 4) -> list[tuple[str, str]]:
-    """Create one ticket per body; return (reference, private status path) of each."""
+def seed(port: int, token: str, bodies: list[dict], workers: int = 4) -> tuple[list, list]:
+    """Create one ticket per body; return (created, refused).
+
+    ``created``: (body, reference, private status path) per 201; ``refused``: (body, answer) per
+    422, i.e. a rule of the portal the catalog data does not tell (the caller reports them).
+    Any other answer raises RuntimeError.
+    """
     with ThreadPoolExecutor(workers) as pool:
         answers = list(pool.map(lambda b: post_ticket(port, token, b), bodies))
-    created = []
+    created, refused = [], []
     for body, (status, answer) in zip(bodies, answers, strict=True):
-        if status != 201:
+        if status == 201:
+            link = urlsplit(answer["status_url"])
+            created.append((body, answer["reference"], f"{link.path}?{link.query}"))
+        elif status == 422:
+            refused.append((body, answer))
+        else:
             raise RuntimeError(f"seeding a ticket got HTTP {status}: {answer} for {json.dumps(body)[:300]}")
-        link = urlsplit(answer["status_url"])
-        created.append((answer["reference"], f"{link.path}?{link.query}"))
-    return created
+    return created, refused
+
+
+def describe_refused(refused: list) -> list[str]:
+    """One line per distinct refused (request type, code, user type), with the portal's message."""
+    seen = {}
+    for body, answer in refused:
+        key = (body["request_type"], body["service_code"], body["user_type"])
+        seen.setdefault(key, answer.get("message", answer))
+    return [f"{t} {c} user type {u}: {m}" for (t, c, u), m in sorted(seen.items())]
