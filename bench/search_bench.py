@@ -258,15 +258,15 @@ def explain(report: dict, tmp: Path, args: argparse.Namespace) -> None:
     if not args.no_profile:
         stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
         spec = {"index": str(out / "whoosh"), "queries": str(tmp / "queries.json"),
-                "html": str(BENCH / "results" / f"search-profile-{stamp}.html")}  # fmt: skip
+                "full": str(BENCH / "results" / f"search-profile-{stamp}.txt")}  # fmt: skip
         print(f"\npyinstrument profile of SearchService.search ({big}, every query once after a warm-up):", flush=True)
         prof = run_worker("profile", spec)
         lines = [x for x in prof["tree"].splitlines() if x.strip()]
-        print("\n".join(lines[:40]) + ("\n  … (the HTML profile has the rest)" if len(lines) > 40 else ""))
+        print("\n".join(lines[:40]) + ("\n  … (the full profile has the rest)" if len(lines) > 40 else ""))
         print(f"\nSelf time per function, summed over every call path ({prof['total']:.1f} s in all):")
         rows = [[name, f"{t:.2f}", f"{t / prof['total']:.0%}"] for name, t in prof["self"]]
         print(table(["function  file", "s", "share"], rows, left=1))
-        print(f"HTML profile: {prof['html']}")
+        print(f"full profile (every frame): {prof['full']}")
 
 
 def main(argv=None) -> int:
