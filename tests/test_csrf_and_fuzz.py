@@ -113,3 +113,9 @@ def api_token(app):
 def test_api_posts_never_500(client, api_token, body):
     response = client.post("/api/v1/tickets", json=body, headers={"Authorization": f"Bearer {api_token}"})
     assert response.status_code < 500, response.get_json()
+
+
+def test_control_characters_never_reach_the_database(client):
+    for query in ("\x00", "sp2d\x00", "\x07\x1b[31m"):
+        assert client.get("/cari", query_string={"q": query}).status_code < 500
+        assert client.get("/api/v1/search", query_string={"q": query}).status_code < 500

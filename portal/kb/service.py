@@ -41,7 +41,8 @@ class SearchResult:
 
 def clean_query(raw: str | None) -> str:
     """Collapse white space and refuse empty or oversized queries."""
-    query = " ".join((raw or "").split())
+    # Control characters (NUL above all: PostgreSQL text cannot hold it) never belong in a query.
+    query = " ".join("".join(ch if ch.isprintable() else " " for ch in (raw or "")).split())
     if not query:
         raise QueryError(_("Masukkan kata kunci pencarian."))
     if len(query) > MAX_QUERY_LENGTH:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.browser.checks import VIEWPORTS, Problems, axe_violations, fail_on
+from tests.browser.checks import VIEWPORTS, Problems, axe_violations, fail_on, horizontal_overflow
 from tests.browser.support import expected_status, public_pages
 
 WIDTH = 375  # the desktop width is covered by the journeys; phones are where pages break
@@ -23,6 +23,7 @@ class Visit:
     status: int
     problems: tuple[str, ...]
     axe: tuple[str, ...]
+    overflow: str | None
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +43,7 @@ def visit(browser, site):
                 status=response.status,
                 problems=tuple(problems.take(error_page=error_page)),
                 axe=tuple(axe_violations(page)),
+                overflow=horizontal_overflow(page),
             )
         return seen[path]
 
@@ -54,3 +56,8 @@ def test_public_page_is_accessible(visit, path):
     found = visit(path)
     assert found.status == expected_status(path), f"{path} answered {found.status}"
     fail_on([*found.problems, *found.axe], f"{path} at {WIDTH} px")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_public_page_fits_a_phone(visit, path):
+    fail_on([visit(path).overflow], f"{path} at {WIDTH} px")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,12 @@ import pytest
 from portal.core.access import PUBLIC, access
 from portal.siap import crypto, privacy
 from tests.siap.conftest import complaint_data, only_ref, receipt_of, sentinel
+
+# On the PostgreSQL pass the SIAP bind is a server database, not a file under instance/.
+SQLITE_FILES_ONLY = pytest.mark.skipif(
+    bool(os.environ.get("PORTAL_TEST_SIAP_DATABASE_URL")),
+    reason="scans the SQLite files under instance/; the SQLite pass covers it",
+)
 
 ADDRESS = "203.0.113.77"
 
@@ -58,19 +65,33 @@ def assert_absent(needles: list[str], app, caplog, log_file, uploads: bool = Tru
         assert needle not in caplog.text
 
 
+@SQLITE_FILES_ONLY
 def test_sentinel_never_reaches_disk_or_logs_while_both_sides_read_it(app, member_client, caplog, log_file):
     caplog.set_level(logging.DEBUG)
     marker = sentinel()
     reporter = app.test_client()
     env = {"REMOTE_ADDR": ADDRESS}
-    filed = reporter.post("/siap/lapor", environ_base=env, data={
-        "kategori": "kode_etik", "peristiwa": marker, "pihak": marker, "waktu": marker, "tempat": marker,
-        "uraian": f"Uraian {marker}", "nama": marker, "kontak": f"{marker}@contoh.id",
-        "berkas": [(io.BytesIO(f"isi {marker}".encode() * 12_000), f"{marker}.pdf")],
-    })
+    filed = reporter.post(
+        "/siap/lapor",
+        environ_base=env,
+        data={
+            "kategori": "kode_etik",
+            "peristiwa": marker,
+            "pihak": marker,
+            "waktu": marker,
+            "tempat": marker,
+            "uraian": f"Uraian {marker}",
+            "nama": marker,
+            "kontak": f"{marker}@contoh.id",
+            "berkas": [(io.BytesIO(f"isi {marker}".encode() * 12_000), f"{marker}.pdf")],
+        },
+    )
     receipt = receipt_of(filed)
-    reporter.post("/siap/laporan/pesan", environ_base=env,
-                  data={"pesan": f"pesan {marker}", "berkas": (io.BytesIO(marker.encode()), f"{marker}.txt")})
+    reporter.post(
+        "/siap/laporan/pesan",
+        environ_base=env,
+        data={"pesan": f"pesan {marker}", "berkas": (io.BytesIO(marker.encode()), f"{marker}.txt")},
+    )
     ref = only_ref(member_client)
     member_client.post(f"/siap/sekretariat/pengaduan/{ref}/balas", data={"pesan": f"balasan {marker}"})
     member_client.post(f"/siap/sekretariat/pengaduan/{ref}/catatan", data={"catatan": f"catatan {marker}"})
@@ -87,6 +108,7 @@ def test_sentinel_never_reaches_disk_or_logs_while_both_sides_read_it(app, membe
     assert f"Uraian {marker}" in own_view and f"balasan {marker}" in own_view and f"{marker}.txt" in own_view
 
 
+@SQLITE_FILES_ONLY
 def test_forwarded_address_and_user_agent_leave_no_trace(app, member, member_client, caplog, log_file):
     caplog.set_level(logging.DEBUG)
     agent = f"Mozilla/5.0 {sentinel()}"
@@ -95,8 +117,12 @@ def test_forwarded_address_and_user_agent_leave_no_trace(app, member, member_cli
     env = {"REMOTE_ADDR": ADDRESS}
     for path in ("/siap", "/siap/lapor", "/siap/masuk", "/siap/laporan", "/siap/tidak-ada", "/siap/sekretariat"):
         client.get(path, headers=headers, environ_base=env)
-    filed = client.post("/siap/lapor", headers=headers, environ_base=env,
-                        data={"kategori": "layanan", "peristiwa": "x", "uraian": "y", "anonim": "y"})
+    filed = client.post(
+        "/siap/lapor",
+        headers=headers,
+        environ_base=env,
+        data={"kategori": "layanan", "peristiwa": "x", "uraian": "y", "anonim": "y"},
+    )
     client.post("/siap/laporan/pesan", headers=headers, environ_base=env, data={"pesan": "z"})
     client.post("/siap/masuk", headers=headers, environ_base=env, data={"resi": crypto.new_receipt()})
     client.post("/siap/masuk", headers=headers, environ_base=env, data={"resi": receipt_of(filed)})
@@ -114,8 +140,9 @@ def test_an_exception_on_a_siap_route_logs_nothing_identifying(app, caplog):
         raise RuntimeError(f"isi pengaduan {marker}")
 
     caplog.set_level(logging.DEBUG)
-    response = app.test_client().get("/siap/_uji/galat", headers={"User-Agent": marker},
-                                     environ_base={"REMOTE_ADDR": ADDRESS})
+    response = app.test_client().get(
+        "/siap/_uji/galat", headers={"User-Agent": marker}, environ_base={"REMOTE_ADDR": ADDRESS}
+    )
     assert response.status_code == 500
     assert response.headers["Cache-Control"].startswith("no-store")
     assert "Unhandled RuntimeError on a SIAP route" in caplog.text and "boom" in caplog.text
@@ -161,8 +188,9 @@ def test_throttle_is_global_not_only_per_address(throttled_app):
 def test_throttle_counts_per_receipt(throttled_app):
     typed = crypto.new_receipt()
     codes = [
-        throttled_app.test_client().post("/siap/masuk", data={"resi": typed.lower()},
-                                         environ_base={"REMOTE_ADDR": f"198.51.100.{i}"}).status_code
+        throttled_app.test_client()
+        .post("/siap/masuk", data={"resi": typed.lower()}, environ_base={"REMOTE_ADDR": f"198.51.100.{i}"})
+        .status_code
         for i in range(7)
     ]
     assert codes[:5] == [401] * 5 and codes[5:] == [429, 429]
@@ -195,8 +223,12 @@ def test_receipt_failures_are_audited_without_any_client_detail(app, member, cap
     from portal.extensions import db
     from portal.siap.models import SiapAuditEvent
 
-    app.test_client().post("/siap/masuk", data={"resi": crypto.new_receipt()}, environ_base={"REMOTE_ADDR": ADDRESS},
-                           headers={"User-Agent": "UA-SENTINEL"})
+    app.test_client().post(
+        "/siap/masuk",
+        data={"resi": crypto.new_receipt()},
+        environ_base={"REMOTE_ADDR": ADDRESS},
+        headers={"User-Agent": "UA-SENTINEL"},
+    )
     with app.app_context():
         event = db.session.scalars(select(SiapAuditEvent).where(SiapAuditEvent.action == "gagal_masuk_pelapor")).one()
     assert event.complaint_ref is None and event.actor_user_id is None
@@ -223,9 +255,16 @@ def test_unlocking_is_throttled_per_member(throttled_app):
     from tests.siap.conftest import MEMBER_PASSWORD, UNIT
 
     with throttled_app.app_context():
-        user = auth.create_user(db.session, email="s@kemenkeu.go.id", name="S", role="agen", password=MEMBER_PASSWORD,
-                                units=[UNIT], known_units=auth.owner_units(throttled_app.extensions["catalog"]),
-                                ph=auth.hasher(1024))
+        user = auth.create_user(
+            db.session,
+            email="s@kemenkeu.go.id",
+            name="S",
+            role="agen",
+            password=MEMBER_PASSWORD,
+            units=[UNIT],
+            known_units=auth.owner_units(throttled_app.extensions["catalog"]),
+            ph=auth.hasher(1024),
+        )
         members.init_unit(db.session.get(User, user.id), MEMBER_PASSWORD)
     client = throttled_app.test_client()
     client.post("/staf/masuk", data={"email": "s@kemenkeu.go.id", "password": MEMBER_PASSWORD})
