@@ -27,6 +27,9 @@ class Scenario:
     ``seed_fixtures``): wrk then sends those requests one after the other (``wrk_rotate.lua``) and
     ``path``/``method``/``body`` here only label the row. ``expect_status`` is what the pre-flight
     request must return, otherwise the scenario is skipped rather than measuring an error page.
+    ``submits``: the list holds ticket submissions whose references wrk records
+    (``wrk_mixed.lua``) and ``run.py`` looks up in the database after the run (lost, duplicated).
+    ``fault``: "kill-worker" sends SIGKILL to one gunicorn worker during the measured run.
     """
 
     name: str
@@ -39,6 +42,8 @@ class Scenario:
     min_ratio: float | None = None
     expect_status: int = 200
     rotate: str = ""
+    submits: bool = False
+    fault: str = ""
 
     @property
     def label(self) -> str:
@@ -94,5 +99,25 @@ SCENARIOS: list[Scenario] = [
         "/status/<ref>?t=<token>",
         "The requester's private status page (thread), rotating over the seeded tickets' links",
         rotate="ticket-status",
+    ),
+    # Load and faults (issue 7): the mixed workload, 80 % reading, 15 % search, 5 % submissions
+    # (bench/mixed.py), rate limiting off, on SQLite (portal-nolimit) and on PostgreSQL
+    # (portal-nolimit-pg, throw-away databases; SKIPPED when no server runs); then the same while one
+    # of the two workers is SIGKILLed. Every reference a client received must be in the database.
+    *(
+        Scenario(
+            f"mixed{kill}{db}",
+            f"portal-nolimit{db}",
+            "<mixed 80/15/5>" + (" + SIGKILL" if kill else ""),
+            "80 % pages (catalog, services, FAQ, private status links), 15 % /cari with the judged "
+            "queries, 5 % POST /api/v1/tickets with a unique marker each"
+            + ("; one worker SIGKILLed mid-run" if kill else ""),
+            headers={"Authorization": "Bearer {api_token}", "Content-Type": "application/json"},
+            rotate="mixed",
+            submits=True,
+            fault="kill-worker" if kill else "",
+        )
+        for db in ("", "-pg")
+        for kill in ("", "-kill")
     ),
 ]
