@@ -19,8 +19,8 @@ from pathlib import Path
 
 from whoosh import highlight
 
-from portal.kb import analysis
-from portal.kb.search import ANALYZER, Document, Hit, highlight_prefix
+from portal.kb import analysis, search
+from portal.kb.documents import Document, Hit
 
 WEIGHTS = (3.0, 2.0, 1.0)  # title, tags, body: the Whoosh schema's field_boost values
 SCHEMA = """
@@ -102,9 +102,8 @@ class Searcher:
         for rowid in page:
             kind, title, url, codes, body = rows[rowid]
             snippet = ""
-            if highlights:
-                snippet = highlight.highlight(body, terms, ANALYZER, self.fragmenter, self.formatter, top=2)
-                snippet = snippet or highlight_prefix(body)
+            if highlights:  # the portal's own snippet code (it only needs the fragmenter and formatter)
+                snippet = search.Searcher.snippet(self, body, terms)
             hits.append(Hit(kind=kind, title=title, url=url, codes=tuple(c for c in codes.split(",") if c),
                             snippet=snippet))  # fmt: skip
         return hits, len(ids) > limit

@@ -3,26 +3,24 @@
 ``python bench/search_workers.py KIND 'JSON spec'`` prints one JSON line. A fresh process per
 build and per engine gives each its own memory figure and cold caches. Kinds:
 
-* ``build``: load the articles (parse, Markdown, nh3), build the Whoosh index with the portal's
-  ``ensure_index`` and the FTS5 index from the same ``documents()``; the stem caches are cleared
-  before each build. With ``"chars": true`` also a Whoosh index whose body stores character offsets
-  (for the what-if variants).
+* ``build``: load the articles (parse, Markdown, nh3) with an empty render cache (a first start),
+  then again with the cache it filled (what a rebuild costs), build the Whoosh index with the
+  portal's ``ensure_index`` and the FTS5 index from the same ``documents()``; the analyzer's caches
+  are cleared before each build.
 * ``query``: open one engine's index, run every query once to warm up, then ``repeat`` times,
   keeping each query's fastest wall time and CPU time (``time.thread_time``; on a shared machine
   the CPU time is what an unshared core would see); report peak memory (``VmHWM``).
 * ``profile``: pyinstrument over ``SearchService.search`` (one pass, after a warm-up pass).
-* ``whatif``: ``SearchService.search`` with changes the portal could make, cumulatively.
 """
 
 from __future__ import annotations
 
-import functools
 import json
+import os
 import resource
 import sys
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -46,38 +44,49 @@ def folder_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in files) / 2**20
 
 
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its finished children (a parallel build's writers)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def timed(func, *args, **kwargs):
-    """Run ``func``; return (result, wall seconds, CPU seconds of this process)."""
-    wall, cpu = time.perf_counter(), time.process_time()
+    """Run ``func``; return (result, wall seconds, CPU seconds of this process and its children)."""
+    wall, cpu = time.perf_counter(), cpu_seconds()
     result = func(*args, **kwargs)
-    return result, time.perf_counter() - wall, time.process_time() - cpu
+    return result, time.perf_counter() - wall, cpu_seconds() - cpu
 
 
 def work_build(spec: dict) -> dict:
-    """Load the articles, then build the Whoosh and the FTS5 index from the same documents."""
+    """Load the articles (cold, then again with the render cache), build the Whoosh and FTS5 indexes."""
     import fts5_engine
 
     from portal.catalog.loader import load_catalog
-    from portal.kb import analysis, search
+    from portal.kb import analysis, loader
     from portal.kb.index import documents, ensure_index
-    from portal.kb.loader import load_knowledge_base
 
     def clear():
+        analysis.normalize.cache_clear()
         analysis.stem.cache_clear()
         analysis._stemmer.cache_clear()
 
     catalog = load_catalog(CATALOG)
     glossary = analysis.load_glossary()
-    kb, load_s, load_cpu = timed(load_knowledge_base, Path(spec["kb"]))
     out = Path(spec["out"])
+    cache = out / "rendered.json"
+    _kb, cold_s, cold_cpu = timed(loader.load_knowledge_base, Path(spec["kb"]), cache)
+    loader._load.cache_clear()  # what a worker does after a content change: reuse what is rendered
+    kb, load_s, load_cpu = timed(loader.load_knowledge_base, Path(spec["kb"]), cache)
     clear()
-    (path, _), whoosh_s, whoosh_cpu = timed(ensure_index, out / "whoosh", kb, catalog, glossary.version, force=True)
+    (path, _), whoosh_s, whoosh_cpu = timed(ensure_index, out / "whoosh", kb, catalog, glossary, force=True)
     clear()
     count, fts5_s, fts5_cpu = timed(fts5_engine.build, out / "fts5.db", documents(kb, catalog))
-    result = {
+    return {
         "articles": len(kb.articles),
         "documents": count,
         "words": sum(len(a.text.split()) for a in kb.articles),
+        "cold_load_s": cold_s,
+        "cold_load_cpu": cold_cpu,
         "load_s": load_s,
         "load_cpu": load_cpu,
         "whoosh_s": whoosh_s,
@@ -87,17 +96,6 @@ def work_build(spec: dict) -> dict:
         "whoosh_mb": folder_mb(path),
         "fts5_mb": folder_mb(out / "fts5.db"),
     }
-    if spec.get("chars"):
-        from whoosh.fields import TEXT
-
-        # The what-if index: the body field also stores each token's character offsets.
-        search.SCHEMA._fields["body"] = TEXT(analyzer=search.ANALYZER, stored=True, chars=True)
-        clear()
-        _, result["chars_s"], result["chars_cpu"] = timed(
-            search.build_index, out / "whoosh-chars", documents(kb, catalog)
-        )
-        result["chars_mb"] = folder_mb(out / "whoosh-chars")
-    return result
 
 
 def measure(run, queries: list[str], repeat: int) -> dict:
@@ -151,7 +149,7 @@ def whoosh_modes(spec: dict) -> dict:
                 query = build_query(groups, conjunction)
                 if query is None:
                     return []
-                results = searcher.searcher.search(query, limit=LIMIT + 1, terms=True)
+                results = searcher.searcher.search(query, limit=LIMIT + 1)
                 hits = [(h["kind"], h["title"], h["url"], h["codes"]) for h in results[:LIMIT]]
             if hits:
                 return hits
@@ -228,56 +226,10 @@ def flat_self_time(root, top: int = 20) -> list[tuple[str, float]]:
     return sorted(totals.items(), key=lambda kv: -kv[1])[:top]
 
 
-class TermOnlyGlossary:
-    """The glossary's groups without multi-word alternatives: what index-time acronym folding allows.
-
-    If the indexer emitted the acronym at the position of each long form it finds (and the
-    long form's first word for each acronym), every alternative of a group could be one token:
-    the query becomes Terms only, no Phrase. A group the user typed as several words keeps them.
-    """
-
-    def __init__(self, glossary):
-        self.glossary = glossary
-
-    def expand_query(self, tokens):
-        """Keep each group's own tokens and its single-token alternatives."""
-        groups = self.glossary.expand_query(tokens)
-        return [(text, (alts[0], *(a for a in alts[1:] if len(a) == 1))) for text, alts in groups]
-
-
-def work_whatif(spec: dict) -> dict:
-    """Measure ``SearchService.search`` with candidate changes, applied one on top of the other."""
-    from whoosh import highlight
-
-    from portal.kb import analysis, search
-    from portal.kb.index import SearcherPool
-    from portal.kb.service import SearchService
-
-    queries = json.loads(Path(spec["queries"]).read_text())
-    repeat = spec.get("repeat", 2)
-    glossary = analysis.load_glossary()
-    results = {}
-    service = SearchService(SearcherPool(Path(spec["index"])), glossary)
-    results["as shipped (same process)"] = measure(service_runner(service), queries, repeat)
-    # 1. analysis.normalize memoised (search.py's tokenizer calls it through the module).
-    analysis.normalize = functools.lru_cache(maxsize=200_000)(analysis.normalize)
-    results["+ normalize memoised"] = measure(service_runner(service), queries, repeat)
-    # 2. body stored with character offsets; highlights from them instead of re-analysing the body.
-    searcher = search.open_index(Path(spec["chars_index"]))
-    searcher.fragmenter = highlight.PinpointFragmenter(maxchars=220, surround=60, autotrim=True)
-    pool = SimpleNamespace(get=lambda: searcher, local=SimpleNamespace(build="chars"))
-    service = SearchService(pool, glossary)
-    results["+ body chars=True, PinpointFragmenter"] = measure(service_runner(service), queries, repeat)
-    # 3. Term-only alternatives (index-time acronym folding, simulated on the query side).
-    service = SearchService(pool, TermOnlyGlossary(glossary))
-    results["+ Term-only acronym alternatives"] = measure(service_runner(service), queries, repeat)
-    return {"modes": results}
-
-
 def main() -> int:
     """Run the worker named on the command line and print its JSON."""
     kind, spec = sys.argv[1], json.loads(sys.argv[2])
-    work = {"build": work_build, "query": work_query, "profile": work_profile, "whatif": work_whatif}[kind]
+    work = {"build": work_build, "query": work_query, "profile": work_profile}[kind]
     print(json.dumps(work(spec)))
     return 0
 

@@ -327,12 +327,15 @@ def test_analyzer_version_follows_the_word_lists(monkeypatch):
     assert a._data_digest() != before
 
 
-def test_stem_is_cached_and_pickles_as_a_reference():
-    text = "Pembayaran SP2D dicairkan oleh KPPN setelah SPM diterima"
+def test_stem_and_normalize_are_cached_and_pickle_as_references():
+    text = "Pembayaran SP2D dicairkan oleh KPPN setelah SPM diterima, lalu dicairkan lagi"
+    a.normalize.cache_clear()
+    a.stem.cache_clear()
     a.analyze(text)
-    hits = a.stem.cache_info().hits
+    assert a.stem.cache_info().hits == 0 and a.normalize.cache_info().hits == 1  # "dicairkan" twice
+    stems = a.stem.cache_info().misses
     a.analyze(text)
-    assert a.stem.cache_info().hits > hits
+    assert a.normalize.cache_info().hits > 1 and a.stem.cache_info().misses == stems
     dumped = pickle.dumps(a.stem)
     assert len(dumped) < 100 and pickle.loads(dumped) is a.stem  # noqa: S301 - our own bytes
 

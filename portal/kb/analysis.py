@@ -3,8 +3,9 @@
 Pure Python on purpose: ``portal.kb.search`` wraps ``tokenize`` + ``normalize`` into a Whoosh
 tokenizer, and the benchmark feeds the very same tokens to SQLite FTS5. Pipeline per raw token:
 fold (NFKC, lower case, one kind of hyphen) -> strip clitics where that is safe -> curated
-stopwords -> ``stem`` (domain overlay first, then PySastrawi). The glossary is applied to
-*queries* only, so staff can edit it without reindexing. Measurements and the reasons behind
+stopwords -> ``stem`` (domain overlay first, then PySastrawi). The glossary expands *queries*;
+the index only marks where its multi-word forms occur (one joined token each), and a glossary
+edit rebuilds the index by itself (its hash is part of the index fingerprint). Measurements and the reasons behind
 every list below: shared/research/search.md, sections 2, 3, 6 and 7.
 
 PySastrawi's code is MIT; its root-word dictionary (Kateglo) is CC-BY-NC-SA 3.0. Our changes
@@ -175,6 +176,9 @@ def _strip_clitic(word: str) -> str:
     return word
 
 
+# Memoised for the same reason as ``stem``: a knowledge base repeats a few thousand surface forms
+# millions of times, and indexing or highlighting without the cache spends ~75 % of its time here.
+@functools.lru_cache(maxsize=100_000)
 def normalize(token: str) -> str | None:
     """Return the indexed form of one raw token, or None when it is not indexed."""
     # NFKC folds full-width letters and ligatures; a few ligatures expand to several words.
@@ -192,9 +196,19 @@ def normalize(token: str) -> str | None:
     return stem(word) or None
 
 
-def analyze(text: str) -> list[str]:
-    """Return the normalised tokens of ``text``, in order."""
-    return [n for raw, _, _ in tokenize(text) if (n := normalize(raw))]
+def positions(text: str, tokens: set[str]) -> list[int]:
+    """Return where the raw tokens of ``text`` that normalise to one of ``tokens`` start."""
+    return [m.start() for m in _TOKEN.finditer(text) if normalize(m.group()) in tokens]
+
+
+def words(text: str) -> list[str]:
+    """Return the raw tokens of ``text`` (what ``tokenize`` yields, without offsets)."""
+    return _TOKEN.findall(text)
+
+
+def analyze(text: str | list[str]) -> list[str]:
+    """Return the normalised tokens of ``text`` (or of its raw tokens, from ``words``), in order."""
+    return [n for raw in (words(text) if isinstance(text, str) else text) if (n := normalize(raw))]
 
 
 # --- Glossary: query-time acronym <-> long form expansion -------------------------------------
@@ -225,6 +239,11 @@ class Glossary:
         "cair", "dana")``); empty for a token that is not a glossary form.
         """
         return self.forms.get((term,), ())
+
+    def phrases(self) -> frozenset[Form]:
+        """Return every multi-word form: the index holds each as one joined token."""
+        every = {form for form, alternatives in self.forms.items() for form in (form, *alternatives)}
+        return frozenset(form for form in every if len(form) > 1)
 
     def expand_query(self, tokens: list[str]) -> list[tuple[str, tuple[Form, ...]]]:
         """Group normalised query tokens and give each group all its equivalent forms.

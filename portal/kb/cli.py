@@ -20,7 +20,7 @@ def reindex(force: bool) -> None:
     """Rebuild the search index from kb/ and the catalog."""
     from portal.kb import setup
 
-    kb = load_knowledge_base(setup.kb_path(current_app))
+    kb = load_knowledge_base(setup.kb_path(current_app), setup.render_cache_path(current_app))
     started = time.perf_counter()
 
     def progress(count: int) -> None:
@@ -31,7 +31,7 @@ def reindex(force: bool) -> None:
         setup.index_path(current_app),
         kb,
         current_app.extensions["catalog"],
-        current_app.extensions["glossary"].version,
+        current_app.extensions["glossary"],
         force=force,
         progress=progress,
     )
@@ -45,7 +45,7 @@ def check() -> None:
     """Validate the articles' metadata; exit 1 on errors."""
     from portal.kb import setup
 
-    kb = load_knowledge_base(setup.kb_path(current_app))
+    kb = load_knowledge_base(setup.kb_path(current_app), setup.render_cache_path(current_app))
     problems = check_articles(kb, set(current_app.extensions["catalog"].nodes))
     for problem in problems:
         click.echo(f"GALAT: {problem}")

@@ -22,9 +22,10 @@ from portal.kb.loader import KnowledgeBase
 KEEP_BUILDS = 2
 
 
-def index_fingerprint(kb: KnowledgeBase, catalog: Catalog, glossary_version: str) -> str:
+def index_fingerprint(kb: KnowledgeBase, catalog: Catalog, glossary: analysis.Glossary) -> str:
     """Hash everything that changes what the index contains or how it is analysed."""
-    parts = (kb.fingerprint, catalog.version, str(len(catalog.nodes)), glossary_version, analysis.ANALYZER_VERSION)
+    parts = (kb.fingerprint, catalog.version, str(len(catalog.nodes)), glossary.version, analysis.ANALYZER_VERSION,
+             search.INDEX_FORMAT)  # fmt: skip
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
 
 
@@ -86,7 +87,7 @@ def current_build(root: Path) -> Path | None:
     return path if name and path.is_dir() else None
 
 
-def ensure_index(root: Path, kb: KnowledgeBase, catalog: Catalog, glossary_version: str,
+def ensure_index(root: Path, kb: KnowledgeBase, catalog: Catalog, glossary: analysis.Glossary,
                  *, force: bool = False, progress=None) -> tuple[Path, bool]:  # fmt: skip
     """Build the index when it is missing or stale; return (folder, whether it was built).
 
@@ -94,7 +95,7 @@ def ensure_index(root: Path, kb: KnowledgeBase, catalog: Catalog, glossary_versi
     the fresh ``CURRENT`` and return at once.
     """
     root.mkdir(parents=True, exist_ok=True)
-    fingerprint = index_fingerprint(kb, catalog, glossary_version)
+    fingerprint = index_fingerprint(kb, catalog, glossary)
     live = current_build(root)
     if live is not None and live.name == fingerprint and not force:
         return live, False
@@ -106,7 +107,7 @@ def ensure_index(root: Path, kb: KnowledgeBase, catalog: Catalog, glossary_versi
         target = root / fingerprint
         staging = root / f".build-{fingerprint}-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
-        search.build_index(staging, documents(kb, catalog), progress=progress)
+        search.build_index(staging, documents(kb, catalog), glossary.phrases(), progress=progress)
         shutil.rmtree(target, ignore_errors=True)
         staging.rename(target)
         pointer = root / f".CURRENT-{os.getpid()}"

@@ -22,11 +22,16 @@ def index_path(app: Flask) -> Path:
     return Path(app.config.get("KB_INDEX_PATH") or Path(app.instance_path) / "kb_index")
 
 
+def render_cache_path(app: Flask) -> Path:
+    """File of rendered article bodies kept between starts (next to the index builds)."""
+    return index_path(app) / "rendered.json"
+
+
 def init_app(app: Flask) -> None:
     """Load the articles and glossary, build the index if stale, prepare searchers."""
-    kb = load_knowledge_base(kb_path(app))
+    kb = load_knowledge_base(kb_path(app), render_cache_path(app))
     glossary = analysis.load_glossary(app.config.get("KB_GLOSSARY") or None)
-    ensure_index(index_path(app), kb, app.extensions["catalog"], glossary.version)
+    ensure_index(index_path(app), kb, app.extensions["catalog"], glossary)
     app.extensions["kb"] = kb
     app.extensions["glossary"] = glossary
     app.extensions["search"] = SearchService(SearcherPool(index_path(app)), glossary)
