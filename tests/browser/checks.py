@@ -62,6 +62,32 @@ def axe_violations(page) -> list[str]:
     ]
 
 
+class AxeCopy:
+    """Run axe on copies of pages shown with JavaScript off, in a page of its own where scripts run.
+
+    axe needs a running page (timers, promises), which a context without JavaScript does not give.
+    Each copy is the page's DOM served at the page's own address to ``page``, so stylesheets and
+    images still come from the portal and colour contrast is judged as shown. ``page`` should
+    belong to a context that bypasses CSP: a strict policy (SIAP: ``default-src 'none'``) refuses
+    axe; the original page was loaded with its CSP enforced, so violations still show up there.
+    """
+
+    def __init__(self, page):
+        """Serve copies to ``page`` from now on (a route on the copy's own address)."""
+        self.page = page
+        self.shown: tuple[str, str] | None = None  # (address, html) of the copy being served
+        page.route(
+            lambda url: self.shown is not None and url.split("#", 1)[0] == self.shown[0],
+            lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8", body=self.shown[1]),
+        )
+
+    def violations(self, original) -> list[str]:
+        """Serve a copy of ``original`` and return its serious and critical axe findings."""
+        self.shown = (original.url.split("#", 1)[0], original.content())
+        self.page.goto(self.shown[0])
+        return axe_violations(self.page)
+
+
 OVERFLOW_SCRIPT = """() => {
     const width = window.innerWidth, scroll = document.scrollingElement.scrollWidth;
     if (scroll <= width) return null;
@@ -132,6 +158,8 @@ class Journey:
     width: int
     javascript: bool = True
     steps: int = 0
+    # With JavaScript off, axe runs on a copy of each step in a page where scripts run.
+    axe_copy: AxeCopy | None = None
 
     def check(self, step: str) -> None:
         """Save a screenshot of this step, then fail on overflow, console errors or axe findings."""
@@ -142,4 +170,6 @@ class Journey:
         found += self.problems.take()
         if self.javascript:
             found += axe_violations(self.page)
+        elif self.axe_copy is not None:
+            found += self.axe_copy.violations(self.page)
         fail_on(found, f"{self.name} at {self.width} px, step {step} ({self.page.url})")

@@ -103,8 +103,10 @@ def new_page(browser):
     """Open pages in fresh contexts (own cookies) at one of the ``VIEWPORTS``; close them after."""
     contexts = []
 
-    def factory(width: int, *, javascript: bool = True):
-        context = browser.new_context(viewport=VIEWPORTS[width], java_script_enabled=javascript, locale="id-ID")
+    def factory(width: int, *, javascript: bool = True, bypass_csp: bool = False):
+        context = browser.new_context(
+            viewport=VIEWPORTS[width], java_script_enabled=javascript, bypass_csp=bypass_csp, locale="id-ID"
+        )
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()

@@ -1,0 +1,164 @@
+"""Requesters in a real browser: send a request with an attachment, by mouse and by keyboard, and
+answer in the thread opened from the private link of the confirmation letter.
+
+Every step goes through ``Journey.check`` (screenshot, no sideways scrolling, no console error, no
+serious or critical axe finding); every journey ends by reading the database and the outbox.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.browser.records import (
+    DUE_TEXT,
+    REFERENCE,
+    create_ticket,
+    letters,
+    private_link,
+    stored_ticket,
+    tiny_png,
+)
+from tests.browser.test_journeys import WIDTHS, heading, start, tab_to
+
+CODE = "BCSM.02.01"  # Konsultasi Teknis Pelaksanaan Anggaran: open to user type 1 without signing in
+FORM = f"/permintaan/{CODE}/pembuatan-tiket"
+RECEIVED = re.compile(r".*/status/HAI-[^?]+\?t=[^&]+&baru=1$")
+SUBJECT = "Pembatalan SP2D gaji bulan ini"
+DETAIL = "SP2D terbit dengan nomor rekening yang salah. Bagaimana cara membatalkannya?"
+
+
+def attachment(tmp_path) -> tuple:
+    """Write the small PNG the requester attaches; return its path and content."""
+    content = tiny_png()
+    path = tmp_path / "bukti transfer.png"
+    path.write_bytes(content)
+    return path, content
+
+
+def received(site, page, email: str) -> str:
+    """Check the confirmation the status page shows against the database and the letter; return the reference."""
+    assert heading(page) == "Permintaan Anda telah diterima"
+    reference = page.locator("[data-reference]").inner_text().strip()
+    assert REFERENCE.match(reference), reference
+    assert f"/status/{reference}?" in page.url
+    due = page.locator("[data-due]").inner_text().strip()
+    assert DUE_TEXT.match(due), f"the due time is not written the Indonesian way: {due!r}"
+    stored = stored_ticket(site, reference)
+    assert due == stored.due_text, "the page must show the due time the database holds"
+    assert stored.hours_to_due == pytest.approx(stored.norm_hours), "due = received + the norma waktu in working hours"
+    assert stored.due_on_working_day
+    assert stored.status == "baru"
+    [letter] = letters(site, email, reference)
+    assert f"Perkiraan selesai: {due}" in letter.get_content()
+    token = parse_qs(urlsplit(page.url).query)["t"]
+    assert parse_qs(urlsplit(private_link(letter)).query)["t"] == token, "the letter links to this thread"
+    return reference
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_request_with_attachment_shows_reference_and_due_time(site, new_page, width, tmp_path):
+    """Service page → "Ajukan permintaan" → the form, filled in and sent with a PNG → reference and due time."""
+    path, content = attachment(tmp_path)
+    email = f"budi.{width}@satker.go.id"
+    j = start(new_page, "permintaan", width)
+    page = j.page
+    page.goto(site.url(f"/layanan/{CODE}"))
+    page.get_by_role("link", name="Ajukan permintaan layanan", exact=True).click()
+    assert heading(page).startswith(f"Ajukan permintaan: {CODE}")
+    j.check("pilih-jenis")
+
+    page.locator(f"a[href$='{FORM}']").click()
+    assert page.url.endswith(FORM)
+    j.check("formulir")
+
+    page.locator("#pengguna").select_option("1")
+    page.locator("#nama").fill("Budi Santoso")
+    page.locator("#email").fill(email)
+    page.locator("#kode_satker").fill("123 456")
+    page.locator("#subjek").fill(SUBJECT)
+    page.locator("#detail").fill(DETAIL)
+    page.locator("#lampiran").set_input_files(path)
+    j.check("terisi")
+    page.get_by_role("button", name="Kirim permintaan").click()
+    page.wait_for_url(RECEIVED)
+    reference = received(site, page, email)
+    assert page.locator("ol.thread .files a").all_inner_texts() == ["bukti_transfer.png"]
+    j.check("diterima")
+
+    stored = stored_ticket(site, reference)
+    assert stored.attachments == [("bukti_transfer.png", "image/png", content)]
+    assert [e[:2] for e in stored.events] == [("dibuat", "pengguna")]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_request_form_by_keyboard_only(site, new_page, width, tmp_path):
+    """Tab, typing, Space and Enter only: every field, the file chooser and the send button; focus always visible."""
+    path, content = attachment(tmp_path)
+    email = f"rina.{width}@satker.go.id"
+    j = start(new_page, "permintaan-keyboard", width)
+    page = j.page
+    page.goto(site.url(FORM))
+    j.check("formulir")
+
+    unseen = tab_to(page, "#pengguna")
+    page.keyboard.type("1")  # a closed select picks the first option starting with what is typed
+    assert page.locator("#pengguna").input_value() == "1"
+    for selector, text in [("#nama", "Rina Kusuma"), ("#email", email), ("#kode_satker", "654321")]:
+        unseen += tab_to(page, selector)
+        page.keyboard.type(text)
+    unseen += tab_to(page, "#subjek")
+    page.keyboard.type(SUBJECT)
+    unseen += tab_to(page, "#detail")  # past the suggestions and "Cari jawaban untuk subjek ini dulu"
+    page.keyboard.type(DETAIL)
+    unseen += tab_to(page, "#lampiran")
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(path)
+    unseen += tab_to(page, "button[value=kirim]")
+    j.check("terisi")
+    page.keyboard.press("Enter")
+    page.wait_for_url(RECEIVED)
+    reference = received(site, page, email)
+    j.check("diterima")
+    assert not unseen, "focus must be visible:\n" + "\n".join(dict.fromkeys(unseen))
+
+    stored = stored_ticket(site, reference)
+    assert stored.attachments == [("bukti_transfer.png", "image/png", content)]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_private_link_opens_the_thread_and_takes_a_reply(site, new_page, width):
+    """The link in the confirmation letter opens the thread in a new browser; the reply lands in it and the database."""
+    email = f"sari.{width}@kppn.go.id"
+    reference = create_ticket(site, code=CODE, email=email, subject=SUBJECT, detail=DETAIL)
+    [letter] = letters(site, email, reference)
+    link = private_link(letter)
+    assert link.startswith(site.url(f"/status/{reference}?t="))
+
+    stranger, _ = new_page(width)
+    without_token = stranger.request.get(site.url(f"/status/{reference}"))
+    assert without_token.status == 403 and DETAIL not in without_token.text(), "the thread needs the private link"
+
+    j = start(new_page, "tautan-pribadi", width)
+    page = j.page
+    page.goto(link)
+    assert heading(page) == f"Tiket {reference}"
+    assert page.get_by_text(DETAIL).is_visible()
+    assert page.locator("[data-summary] [data-status]").get_attribute("data-status") == "baru"
+    j.check("percakapan")
+
+    reply = f"Nomor SP2D yang dimaksud 2611{width}. Lampiran menyusul."
+    page.get_by_label("Pesan").fill(reply)
+    page.get_by_role("button", name="Kirim balasan").click()
+    page.wait_for_url(re.compile(rf".*/status/{reference}#percakapan$"))  # the session now holds the grant
+    assert page.get_by_role("status").get_by_text("Pesan Anda telah dikirim.").is_visible()
+    mine = page.locator("ol.thread > li.event-pesan.by-pengguna")
+    assert mine.count() == 1 and reply in mine.inner_text()
+    j.check("terkirim")
+
+    stored = stored_ticket(site, reference)
+    assert stored.events[-1] == ("pesan", "pengguna", True, reply)
+    assert stored.status == "baru"
