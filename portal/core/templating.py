@@ -24,6 +24,18 @@ def now() -> datetime:
     return frozen if frozen is not None else datetime.now(UTC)
 
 
+def format_size(size: int) -> str:
+    """Return a file size for people, in the page's locale: "0,1 KB", "12 KB", "1,5 MB".
+
+    Never "0 KB": a file that exists is shown as at least a tenth of a kilobyte.
+    """
+    from babel.numbers import format_decimal
+    from flask_babel import get_locale
+
+    unit, scale = ("MB", 1024**2) if size >= 1024**2 else ("KB", 1024)
+    return f"{format_decimal(max(size / scale, 0.1), '#,##0.#', locale=get_locale())} {unit}"
+
+
 def desk_key() -> tuple:
     """What the layout shows about this moment: open or not, until when, and today's date."""
     moment = now()
@@ -41,6 +53,7 @@ def init_app(app: Flask) -> None:
     app.extensions["page_cache"] = PageCache()
     app.add_template_filter(format_wib, "wib")
     app.add_template_filter(format_day, "weekday")
+    app.add_template_filter(format_size, "filesize")
     from portal.tickets.fields import field_label
 
     app.add_template_global(field_label, "field_label")

@@ -6,6 +6,7 @@ import io
 import re
 from datetime import timedelta
 
+import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
@@ -120,3 +121,13 @@ def test_status_lookups_are_rate_limited(make_app):
     client = app.test_client()
     codes = [client.post("/status", data={"referensi": f"HAI-2611-{i:08d}"}).status_code for i in range(22)]
     assert codes[:20] == [404] * 20 and codes[20:] == [429, 429]
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"), [(1, "0,1 KB"), (70, "0,1 KB"), (1536, "1,5 KB"), (12 * 1024, "12 KB"), (3 * 1024**2, "3 MB")]
+)
+def test_file_sizes_are_shown_in_indonesian_and_never_as_zero(app, size, shown):
+    from portal.core.templating import format_size
+
+    with app.test_request_context():
+        assert format_size(size) == shown
