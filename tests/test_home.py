@@ -48,3 +48,13 @@ def test_opened_day_is_honoured(make_app):
     app.test_cli_runner().invoke(args=["kalender", "buka", "2026-11-28", "--alasan", "Layanan akhir tahun"])
     body = " ".join(app.test_client().get("/").get_data(as_text=True).split())
     assert "Buka — tutup pukul 16.00 WIB" in body
+
+
+def test_pages_name_an_icon_of_our_own_so_browsers_do_not_ask_for_a_missing_favicon(client):
+    from bs4 import BeautifulSoup
+
+    icon = BeautifulSoup(client.get("/").get_data(as_text=True), "html.parser").find("link", rel="icon")
+    assert icon is not None and icon["href"].startswith("/static/")
+    served = client.get(icon["href"])
+    assert served.status_code == 200 and served.mimetype == "image/svg+xml"
+    served.close()  # a static file answer holds the file open until closed
