@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from pathlib import Path
 
 from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
@@ -15,11 +14,12 @@ from werkzeug.datastructures import MultiDict
 from portal.api.views import bp
 from portal.core.access import access, register_level
 from portal.core.models import utcnow
-from portal.core.templating import get_calendar, now
+from portal.core.templating import get_calendar
 from portal.extensions import db, limiter
 from portal.tickets import notify, service
 from portal.tickets.forms import form_class
 from portal.tickets.models import ApiToken, Ticket
+from portal.tickets.submit import create_from_form
 
 API_CLIENT = "api-token"  # the access level of channel integrations
 
@@ -110,21 +110,7 @@ def create():
     if not form.validate():
         return _error(422, _("Periksa kembali isian."), {k: [str(e) for e in v] for k, v in form.errors.items()})
     try:
-        created = service.create_ticket(
-            db.session,
-            catalog=catalog,
-            calendar=get_calendar(),
-            rtype=rtype,
-            code=code,
-            user_type=int(form.pengguna.data),
-            values={n: form[n].data for n in rtype.fields if n != "lampiran"},
-            uploads=[],
-            upload_dir=Path(current_app.instance_path),
-            channel="api",
-            now=now(),
-            token_days=current_app.config["STATUS_LINK_DAYS"],
-        )
+        created = create_from_form(form, rtype, code, uploads=[], channel="api")
     except service.TicketError as exc:
         return _error(422, str(exc), {"user_type": [str(exc)]})
-    notify.send_confirmation(created.ticket, created.token, catalog.get(code).name)
     return jsonify({**summary(created.ticket), "status_url": notify.status_link(created.ticket, created.token)}), 201

@@ -9,23 +9,22 @@ they go to SIAP.
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.catalog.models import Catalog
 from portal.catalog.views import get_catalog
-from portal.core.templating import get_calendar, now
-from portal.extensions import db
 from portal.staff import service as staff_rules
 from portal.staff.dashboard import EXCLUDED_CODES
 from portal.staff.forms import register_form
 from portal.staff.views import bp
-from portal.tickets import attachments, notify
+from portal.tickets import attachments
 from portal.tickets import service as tickets
 from portal.tickets.models import Ticket
+from portal.tickets.submit import checked_uploads, create_from_form
 from portal.tickets.types import types_for
-from portal.tickets.views import request_types, upload_dir
+from portal.tickets.views import request_types
 
 PORTAL_CHANNEL = "portal"  # the portal itself is not "another channel"
 
@@ -78,27 +77,9 @@ def register():
 def _create(catalog: Catalog, node, rtype, form) -> tuple[Ticket | None, str | None]:
     """Store the ticket and send the confirmation; return it, or None and the error message."""
     try:
-        uploads = attachments.check_uploads(
-            request.files.getlist("lampiran"),
-            current_app.config["ATTACHMENT_MAX_BYTES"],
-            current_app.config["ATTACHMENT_MAX_COUNT"],
-        )
-        created = tickets.create_ticket(
-            db.session,
-            catalog=catalog,
-            calendar=get_calendar(),
-            rtype=rtype,
-            code=node.code,
-            user_type=int(form.pengguna.data),
-            values={name: form[name].data for name in rtype.fields if name != "lampiran"},
-            uploads=uploads,
-            upload_dir=upload_dir(),
-            channel=form.kanal.data,
-            now=now(),
-            actor_id=current_user.id,
-            token_days=current_app.config["STATUS_LINK_DAYS"],
+        created = create_from_form(
+            form, rtype, node.code, uploads=checked_uploads(), channel=form.kanal.data, actor_id=current_user.id
         )
     except (attachments.AttachmentError, tickets.TicketError) as exc:
         return None, str(exc)
-    notify.send_confirmation(created.ticket, created.token, node.name)
     return created.ticket, None

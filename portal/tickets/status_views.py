@@ -11,7 +11,8 @@ from portal.core.templating import get_calendar, now
 from portal.extensions import db, limiter
 from portal.tickets import attachments, notify, service
 from portal.tickets.forms import RenewForm, ReplyForm, StatusForm, SurveyForm
-from portal.tickets.views import bp, checked_uploads, upload_dir
+from portal.tickets.submit import checked_uploads, upload_dir
+from portal.tickets.views import bp
 
 GRANTS_KEY = "tiket_akses"
 MAX_GRANTS = 10

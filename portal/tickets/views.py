@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.catalog import service as catalog_rules
 from portal.catalog.views import get_catalog
 from portal.core.access import PUBLIC, protect_blueprint
-from portal.core.templating import get_calendar, now
+from portal.core.templating import now
 from portal.extensions import db, limiter
-from portal.tickets import attachments, notify, service
+from portal.tickets import attachments, service
 from portal.tickets.forms import form_class
+from portal.tickets.submit import checked_uploads, create_from_form
 from portal.tickets.types import types_for
 
 bp = Blueprint("tickets", __name__)
@@ -23,20 +22,6 @@ protect_blueprint(bp, PUBLIC)
 def request_types():
     """Return the request types loaded for this application."""
     return current_app.extensions["request_types"]
-
-
-def upload_dir() -> Path:
-    """Folder of ticket attachments, outside ``static/``."""
-    return Path(current_app.instance_path) / "uploads" / "tickets"
-
-
-def checked_uploads() -> list[attachments.Upload]:
-    """Check the files of this request's ``lampiran`` input against the configured limits."""
-    return attachments.check_uploads(
-        request.files.getlist("lampiran"),
-        current_app.config["ATTACHMENT_MAX_BYTES"],
-        current_app.config["ATTACHMENT_MAX_COUNT"],
-    )
 
 
 @bp.get("/permintaan/<code>")
@@ -80,22 +65,7 @@ def form(code: str, type_key: str):
     error = None
     if form.validate():
         try:
-            uploads = checked_uploads()
-            created = service.create_ticket(
-                db.session,
-                catalog=catalog,
-                calendar=get_calendar(),
-                rtype=rtype,
-                code=code,
-                user_type=int(form.pengguna.data),
-                values={name: form[name].data for name in rtype.fields if name != "lampiran"},
-                uploads=uploads,
-                upload_dir=upload_dir(),
-                channel="portal",
-                now=now(),
-                account=account,
-                token_days=current_app.config["STATUS_LINK_DAYS"],
-            )
+            created = create_from_form(form, rtype, code, uploads=checked_uploads(), channel="portal", account=account)
         except attachments.AttachmentError as exc:
             form.lampiran.errors = [*form.lampiran.errors, str(exc)] if "lampiran" in rtype.fields else []
             error = str(exc)
@@ -104,7 +74,6 @@ def form(code: str, type_key: str):
         except service.TicketError as exc:
             error = str(exc)
         else:
-            notify.send_confirmation(created.ticket, created.token, node.name)
             return redirect(url_for("tickets.thread", reference=created.ticket.reference, t=created.token, baru=1), 303)
     page = render_template("tickets/form.html", error=error, suggestions=[], **context)
     return page, 422
