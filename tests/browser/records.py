@@ -66,28 +66,19 @@ def create_ticket(site, *, code: str, email: str, subject: str, detail: str, use
     The request context carries the live server's address, so the private link in the letter
     is one the browser can open.
     """
-    from portal.core.templating import get_calendar, now
-    from portal.tickets import notify, service
+    from werkzeug.datastructures import MultiDict
+
+    from portal.tickets.forms import form_class
+    from portal.tickets.submit import create_from_form
 
     app = site.app
     with app.test_request_context("/", base_url=site.base_url):
-        catalog = app.extensions["catalog"]
         rtype = next(t for t in app.extensions["request_types"] if t.key == "pembuatan-tiket")
-        created = service.create_ticket(
-            db.session,
-            catalog=catalog,
-            calendar=get_calendar(),
-            rtype=rtype,
-            code=code,
-            user_type=user_type,
-            values={"nama": "Sari Wulandari", "email": email, "subjek": subject, "detail": detail},
-            uploads=[],
-            upload_dir=Path(app.instance_path) / "uploads" / "tickets",
-            channel="portal",
-            now=now(),
-            token_days=app.config["STATUS_LINK_DAYS"],
-        )
-        notify.send_confirmation(created.ticket, created.token, catalog.get(code).name)
+        values = {"pengguna": str(user_type), "nama": "Sari Wulandari", "email": email, "subjek": subject,
+                  "detail": detail}  # fmt: skip
+        form = form_class(rtype, app.extensions["catalog"].user_types)(formdata=MultiDict(values), meta={"csrf": False})
+        assert form.validate(), form.errors
+        created = create_from_form(form, rtype, code, uploads=[], channel="portal")
         reference = created.ticket.reference
         db.session.remove()
         return reference
