@@ -81,6 +81,29 @@ def test_parallel_build_finds_what_a_single_process_finds(docs, tmp_path, monkey
         two.close()
 
 
+def test_parallel_build_falls_back_to_one_process_when_the_system_refuses(docs, tmp_path, monkeypatch):
+    real, tried = search._write, []
+
+    def refusing(path, documents, by_first, procs, progress):
+        tried.append(procs)
+        if procs > 1:  # what multiprocessing raises without /dev/shm, after writing part of the index
+            path.mkdir(parents=True, exist_ok=True)
+            (path / "half-written").write_text("x")
+            raise OSError("[Errno 38] Function not implemented")
+        return real(path, documents, by_first, procs, progress)
+
+    monkeypatch.setattr(search, "_write", refusing)
+    monkeypatch.setattr(search, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(search.os, "cpu_count", lambda: 2)
+    assert search.build_index(tmp_path / "ix", docs, analysis.load_glossary().phrases()) == len(docs)
+    assert tried == [2, 1] and not (tmp_path / "ix" / "half-written").exists()
+    searcher = search.open_index(tmp_path / "ix")
+    try:
+        assert searcher.known("sp2d") and searcher.known_word("sp2d")
+    finally:
+        searcher.close()
+
+
 def test_vocabulary_prefers_the_more_frequent_of_equally_close_words():
     corrector = search.WordCorrector({"rekening": 40, "rekenang": 1, "pembayaran": 12})
     assert corrector.suggest("rekenieng", limit=1, maxdist=2, prefix=1) == ["rekening"]

@@ -12,6 +12,7 @@ no query needs a phrase; "did you mean" reads a word list next to the index, not
 from __future__ import annotations
 
 import os
+import shutil
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -103,19 +104,33 @@ def build_index(path: Path, documents: Iterable[Document], phrases: Iterable[tup
                 progress=None) -> int:  # fmt: skip
     """Write a fresh index of ``documents`` into the empty folder ``path``.
 
-    ``phrases`` are the glossary's multi-word forms (analysed) to index as joined tokens.
+    ``phrases`` are the glossary's multi-word forms (analysed) to index as joined tokens. A large
+    build uses two writer processes; where the system refuses them (no ``/dev/shm`` for
+    multiprocessing's semaphores, some containers), it is done again in this process.
     """
     by_first: dict[str, list[tuple[str, ...]]] = {}
     for form in phrases:
         by_first.setdefault(form[0], []).append(tuple(form))
     documents = list(documents)
     procs = 2 if len(documents) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
+    try:
+        words = _write(path, documents, by_first, procs, progress)
+    except OSError:
+        if procs == 1:
+            raise
+        shutil.rmtree(path, ignore_errors=True)
+        words = _write(path, documents, by_first, 1, progress)
+    (path / WORDS_FILE).write_text("".join(f"{w}\t{n}\n" for w, n in sorted(words.items())), encoding="utf-8")
+    return len(documents)
+
+
+def _write(path: Path, documents: list[Document], by_first: dict, procs: int, progress) -> Counter[str]:
+    """Index ``documents`` with ``procs`` writer processes; return the vocabulary with counts."""
     path.mkdir(parents=True, exist_ok=True)
     index = create_in(str(path), SCHEMA)
     writer = index.writer(limitmb=128, procs=procs, multisegment=procs > 1)
     words: Counter[str] = Counter()
-    count = 0
-    for doc in documents:
+    for count, doc in enumerate(documents, 1):
         raw = [analysis.words(doc.title), analysis.words(doc.tags), analysis.words(doc.body)]
         for part in raw:
             words.update(map(str.lower, part))
@@ -131,13 +146,11 @@ def build_index(path: Path, documents: Iterable[Document], phrases: Iterable[tup
             scope=",".join(doc.scope),
             url=doc.url,
         )
-        count += 1
         if progress:
             progress(count)
     writer.commit(optimize=True)
     index.close()
-    (path / WORDS_FILE).write_text("".join(f"{w}\t{n}\n" for w, n in sorted(words.items())), encoding="utf-8")
-    return count
+    return words
 
 
 def open_index(path: Path) -> Searcher:
