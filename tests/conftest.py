@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import email
 import os
 import queue
 import secrets
 import threading
 import tomllib
+from email import policy
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,12 @@ from portal import create_app
 from portal.core.dbsetup import dispose_engines
 
 CATALOG_FILE = Path(__file__).resolve().parent.parent / "portal" / "catalog" / "katalog-2023.0.toml"
+
+
+def outbox(app) -> list[email.message.EmailMessage]:
+    """The e-mails written to ``app``'s outbox folder, oldest first."""
+    folder = Path(app.instance_path) / "outbox"
+    return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(folder.glob("*.eml"))]
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -19,6 +20,11 @@ ROLES = (ROLE_REQUESTER, ROLE_AGENT, ROLE_LEAD, ROLE_ADMIN)
 STAFF_ROLES = (ROLE_AGENT, ROLE_LEAD, ROLE_ADMIN)
 
 
+def password_mark(password_hash: str) -> str:
+    """Return 16 hex characters that change whenever the password hash changes."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
 class User(UserMixin, db.Model):
     """A person who signs in: staff of a unit, or an internal requester."""
 
@@ -34,6 +40,15 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     units: Mapped[list[UserUnit]] = relationship(back_populates="user", cascade="all, delete-orphan", lazy="selectin")
+
+    def get_id(self) -> str:
+        """Return what the session stores: the id and a mark of the password hash.
+
+        A new password gives a new mark, so every session signed in with the old one stops
+        loading (Flask-Login's "alternative token"). The session cookie is signed, and the mark
+        is a truncated digest of the hash, never the hash itself.
+        """
+        return f"{self.id}:{password_mark(self.password_hash)}"
 
     @property
     def is_active(self) -> bool:

@@ -1,4 +1,4 @@
-"""Account rules: creating accounts, checking passwords, who counts as staff of a unit."""
+"""Account rules: creating accounts, checking and changing passwords, who counts as staff of a unit."""
 
 from __future__ import annotations
 
@@ -6,20 +6,39 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from blinker import Namespace
 from email_validator import EmailNotValidError, validate_email
+from flask import Flask
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.auth.models import ROLE_REQUESTER, ROLES, User, UserUnit
 from portal.catalog.models import Catalog
+from portal.core.mail import letter, send_mail
 from portal.core.models import utcnow
+from portal.core.timefmt import format_wib
 
 MIN_PASSWORD = 12
+
+# Sent by change_password with the app as sender and ``user``, ``old`` and ``new``, after the new
+# hash is set and before the commit: what a receiver adds to the session commits with the change,
+# and a receiver that raises leaves everything as it was. SIAP re-wraps a member's key here.
+password_changed = Namespace().signal("password-changed")
 
 
 class AuthError(ValueError):
     """An account cannot be created or changed; the message is for the user."""
+
+
+class WrongPassword(AuthError):
+    """The current password given to confirm a change is not the account's."""
+
+
+def check_strength(password: str) -> None:
+    """Refuse a password shorter than MIN_PASSWORD characters (length is what makes it strong)."""
+    if len(password) < MIN_PASSWORD:
+        raise AuthError(_("Kata sandi minimal %(MIN_PASSWORD)s karakter.", MIN_PASSWORD=MIN_PASSWORD))
 
 
 def owner_units(catalog: Catalog) -> list[str]:
@@ -73,8 +92,7 @@ def create_user(
         raise AuthError(_("Akun staf harus tergabung dalam sekurang-kurangnya satu unit."))
     if role == ROLE_REQUESTER and user_type not in (2, 3, 8, 9):
         raise AuthError(_("Pengguna internal harus berjenis pengguna 2, 3, 8, atau 9."))
-    if len(password) < MIN_PASSWORD:
-        raise AuthError(_("Kata sandi minimal %(MIN_PASSWORD)s karakter.", MIN_PASSWORD=MIN_PASSWORD))
+    check_strength(password)
     if session.scalars(select(User).where(User.email == email)).first():
         raise AuthError(_("Alamat e-mail sudah terdaftar."))
     user = User(
@@ -119,3 +137,41 @@ def authenticate(session: Session, email: str, password: str, ph: PasswordHasher
 def generate_password() -> str:
     """Return a random password to print once (16 URL-safe characters)."""
     return secrets.token_urlsafe(12)
+
+
+def change_password(
+    app: Flask, session: Session, user: User, current: str, new: str, ph: PasswordHasher | None = None
+) -> None:
+    """Replace an account's password once its current one is confirmed.
+
+    The new hash also changes the account's session mark (``User.get_id``), so every other
+    signed-in browser is signed out; receivers of ``password_changed`` re-key what the old
+    password protected, in the same commit.
+    """
+    ph = ph or hasher()
+    try:
+        ph.verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError) as exc:
+        raise WrongPassword(_("Kata sandi saat ini salah.")) from exc
+    check_strength(new)
+    if new == current:
+        raise AuthError(_("Kata sandi baru harus berbeda dari kata sandi saat ini."))
+    user.password_hash = ph.hash(new)
+    try:
+        password_changed.send(app, user=user, old=current, new=new)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+
+
+def notify_password_changed(app: Flask, user: User) -> None:
+    """Tell the account's owner by e-mail that the password was changed, and what to do if it was not them."""
+    body = letter(
+        user.name,
+        _("Kata sandi akun HAI-DJPb Anda (%(email)s) diubah pada %(when)s.", email=user.email,
+          when=format_wib(utcnow())),
+        _("Semua sesi di perangkat lain telah diakhiri. Jika bukan Anda yang mengubahnya, segera hubungi "
+          "administrator portal agar akun Anda dinonaktifkan."),
+    )
+    send_mail(app, user.email, _("Kata sandi akun HAI-DJPb Anda telah diubah"), body)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hmac
 import time
 
 from flask import Flask, abort, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from portal.auth.models import User
+from portal.auth.models import User, password_mark
 from portal.core.access import register_level
 from portal.core.numbers import to_int
 from portal.extensions import db, login_manager
@@ -43,10 +44,13 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        number = to_int(user_id)
+    def load_user(session_id: str):
+        number, _sep, mark = session_id.partition(":")
+        number = to_int(number)
         user = db.session.get(User, number) if number else None
-        return user if user is not None and user.active else None
+        if user is None or not user.active or not hmac.compare_digest(mark, password_mark(user.password_hash)):
+            return None  # unknown, deactivated, or signed in with a password since changed
+        return user
 
     @app.before_request
     def idle_timeout():

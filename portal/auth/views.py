@@ -1,15 +1,16 @@
-"""Sign-in and sign-out at /staf/masuk and /staf/keluar."""
+"""Sign-in, sign-out and password change at /staf/masuk, /staf/keluar and /staf/kata-sandi."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from portal.auth import service
-from portal.auth.forms import LoginForm
+from portal.auth.forms import LoginForm, PasswordForm
+from portal.auth.setup import SIGNED_IN
 from portal.core.access import PUBLIC, access
 from portal.extensions import db, limiter
 
@@ -49,8 +50,53 @@ def login():
     session.clear()  # a fresh session on sign-in: no fixation
     login_user(user)
     flash(_("Selamat datang, %(name)s.", name=user.name), "success")
-    default = url_for("staff.queue") if user.is_staff and "staff.queue" in current_app.view_functions else "/"
-    return redirect(_safe_next(form.next.data) or default, 303)
+    return redirect(_safe_next(form.next.data) or _home(user), 303)
+
+
+def _home(user) -> str:
+    return url_for("staff.queue") if user.is_staff and "staff.queue" in current_app.view_functions else "/"
+
+
+def _password_key() -> str:
+    # Per account: confirming the current password is a guess at it, whatever the address.
+    return f"sandi:{current_user.id}" if current_user.is_authenticated else "sandi:-"
+
+
+@bp.route("/kata-sandi", methods=["GET", "POST"])
+@access(SIGNED_IN)
+@limiter.limit("5 per 10 minutes", methods=["POST"], key_func=_password_key, deduct_when=lambda r: r.status_code != 303)
+def change_password():
+    """Change the signed-in account's password; every other session is signed out."""
+    form = PasswordForm()
+    if not form.validate_on_submit():
+        return _password_page(form, 400 if request.method == "POST" else 200)
+    user = current_user._get_current_object()
+    try:
+        service.change_password(
+            current_app._get_current_object(), db.session, user, form.current.data, form.new.data,
+            service.hasher(current_app.config["ARGON2_MEMORY_KIB"]),
+        )
+    except service.WrongPassword as exc:
+        form.current.errors = [str(exc)]
+        return _password_page(form, 401)
+    except service.AuthError as exc:
+        form.new.errors = [str(exc)]
+        return _password_page(form, 400)
+    # Signing out sends user_logged_out (SIAP locks the workspace: unlock again with the new
+    # password); signing back in stores the new session mark in a fresh session.
+    logout_user()
+    session.clear()
+    login_user(user)
+    service.notify_password_changed(current_app, user)
+    flash(_("Kata sandi telah diubah. Sesi di perangkat lain telah diakhiri."), "success")
+    return redirect(_home(user), 303)
+
+
+def _password_page(form: PasswordForm, status: int):
+    page = render_template("auth/password.html", form=form, min_password=service.MIN_PASSWORD)
+    response = make_response(page, status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/keluar")

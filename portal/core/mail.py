@@ -9,6 +9,12 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from flask import Flask
+from flask_babel import gettext as _
+
+
+def letter(name: str, *paragraphs: str) -> str:
+    """Frame the lines of a message to ``name`` with the greeting and the signature."""
+    return "\n".join([_("Yth. %(name)s,", name=name), "", *paragraphs, "", _("Salam,"), _("HAI-DJPb")])
 
 
 def build_message(sender: str, to: str, subject: str, body: str) -> EmailMessage:

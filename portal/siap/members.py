@@ -71,21 +71,36 @@ def _verify_account_password(user: User, password: str) -> bool:
         return False
 
 
-def _new_member_key(user: User, password: str) -> MemberKey:
+def _wrap(key: MemberKey, private: bytes, password: str) -> None:
+    # A fresh salt and today's KDF settings each time the private key is wrapped.
     kdf = context.get().kdf
-    salt = crypto.new_salt()
+    key.salt = crypto.new_salt()
+    key.wrapped_private_key = crypto.wrap(kdf.derive(password.encode(), key.salt), private)
+    key.kdf_ops, key.kdf_memory_kib = kdf.ops, kdf.memory_kib
+
+
+def _new_member_key(user: User, password: str) -> MemberKey:
     private, public = crypto.new_keypair()
-    key = MemberKey(
-        user_id=user.id,
-        public_key=public,
-        wrapped_private_key=crypto.wrap(kdf.derive(password.encode(), salt), private),
-        salt=salt,
-        kdf_ops=kdf.ops,
-        kdf_memory_kib=kdf.memory_kib,
-        created_at=now(),
-    )
+    key = MemberKey(user_id=user.id, public_key=public, created_at=now())
+    _wrap(key, private, password)
     db.session.add(key)
     return key
+
+
+def rewrap(user_id: int, old: str, new: str) -> bool:
+    """Wrap a member's private key under their new account password (before the change commits).
+
+    Without this a password change would leave the key sealed under the old password and the
+    member would need a new grant. Returns False when the account has no key, or the old
+    password does not open it (nothing to carry over).
+    """
+    key = db.session.get(MemberKey, user_id)
+    private = _member_private_key(key, old) if key is not None else None
+    if private is None:
+        return False
+    _wrap(key, private, new)
+    audit.record("kunci_anggota_dibungkus_ulang", user_id=user_id)
+    return True
 
 
 def _member_private_key(key: MemberKey, password: str) -> bytes | None:

@@ -81,7 +81,8 @@ def _register_reporter(app: Flask) -> None:
 
 
 def _register_workspace(app: Flask) -> None:
-    from portal.siap import sessions, workspace
+    from portal.auth.service import password_changed
+    from portal.siap import members, sessions, workspace
 
     app.register_blueprint(workspace.bp)
 
@@ -90,6 +91,11 @@ def _register_workspace(app: Flask) -> None:
         # Signing out of the portal also locks SIAP: the unlocked unit key goes with it.
         if user is not None and getattr(user, "id", None) is not None:
             sessions.destroy_for_user(user.id)
+
+    @password_changed.connect_via(app)
+    def carry_key_over(sender, user, old, new, **extra):
+        # The member's key is wrapped by the account password: re-wrap it in the same commit.
+        members.rewrap(user.id, old, new)
 
 
 def _register_cli(app: Flask) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, url_for
 from flask_babel import gettext as _
 
+from portal.core import mail
 from portal.core.mail import send_mail
 from portal.core.timefmt import format_wib
 from portal.tickets.models import Ticket
@@ -17,7 +18,7 @@ def status_link(ticket: Ticket, token: str) -> str:
 
 def letter(ticket: Ticket, *paragraphs: str) -> str:
     """Frame the lines of a message with the greeting and the signature."""
-    return "\n".join([_("Yth. %(name)s,", name=ticket.requester_name), "", *paragraphs, "", _("Salam,"), _("HAI-DJPb")])
+    return mail.letter(ticket.requester_name, *paragraphs)
 
 
 def _send(ticket: Ticket, subject: str, body: str) -> None:

@@ -88,3 +88,47 @@ def test_staff_signs_in_replies_and_resolves(site, agent, new_page, width):
     resolved = sent["Tiket selesai"]
     thread = new_page(width)[0].request.get(private_link(resolved))  # the requester, in another browser
     assert thread.ok and reply in thread.text() and note in thread.text() and "Beri penilaian" in thread.text()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_account_changes_its_password(site, new_page, width):
+    """Header link "Kata sandi" → a mistyped confirmation is refused and announced → the change → sign in anew."""
+    email = f"sandi.{width}@kemenkeu.go.id"
+    create_account(site, email=email, role="agen", units=("Direktorat SITP",), name="Sinta Dewi")
+    new = f"kalimat sandi baru untuk layar {width}"
+    j = start(new_page, "kata-sandi", width)
+    page = j.page
+    page.goto(site.url("/staf/masuk"))
+    page.get_by_label("Alamat e-mail").fill(email)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Masuk").click()
+    page.wait_for_url(site.url("/staf/"))
+
+    page.locator("header").get_by_role("link", name="Kata sandi", exact=True).click()
+    assert heading(page) == "Ubah kata sandi"
+    j.check("formulir")
+    page.locator("#current").fill(PASSWORD)
+    page.locator("#new").fill(new)
+    page.locator("#confirm").fill(new + "!")
+    page.get_by_role("button", name="Simpan kata sandi baru").click()
+    summary = page.get_by_role("alert")
+    assert "Kedua isian kata sandi baru berbeda." in summary.inner_text()
+    assert page.locator("#confirm").get_attribute("aria-invalid") == "true"
+    assert j.problems.take(error_page=page.url) == []  # Chromium logs the page's own 400; nothing else
+    j.check("tidak-cocok")
+
+    page.locator("#current").fill(PASSWORD)
+    page.locator("#new").fill(new)
+    page.locator("#confirm").fill(new)
+    page.get_by_role("button", name="Simpan kata sandi baru").click()
+    page.wait_for_url(site.url("/staf/"))
+    assert flash(page) == "Kata sandi telah diubah. Sesi di perangkat lain telah diakhiri."
+    j.check("diubah")
+
+    page.locator("header").get_by_role("button", name="Keluar (Sinta Dewi)").click()
+    page.goto(site.url("/staf/masuk"))
+    page.get_by_label("Alamat e-mail").fill(email)
+    page.get_by_label("Kata sandi").fill(new)
+    page.locator("main").get_by_role("button", name="Masuk").click()
+    page.wait_for_url(site.url("/staf/"))
+    assert flash(page) == "Selamat datang, Sinta Dewi."

@@ -22,11 +22,14 @@ def ticket(app, reference) -> Ticket:
 
 
 def staff_routes(app, reference):
-    """Every GET route under /staf with its parameters filled in."""
+    """Every GET route of the back office under /staf with its parameters filled in.
+
+    The account pages there (sign-in, password change) serve every account, not only staff.
+    """
     values = {"reference": reference, "attachment_id": "1"}
     urls = []
     for rule in app.url_map.iter_rules():
-        if rule.rule.startswith("/staf") and "GET" in rule.methods and rule.endpoint != "auth.login":
+        if rule.rule.startswith("/staf") and "GET" in rule.methods and not rule.endpoint.startswith("auth."):
             urls.append(re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values.get(m.group(1), "x"), rule.rule))
     return urls
 
@@ -42,6 +45,7 @@ def test_role_route_matrix(app, people):
     internal = signed_in(app, "kppn@kemenkeu.go.id")
     for url in urls:
         assert internal.get(url).status_code == 404, url
+    assert internal.get("/staf/kata-sandi").status_code == 200, "internal requesters change their password too"
     other_unit = signed_in(app, "setditjen@kemenkeu.go.id")
     assert other_unit.get(f"/staf/tiket/{reference}").status_code == 404
     assert reference not in other_unit.get("/staf/?antrian=semua").get_data(as_text=True)

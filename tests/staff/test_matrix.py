@@ -2,7 +2,8 @@
 
 Anonymous visitors are sent to sign-in; internal requesters get 404 everywhere; ticket routes
 answer 404 to staff of another unit and to administrators outside their units; calendar pages
-answer 404 to agents; account pages answer 404 to everyone but administrators.
+answer 404 to agents; account pages answer 404 to everyone but administrators. The password
+page is every signed-in account's own, internal requesters' too.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ EXPECTED = {
     "staff.user_active": "staf-admin",
 }
 PUBLIC = {"auth.login", "auth.logout"}
+OWN_ACCOUNT = {"auth.change_password": "masuk"}  # any signed-in account, for itself
 ROLES = {  # who → e-mail (see the people fixture): agent and lead of SITP, agent and admin of Sekretariat DJPb
     "agent": "agen@kemenkeu.go.id",
     "lead": "ketua@kemenkeu.go.id",
@@ -83,8 +85,15 @@ def url(rule: str, values: dict) -> str:
 
 def test_the_matrix_covers_every_route(app):
     endpoints = {endpoint for endpoint, _, _ in staff_routes(app)} - PUBLIC
-    assert endpoints == set(EXPECTED)
-    assert {e: level_of(app, e) for e in endpoints} == EXPECTED
+    assert endpoints == set(EXPECTED) | set(OWN_ACCOUNT)
+    assert {e: level_of(app, e) for e in endpoints} == EXPECTED | OWN_ACCOUNT
+
+
+@pytest.mark.parametrize("who", [*sorted(ROLES), "internal"])
+def test_every_account_opens_its_own_password_page(app, people, who):
+    client = signed_in(app, ROLES.get(who, "kppn@kemenkeu.go.id"))
+    opened = [rule for endpoint, method, rule in staff_routes(app) if endpoint in OWN_ACCOUNT and method == "GET"]
+    assert opened and all(client.get(rule).status_code == 200 for rule in opened)
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(app, world):
@@ -99,7 +108,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(app, world):
 def test_internal_requesters_get_404_everywhere(app, world):
     client = signed_in(app, "kppn@kemenkeu.go.id")
     for endpoint, method, rule in staff_routes(app):
-        if endpoint not in PUBLIC:
+        if endpoint not in PUBLIC and endpoint not in OWN_ACCOUNT:
             assert client.open(url(rule, world), method=method, data={}).status_code == 404, (method, rule)
 
 
@@ -107,7 +116,7 @@ def test_internal_requesters_get_404_everywhere(app, world):
 def test_staff_roles(app, world, who):
     client = signed_in(app, ROLES[who])
     for endpoint, method, rule in staff_routes(app):
-        if endpoint in PUBLIC:
+        if endpoint in PUBLIC or endpoint in OWN_ACCOUNT:
             continue
         response = client.open(url(rule, world), method=method, data={})
         allowed = who in ALLOWED[EXPECTED[endpoint]]

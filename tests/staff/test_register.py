@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import email
 import re
-from email import policy
-from pathlib import Path
 
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.tickets.models import Ticket
+from tests.conftest import outbox
 from tests.staff.conftest import signed_in
 
 URL = "/staf/tiket/baru"
@@ -22,12 +20,6 @@ REQUEST = {
     "subjek": "Reset user SAKTI",
     "detail": "Disampaikan lewat WhatsApp: akun SAKTI terkunci.",
 }
-
-
-def outbox(app) -> list[email.message.EmailMessage]:
-    """The e-mails written to the outbox folder, oldest first."""
-    folder = Path(app.instance_path) / "outbox"
-    return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(folder.glob("*.eml"))]
 
 
 def only_ticket(app) -> Ticket:

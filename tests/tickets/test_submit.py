@@ -6,7 +6,6 @@ import io
 import re
 import zipfile
 from datetime import date
-from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.tickets.models import Attachment, Ticket
+from tests.conftest import outbox
 from tests.tickets.conftest import WIB, thread_url
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -22,11 +22,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def tickets(app):
     with app.app_context():
         return db.session.scalars(select(Ticket)).all()
-
-
-def outbox(app):
-    folder = Path(app.instance_path) / "outbox"
-    return [message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(folder.glob("*.eml"))]
 
 
 def test_submission_shows_reference_and_due_time(app, submit, client):
