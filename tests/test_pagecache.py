@@ -45,3 +45,16 @@ def test_announcement_clears_the_cache(app, client):
     )
     assert result.exit_code == 0, result.output
     assert "Libur akhir tahun" in client.get("/").get_data(as_text=True)
+
+
+def test_cached_pages_skip_the_rate_limiter_and_declare_no_limit(app):
+    """The limiter skips page-cached reads (portal.core.pagecache); a limit put on one would be ignored."""
+    from flask_limiter.util import get_qualified_name
+
+    from portal.extensions import limiter
+
+    cached = {name: view for name, view in app.view_functions.items() if getattr(view, "page_cached", False)}
+    assert {"catalog.home", "catalog.detail", "catalog.index"} <= set(cached)
+    with app.app_context():
+        for name, view in cached.items():
+            assert limiter.limit_manager.decorated_limits(get_qualified_name(view)) == [], name

@@ -38,9 +38,8 @@ def format_size(size: int) -> str:
 
 def desk_key() -> tuple:
     """What the layout shows about this moment: open or not, until when, and today's date."""
-    moment = now()
-    status = rules.desk_status(get_calendar(), moment)
-    calendar = get_calendar()
+    moment, calendar = now(), get_calendar()
+    status = rules.desk_status(calendar, moment)
     return status.is_open, status.closes_at or status.opens_at, moment.astimezone(calendar.tz).date()
 
 
