@@ -165,12 +165,28 @@ def change_password(
         raise
 
 
-def notify_password_changed(app: Flask, user: User) -> None:
+def reset_password(session: Session, user: User, ph: PasswordHasher | None = None) -> str:
+    """Give an account a new random password (an administrator's reset); return it to show once.
+
+    Like a change, the new hash signs out every session of the account. What the old password
+    wrapped stays wrapped by it: a SIAP member whose old password is lost needs a fresh grant.
+    """
+    password = generate_password()
+    user.password_hash = (ph or hasher()).hash(password)
+    session.commit()
+    return password
+
+
+def notify_password_changed(app: Flask, user: User, by_administrator: bool = False) -> None:
     """Tell the account's owner by e-mail that the password was changed, and what to do if it was not them."""
+    when = format_wib(utcnow())
     body = letter(
         user.name,
-        _("Kata sandi akun HAI-DJPb Anda (%(email)s) diubah pada %(when)s.", email=user.email,
-          when=format_wib(utcnow())),
+        _("Kata sandi akun HAI-DJPb Anda (%(email)s) disetel ulang oleh administrator portal pada %(when)s. "
+          "Kata sandi baru disampaikan administrator kepada Anda secara langsung, tidak melalui e-mail ini; "
+          "setelah masuk, gantilah di halaman Kata sandi.", email=user.email, when=when)
+        if by_administrator
+        else _("Kata sandi akun HAI-DJPb Anda (%(email)s) diubah pada %(when)s.", email=user.email, when=when),
         _("Semua sesi di perangkat lain telah diakhiri. Jika bukan Anda yang mengubahnya, segera hubungi "
           "administrator portal agar akun Anda dinonaktifkan."),
     )

@@ -1,9 +1,10 @@
-"""Accounts for administrators (/staf/admin/pengguna): list, create, deactivate and reactivate.
+"""Accounts for administrators (/staf/admin/pengguna): list, create, reset a password, deactivate.
 
 Only the administrator role gets these pages (everyone else a 404). Administrators manage
 accounts and units; they still read no ticket outside their own units (``can_see``). A new
-account's password is generated, shown once in the answer to the POST and stored nowhere in
-clear: no redirect here, because carrying it to a GET would put it in the session cookie.
+account's password, and a reset one, is generated, shown once in the answer to the POST and
+stored nowhere in clear: no redirect here, because carrying it to a GET would put it in the
+session cookie.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def _form(blank: bool = False) -> AccountForm:
     return form
 
 
-def _page(form: AccountForm, status: int = 200, created=None, password: str | None = None):
+def _page(form: AccountForm, status: int = 200, created=None, password: str | None = None, reset=None):
     response = current_app.make_response(
         (
             render_template(
@@ -60,6 +61,7 @@ def _page(form: AccountForm, status: int = 200, created=None, password: str | No
                 active_form=ActiveForm(),
                 roles=role_labels(),
                 created=created,
+                reset=reset,
                 password=password,
             ),
             status,
@@ -101,6 +103,25 @@ def user_create():
         form.email.errors = [*form.email.errors, str(exc)]
         return _page(form, 422)
     return _page(_form(blank=True), 200, created=user, password=password)
+
+
+@bp.post("/admin/pengguna/sandi")
+@access(ADMINS)
+def user_reset():
+    """Give an account a new random password, shown once; its sessions end and its owner is told."""
+    form = ActiveForm()
+    user_id = to_int(form.user_id.data) if form.validate() else None
+    if user_id is None:
+        abort(400)
+    try:
+        user, password = service.reset_password(
+            db.session, current_user, user_id, accounts.hasher(current_app.config["ARGON2_MEMORY_KIB"])
+        )
+    except service.StaffError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("staff.users"), 303)
+    accounts.notify_password_changed(current_app, user, by_administrator=True)
+    return _page(_form(blank=True), 200, reset=user, password=password)
 
 
 @bp.post("/admin/pengguna/status")

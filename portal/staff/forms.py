@@ -116,7 +116,7 @@ class AccountForm(FlaskForm):
 
 
 class ActiveForm(FlaskForm):
-    """Activate or deactivate an account."""
+    """Activate or deactivate an account (``active``), or reset its password (``user_id`` alone)."""
 
     user_id = HiddenField(validators=[InputRequired()])
-    active = HiddenField(validators=[InputRequired()])
+    active = HiddenField()

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from argon2 import PasswordHasher
 from flask_babel import gettext as _
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from portal.auth import service as auth
 from portal.auth.models import ROLE_ADMIN, ROLE_REQUESTER, User
 from portal.kb.models import ArticleFeedback, SearchMiss
 from portal.notices.models import Announcement
@@ -241,3 +243,13 @@ def set_active(session: Session, actor: User, user_id: int, active: bool) -> Use
     user.active = active
     session.commit()
     return user
+
+
+def reset_password(session: Session, actor: User, user_id: int, ph: PasswordHasher) -> tuple[User, str]:
+    """Give another account a new random password; return the account and the password to show once."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise StaffError(_("Akun tidak ditemukan."))
+    if user.id == actor.id:
+        raise StaffError(_("Ubah kata sandi Anda sendiri di halaman Kata sandi."))
+    return user, auth.reset_password(session, user, ph)

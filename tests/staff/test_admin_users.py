@@ -1,4 +1,4 @@
-"""Accounts for administrators: list, create with a password shown once, deactivate."""
+"""Accounts for administrators: list, create with a password shown once, reset one, deactivate."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.extensions import db
+from tests.conftest import outbox
 from tests.staff.conftest import new_ticket, signed_in
 
 URL = "/staf/admin/pengguna"
@@ -25,6 +26,7 @@ def test_only_administrators_get_the_page(app, people):
         assert client.get(URL).status_code == 404, email
         assert client.post(URL, data={"akun-email": "x@kemenkeu.go.id"}).status_code == 404, email
         assert client.post(f"{URL}/status", data={"user_id": people["agen"], "active": "0"}).status_code == 404
+        assert client.post(f"{URL}/sandi", data={"user_id": people["agen"]}).status_code == 404
         assert "/staf/admin/pengguna" not in client.get("/staf/").get_data(as_text=True)
     assert account(app, "agen@kemenkeu.go.id").active
     page = signed_in(app, "admin@kemenkeu.go.id").get(URL)
@@ -108,3 +110,33 @@ def test_administrators_still_read_no_ticket_outside_their_units(app, people):
     assert admin.get(f"/staf/tiket/{reference}").status_code == 404
     assert reference not in admin.get("/staf/?antrian=semua").get_data(as_text=True)
     assert "CRSM.01" not in admin.get("/staf/dasbor").get_data(as_text=True)
+
+
+def test_reset_shows_a_new_password_once_and_ends_the_sessions(app, people):
+    agent = signed_in(app, "agen@kemenkeu.go.id")
+    admin = signed_in(app, "admin@kemenkeu.go.id")
+    before = account(app, "agen@kemenkeu.go.id").password_hash
+    response = admin.post(f"{URL}/sandi", data={"user_id": people["agen"]})
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    password = BeautifulSoup(response.get_data(as_text=True), "html.parser").select_one("[data-password]").get_text()
+    assert len(password) >= 12 and password not in admin.get(URL).get_data(as_text=True)  # shown once only
+    assert account(app, "agen@kemenkeu.go.id").password_hash != before
+    assert "/staf/masuk" in agent.get("/staf/").headers["Location"], "the agent's open session ends"
+    for tried, status in [("kata-sandi-rahasia-1", 401), (password, 303)]:
+        answer = app.test_client().post("/staf/masuk", data={"email": "agen@kemenkeu.go.id", "password": tried})
+        assert answer.status_code == status
+    [notice] = outbox(app)
+    assert notice["To"] == "agen@kemenkeu.go.id" and "disetel ulang oleh administrator" in notice.get_content()
+    assert password not in notice.as_string(), "the new password never travels by e-mail"
+
+
+def test_administrators_reset_only_other_accounts(app, people):
+    admin = signed_in(app, "admin@kemenkeu.go.id")
+    before = account(app, "admin@kemenkeu.go.id").password_hash
+    response = admin.post(f"{URL}/sandi", data={"user_id": people["admin"]})
+    assert response.headers["Location"].endswith(URL)
+    assert "di halaman Kata sandi" in admin.get(URL).get_data(as_text=True)
+    assert account(app, "admin@kemenkeu.go.id").password_hash == before
+    assert admin.post(f"{URL}/sandi", data={"user_id": "999"}).headers["Location"].endswith(URL)
+    assert admin.post(f"{URL}/sandi", data={"user_id": "x"}).status_code == 400
+    assert outbox(app) == []

@@ -42,6 +42,7 @@ EXPECTED = {
     "staff.users": "staf-admin",
     "staff.user_create": "staf-admin",
     "staff.user_active": "staf-admin",
+    "staff.user_reset": "staf-admin",
 }
 PUBLIC = {"auth.login", "auth.logout"}
 OWN_ACCOUNT = {"auth.change_password": "masuk"}  # any signed-in account, for itself
