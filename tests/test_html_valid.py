@@ -55,21 +55,12 @@ def describe(message: dict, by_file: dict[str, str]) -> str:
     return f"{where}: {message['message']}" + (f"  [{extract}]" if extract else "")
 
 
-def test_public_pages_are_valid_html(make_app, tmp_path):
+def nu_errors(files: dict[Path, str]) -> list[str]:
+    """Check the saved pages (file → URL path) in one Nu checker run; return its errors, one line each."""
     java = shutil.which("java")
     if java is None:
         missing_tool("java is needed to run the Nu HTML checker (apt-get install default-jre-headless)")
     jar = vnu_jar()
-    client = make_app(WTF_CSRF_ENABLED=True).test_client()  # as in production: forms carry their token
-    files = {}
-    for path in public_pages():
-        response = client.get(path)
-        assert response.status_code == expected_status(path), f"{path} answered {response.status_code}"
-        target = tmp_path / file_name(path)
-        assert target.name not in {f.name for f in files}, f"two pages map to {target.name}"
-        target.write_bytes(response.data)
-        files[target] = path
-
     options = ["--errors-only", "--asciiquotes", "--format", "json", "--exit-zero-always"]
     run = subprocess.run(
         [java, "-jar", str(jar), *options, *map(str, files)],
@@ -80,5 +71,23 @@ def test_public_pages_are_valid_html(make_app, tmp_path):
     assert run.returncode == 0, f"the Nu checker did not run: {run.stderr[-2000:]}"
     report = json.loads(run.stderr)
     by_file = {str(target): path for target, path in files.items()}
-    errors = [describe(m, by_file) for m in report["messages"] if m["type"] != "info"]
+    return [describe(m, by_file) for m in report["messages"] if m["type"] != "info"]
+
+
+def save_page(files: dict[Path, str], folder: Path, path: str, body: bytes) -> None:
+    """Write one rendered page into ``folder`` under a name of its own, for ``nu_errors``."""
+    target = folder / file_name(path)
+    assert target not in files, f"two pages map to {target.name}"
+    target.write_bytes(body)
+    files[target] = path
+
+
+def test_public_pages_are_valid_html(make_app, tmp_path):
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()  # as in production: forms carry their token
+    files: dict[Path, str] = {}
+    for path in public_pages():
+        response = client.get(path)
+        assert response.status_code == expected_status(path), f"{path} answered {response.status_code}"
+        save_page(files, tmp_path, path, response.data)
+    errors = nu_errors(files)
     assert not errors, f"{len(errors)} HTML errors (Nu checker {VNU_VERSION}):\n" + "\n".join(errors)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Flask, current_app
+from markupsafe import Markup
 
 from portal.catalog import service as rules
 from portal.core.calendar import WorkingCalendar
@@ -36,6 +37,15 @@ def format_size(size: int) -> str:
     return f"{format_decimal(max(size / scale, 0.1), '#,##0.#', locale=get_locale())} {unit}"
 
 
+def csrf_field(form) -> Markup:
+    """Render a form's CSRF token without an id: pages with several forms would repeat it.
+
+    Empty when the form has no token field (CSRF protection turned off, as in most tests).
+    """
+    token = getattr(form, "csrf_token", None)
+    return token(id=False) if token is not None else Markup("")
+
+
 def desk_key() -> tuple:
     """What the layout shows about this moment: open or not, until when, and today's date."""
     moment, calendar = now(), get_calendar()
@@ -56,6 +66,7 @@ def init_app(app: Flask) -> None:
     from portal.tickets.fields import field_label
 
     app.add_template_global(field_label, "field_label")
+    app.add_template_global(csrf_field, "csrf_field")
 
     @app.context_processor
     def layout_context() -> dict:

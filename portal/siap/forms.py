@@ -142,11 +142,12 @@ STATUS_LABELS = {
 class StatusForm(FlaskForm):
     """The next status of a complaint (choices: the allowed transitions)."""
 
-    status = SelectField(_l("Status baru"), choices=[], validators=[InputRequired()])
+    status = SelectField(_l("Status baru"), choices=[], validators=[InputRequired(_l("Pilih status baru."))])
 
     def allow(self, statuses) -> None:
-        """Offer only these next statuses."""
-        self.status.choices = [SelectChoice(s, STATUS_LABELS[s]) for s in statuses]
+        """Offer only these next statuses, after a placeholder that must be replaced by a choice."""
+        allowed = [SelectChoice(s, STATUS_LABELS[s]) for s in statuses]
+        self.status.choices = [SelectChoice("", _l("— Pilih status —")), *allowed] if allowed else []
 
 
 class UnlockForm(FlaskForm):

@@ -32,7 +32,7 @@ class MessageForm(FlaskForm):
 class StatusChangeForm(FlaskForm):
     """Move the ticket along the workflow; resolving says how the request was fulfilled."""
 
-    status = SelectField(_l("Status baru"), validators=[InputRequired()], choices=[])
+    status = SelectField(_l("Status baru"), validators=[InputRequired(_l("Pilih status baru."))], choices=[])
     fulfilment = SelectField(_l("Cara pemenuhan (G.3)"), validators=[Optional()], choices=[])
     unit = SelectField(_l("Unit eksternal (bagian F)"), validators=[Optional()], choices=[])
     note = TextAreaField(_l("Keterangan untuk pengguna (tidak wajib)"), validators=[Optional(), Length(max=5000)])

@@ -77,7 +77,9 @@ def _ticket_or_404(reference: str) -> Ticket:
 def _forms(ticket: Ticket) -> dict:
     catalog = get_catalog()
     status_form = StatusChangeForm(prefix="st")
-    status_form.status.choices = [SelectChoice(s, STATUS_LABELS[s]) for s in sorted(TRANSITIONS[ticket.status])]
+    allowed = [SelectChoice(s, STATUS_LABELS[s]) for s in sorted(TRANSITIONS[ticket.status])]
+    # A placeholder first: the status changes only when one is chosen, never by a stray submit.
+    status_form.status.choices = [SelectChoice("", _("— Pilih status —")), *allowed] if allowed else []
     status_form.fulfilment.choices = [SelectChoice("", "—")] + [SelectChoice(k, v) for k, v in FULFILMENTS.items()]
     units = [u.name for u in catalog.linked_units_for(ticket.code)]
     status_form.unit.choices = [SelectChoice("", "—")] + [SelectChoice(u, u) for u in units]
@@ -98,11 +100,15 @@ def _forms(ticket: Ticket) -> dict:
 @bp.get("/tiket/<reference>")
 def ticket(reference: str):
     """One ticket: data, attachments, thread, internal notes, SLA panel, actions."""
-    t = _ticket_or_404(reference)
+    return _ticket_page(_ticket_or_404(reference))
+
+
+def _ticket_page(t: Ticket, forms: dict | None = None, status: int = 200):
+    # A refused action renders the page again with the submitted forms: what was typed stays.
     catalog = get_catalog()
     sla = clock(t, get_calendar(), catalog.service_of(t.code).max_hours, now())
     canned = service.canned_replies(db.session, t.service_code)
-    return render_template(
+    page = render_template(
         "staff/ticket.html",
         ticket=t,
         sla=sla,
@@ -110,8 +116,9 @@ def ticket(reference: str):
         statuses=STATUS_LABELS,
         fulfilments=FULFILMENTS,
         canned=canned,
-        **_forms(t),
+        **(forms or _forms(t)),
     )
+    return page, status
 
 
 @bp.post("/tiket/<reference>/pesan")
@@ -119,10 +126,11 @@ def message(reference: str):
     """A public reply (e-mailed to the requester) or an internal note (never shown to them)."""
     t = _ticket_or_404(reference)
     public = request.form.get("jenis") == "balasan"
-    form = MessageForm(prefix="re" if public else "no")
+    forms = _forms(t)  # bound to the submitted data, like every FlaskForm on a POST
+    form = forms["reply_form" if public else "note_form"]
     if not form.validate():
         flash(_("Pesan kosong atau terlalu panjang."), "error")
-        return redirect(url_for("staff.ticket", reference=t.reference), 303)
+        return _ticket_page(t, forms, 422)
     service.add_message(db.session, t, current_user, form.body.data, public, now())
     if public:
         notify.send_staff_reply(t, form.body.data)
@@ -138,7 +146,7 @@ def change_status(reference: str):
     form = forms["status_form"]
     if not form.validate():
         flash(_("Status tidak valid."), "error")
-        return redirect(url_for("staff.ticket", reference=t.reference), 303)
+        return _ticket_page(t, forms, 422)
     try:
         transition(
             t,
@@ -154,7 +162,7 @@ def change_status(reference: str):
     except WorkflowError as exc:
         db.session.rollback()
         flash(str(exc), "error")
-        return redirect(url_for("staff.ticket", reference=t.reference), 303)
+        return _ticket_page(_ticket_or_404(reference), forms, 422)
     db.session.commit()
     if t.status == "selesai":
         token = renew_token(db.session, t, now(), current_app.config["STATUS_LINK_DAYS"])

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -233,3 +234,20 @@ def test_queues_and_filters(app, people, queue):
     assert reference not in agent.get("/staf/?layanan=ITSM.02").get_data(as_text=True)
     assert reference not in agent.get("/staf/?pengguna=5").get_data(as_text=True)
     assert date(2026, 11, 27)
+
+
+def test_a_refused_action_keeps_what_was_typed(app, people):
+    client = signed_in(app, "agen@kemenkeu.go.id")
+    reference = new_ticket(app, code="CRSM.01")
+    note = "Akun sudah dibuka; mohon dicoba lagi."
+    for data, message in [
+        ({"st-status": "", "st-note": note}, "Pilih status baru."),  # the placeholder left in place
+        ({"st-status": "selesai", "st-note": note}, "cara pemenuhan"),  # resolving without a fulfilment
+    ]:
+        response = client.post(f"/staf/tiket/{reference}/status", data=data)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422 and message in page
+        assert note in BeautifulSoup(page, "html.parser").select_one("#st-note").get_text()
+    reply = client.post(f"/staf/tiket/{reference}/pesan", data={"jenis": "balasan", "re-body": "x" * 10001})
+    assert reply.status_code == 422 and "Pesan kosong atau terlalu panjang." in reply.get_data(as_text=True)
+    assert ticket(app, reference).status == "baru"

@@ -1,0 +1,110 @@
+"""The pages behind sign-in are valid HTML too: the back office, account pages, the SIAP workspace.
+
+Rendered as in production (CSRF tokens in every form) for a unit lead, an administrator, a
+Secretariat member and a reporter, including answers to POSTs (form errors, a password shown
+once), then checked in one Nu checker run like the public pages (``tests/test_html_valid.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from portal.auth import service
+from portal.auth.models import User
+from portal.extensions import db
+from tests.siap.conftest import SIAP_TEST_CONFIG, UNIT, complaint_data
+from tests.test_html_valid import VNU_VERSION, nu_errors, save_page
+
+PASSWORD = "kata-sandi-rahasia-1"
+ACCOUNTS = [  # e-mail, role, units: the lead of the unit that answers CRSM.01, an admin, a SIAP member
+    ("ketua@kemenkeu.go.id", "ketua", ["Direktorat SITP"]),
+    ("admin@kemenkeu.go.id", "admin", [UNIT]),
+    ("sekretariat@kemenkeu.go.id", "agen", [UNIT]),
+]
+
+
+def token(client, path: str) -> str:
+    """The CSRF token of the first form on ``path``."""
+    page = BeautifulSoup(client.get(path).data, "html.parser")
+    return page.select_one("input[name=csrf_token]")["value"]
+
+
+def post(client, path: str, data: dict, form_page: str | None = None):
+    """POST ``data`` with the CSRF token of the page the form is on."""
+    return client.post(path, data={**data, "csrf_token": token(client, form_page or path)})
+
+
+def sign_in(app, email: str):
+    client = app.test_client()
+    response = post(client, "/staf/masuk", {"email": email, "password": PASSWORD})
+    assert response.status_code == 303, email
+    return client
+
+
+def world(app) -> tuple[str, str]:
+    """Accounts, a SIAP unit key held by the member, a ticket and a complaint; return their references."""
+    from portal.siap import members
+
+    with app.app_context():
+        known = service.owner_units(app.extensions["catalog"])
+        ids = {
+            email: service.create_user(
+                db.session, email=email, name=role.title(), role=role, password=PASSWORD, units=units,
+                known_units=known, ph=service.hasher(1024),
+            ).id
+            for email, role, units in ACCOUNTS
+        }
+        members.init_unit(db.session.get(User, ids["sekretariat@kemenkeu.go.id"]), PASSWORD)
+    requester = app.test_client()
+    form = "/permintaan/CRSM.01/pembuatan-tiket"
+    response = post(requester, form, {
+        "pengguna": "1", "nama": "Budi", "email": "budi@satker.go.id", "subjek": "Reset user SAKTI",
+        "detail": "Akun SAKTI terkunci setelah salah kata sandi.",
+    })
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    reference = re.search(r"/status/([^?]+)", response.headers["Location"]).group(1)
+    reporter = app.test_client()
+    assert post(reporter, "/siap/lapor", complaint_data("Petugas meminta imbalan")).status_code == 200
+    return reference, reporter
+
+
+def test_signed_in_pages_are_valid_html(make_app, tmp_path):
+    app = make_app(WTF_CSRF_ENABLED=True, **SIAP_TEST_CONFIG)
+    reference, reporter = world(app)
+    files: dict[Path, str] = {}
+
+    def keep(label: str, response, status: int = 200) -> None:
+        assert response.status_code == status, f"{label} answered {response.status_code}"
+        save_page(files, tmp_path, label, response.data)
+
+    lead = sign_in(app, "ketua@kemenkeu.go.id")
+    for path in ["/staf/", "/staf/?antrian=semua", f"/staf/tiket/{reference}", "/staf/tiket/baru", "/staf/dasbor",
+                 "/staf/balasan", "/staf/umpan-balik", "/staf/kalender", "/staf/kata-sandi"]:
+        keep(path, lead.get(path))
+    wrong = {"current": "salah", "new": "pendek", "confirm": "lain"}
+    keep("/staf/kata-sandi (galat)", post(lead, "/staf/kata-sandi", wrong), 400)
+
+    admin = sign_in(app, "admin@kemenkeu.go.id")
+    keep("/staf/admin/pengguna", admin.get("/staf/admin/pengguna"))
+    with app.app_context():
+        lead_id = service.authenticate(db.session, "ketua@kemenkeu.go.id", PASSWORD, service.hasher(1024)).id
+    reset = post(admin, "/staf/admin/pengguna/sandi", {"user_id": lead_id}, "/staf/admin/pengguna")
+    keep("/staf/admin/pengguna (sandi baru)", reset)
+
+    member = sign_in(app, "sekretariat@kemenkeu.go.id")
+    keep("/siap/sekretariat/buka", member.get("/siap/sekretariat/buka"))
+    unlocked = post(member, "/siap/sekretariat/buka", {"password": PASSWORD})
+    assert unlocked.headers["Location"].endswith("/siap/sekretariat")
+    inbox = member.get("/siap/sekretariat")
+    keep("/siap/sekretariat", inbox)
+    [complaint] = BeautifulSoup(inbox.data, "html.parser").select("table a[href*='/pengaduan/']")
+    for path in [complaint["href"], "/siap/sekretariat/anggota", "/siap/sekretariat/audit"]:
+        keep(path, member.get(path))
+    keep("/siap/laporan", reporter.get("/siap/laporan"))
+
+    assert len(files) == 18
+    errors = nu_errors(files)
+    assert not errors, f"{len(errors)} HTML errors (Nu checker {VNU_VERSION}):\n" + "\n".join(errors)
