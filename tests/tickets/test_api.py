@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.tickets.models import ApiToken
 
 
 @pytest.fixture
@@ -85,3 +91,21 @@ def test_revoked_token_stops_working(app, client, token):
 def test_malformed_bodies_get_4xx(client, token, body):
     response = client.post("/api/v1/tickets", data=body, headers={**auth(token), "Content-Type": "application/json"})
     assert 400 <= response.status_code < 500
+
+
+def test_last_use_is_written_at_most_once_a_minute(app, client, token):
+    def last_used():
+        with app.app_context():
+            return db.session.scalars(select(ApiToken)).one().last_used_at
+
+    assert last_used() is None
+    client.get("/api/v1/tickets/HAI-2611-00000000", headers=auth(token))
+    first = last_used()
+    assert first is not None
+    client.get("/api/v1/tickets/HAI-2611-00000000", headers=auth(token))
+    assert last_used() == first, "a read a moment later must not write the token row again"
+    with app.app_context():
+        db.session.scalars(select(ApiToken)).one().last_used_at = first - timedelta(minutes=2)
+        db.session.commit()
+    client.get("/api/v1/tickets/HAI-2611-00000000", headers=auth(token))
+    assert last_used() > first
