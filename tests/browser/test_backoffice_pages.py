@@ -1,0 +1,64 @@
+"""Every back-office page in a real browser, at phone and desktop width, as the staff who may open it.
+
+A unit lead (every page of the back office but the accounts) and an administrator (the accounts
+page) sign in through the form; each page then goes through ``Journey.check``: screenshot, no
+sideways scrolling, no console error, no serious or critical axe finding. The list is the URL map's,
+so a page added later is checked without editing this file.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.records import PASSWORD, create_account, create_ticket
+from tests.browser.test_journeys import WIDTHS, start
+
+LEAD = ("ketua.halaman@kemenkeu.go.id", "ketua", "Direktorat SITP")
+ADMIN = ("admin.halaman@kemenkeu.go.id", "admin", "Sekretariat DJPb")
+SKIP = {"auth.login", "staff.dashboard_csv", "staff.download"}  # sign-in is a journey's; not HTML pages
+
+
+@pytest.fixture(scope="module")
+def accounts(site) -> dict:
+    """The lead and the administrator, and a ticket of the lead's unit to open."""
+    for email, role, unit in (LEAD, ADMIN):
+        create_account(site, email=email, role=role, units=(unit,), name=f"Uji {role}")
+    reference = create_ticket(
+        site, code="CRSM.01", email="rina@satker.go.id", subject="Perubahan hak akses", detail="Mohon ditambah."
+    )
+    return {"reference": reference}
+
+
+def backoffice_pages(site, reference: str) -> dict[str, str]:
+    """Endpoint → URL of every GET page under /staf (parameters filled in)."""
+    pages = {}
+    for rule in site.app.url_map.iter_rules():
+        if rule.rule.startswith("/staf") and "GET" in rule.methods and rule.endpoint not in SKIP:
+            pages[rule.endpoint] = rule.rule.replace("<reference>", reference)
+    return pages
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_backoffice_page_is_accessible(site, accounts, new_page, width):
+    pages = backoffice_pages(site, accounts["reference"])
+    assert {"staff.queue", "staff.ticket", "staff.dashboard", "staff.users", "auth.change_password"} <= set(pages)
+    seen = set()
+    for email, role, _unit in (LEAD, ADMIN):
+        j = start(new_page, f"staf-halaman-{role}", width)
+        page = j.page
+        page.goto(site.url("/staf/masuk"))
+        page.get_by_label("Alamat e-mail").fill(email)
+        page.get_by_label("Kata sandi").fill(PASSWORD)
+        page.locator("main").get_by_role("button", name="Masuk").click()
+        page.wait_for_url(site.url("/staf/"))
+        for endpoint, path in sorted(pages.items()):
+            if endpoint in seen:
+                continue
+            response = page.goto(site.url(path))
+            if response.status == 404:  # a page this role may not open (the other account opens it)
+                assert j.problems.take(error_page=page.url) == []
+                continue
+            assert response.status == 200, f"{path} answered {response.status} to {role}"
+            j.check(endpoint.split(".")[-1])
+            seen.add(endpoint)
+    assert seen == set(pages), f"pages nobody could open: {sorted(set(pages) - seen)}"
