@@ -25,6 +25,14 @@ def now() -> datetime:
     return frozen if frozen is not None else datetime.now(UTC)
 
 
+def format_number(value: float, digits: int = 1) -> str:
+    """Return a number with exactly ``digits`` decimals in the page's locale: "0,5", "1.234,0"."""
+    from babel.numbers import format_decimal
+    from flask_babel import get_locale
+
+    return format_decimal(value, "#,##0" + ("." + "0" * digits if digits else ""), locale=get_locale())
+
+
 def format_size(size: int) -> str:
     """Return a file size for people, in the page's locale: "0,1 KB", "12 KB", "1,5 MB".
 
@@ -63,6 +71,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_wib, "wib")
     app.add_template_filter(format_day, "weekday")
     app.add_template_filter(format_size, "filesize")
+    app.add_template_filter(format_number, "number")
     from portal.tickets.fields import field_label
 
     app.add_template_global(field_label, "field_label")

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.catalog.views import get_catalog
-from portal.core.templating import get_calendar, now
+from portal.core.templating import format_number, get_calendar, now
 from portal.extensions import db
 from portal.staff import dashboard
 from portal.staff.views import bp
@@ -119,7 +119,7 @@ def chart_bars(row: dashboard.ServiceFigures, months: list[dashboard.Month], tex
         if pct is None:
             text = texts[1] % {"month": m.label}
         else:
-            text = texts[0] % {"month": m.label, "p": f"{pct:.1f}".replace(".", ","), "c": compliant, "n": resolved}
+            text = texts[0] % {"month": m.label, "p": format_number(pct), "c": compliant, "n": resolved}
         height = (pct or 0) * c["plot"] / 100
         x = c["left"] + 8 + i * c["step"]
         bars.append(Bar(x, c["top"] + c["plot"] - height, height, x + c["bar"] // 2, m, pct, resolved, compliant, text))

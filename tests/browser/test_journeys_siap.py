@@ -1,5 +1,6 @@
-"""A whistle-blower on SIAP with JavaScript off: file a complaint with evidence, read the receipt shown
-once, then, in another browser, open the complaint with the receipt and send a follow-up message.
+"""SIAP with JavaScript off. A whistle-blower files a complaint with evidence, reads the receipt shown
+once, then, in another browser, opens the complaint with the receipt and sends a follow-up message.
+A Secretariat member signs in, unlocks the workspace, reads a complaint, answers and moves it on.
 
 SIAP pages run under ``default-src 'none'``. The reporter's browser keeps that policy enforced, so a
 blocked stylesheet, inline style or script shows up as a console error in ``Journey.check``; axe
@@ -19,7 +20,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.siap import privacy
-from portal.siap.models import MESSAGE, REPORTER, ComplaintEntry
+from portal.siap.models import MESSAGE, REPORTER, SECRETARIAT, ComplaintEntry
 from tests.browser.checks import AxeCopy, Journey, fail_on
 from tests.browser.records import PASSWORD, create_account, tiny_png
 from tests.browser.test_journeys import WIDTHS, heading
@@ -173,3 +174,63 @@ def test_siap_complaint_without_javascript_then_follow_up_with_the_receipt(
     assert stored["files"] == ["bukti.png"]
     assert stored["messages"] == [(MESSAGE, REPORTER, message)]
     assert all(what.encode() not in body and message.encode() not in body for body in stored["sealed"])
+
+
+def file_through_service(site, what: str) -> tuple[str, str]:
+    """File an anonymous complaint as the form does; return its receipt and reference."""
+    from portal.siap import service
+
+    with site.app.app_context():
+        report = {"kategori": "layanan", "peristiwa": what, "uraian": f"Uraian: {what}"}
+        receipt, complaint, _key = service.submit(report, None, [])
+        ref = complaint.ref
+        db.session.remove()
+        return receipt, ref
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_secretariat_member_unlocks_reads_answers_and_moves_a_complaint(site, secretariat, new_page, width):
+    """Sign in → unlock with the account password → inbox → the complaint → reply → "Diverifikasi" → members, audit."""
+    what = f"Pungutan liar di loket ({width})"
+    receipt, ref = file_through_service(site, what)
+    axe_copy = AxeCopy(new_page(width, bypass_csp=True)[0])
+    j = SiapJourney.open(new_page, "siap-sekretariat", width, axe_copy)
+    page = j.page
+    page.goto(site.url("/staf/masuk"))
+    page.get_by_label("Alamat e-mail").fill("sekretariat@kemenkeu.go.id")
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Masuk").click()
+    page.goto(site.url("/siap/sekretariat"))
+    assert page.url == site.url("/siap/sekretariat/buka"), "the workspace opens locked"
+    j.check("buka")
+
+    page.get_by_label("Kata sandi akun Anda").fill(PASSWORD)
+    page.get_by_role("button", name="Buka").click()
+    assert page.url == site.url("/siap/sekretariat")
+    j.check("kotak-masuk")
+
+    page.get_by_role("link", name=ref).click()
+    assert heading(page) == f"Pengaduan {ref}"
+    assert page.get_by_text(what, exact=True).first.is_visible()
+    j.check("pengaduan")
+
+    answer = f"Terima kasih, laporan sedang kami verifikasi ({width})."
+    page.locator("textarea[name=pesan]").fill(answer)
+    page.get_by_role("button", name="Kirim balasan").click()
+    assert page.get_by_text(answer).is_visible()
+    j.check("dibalas")
+
+    page.get_by_label("Status baru").select_option("diverifikasi")
+    page.get_by_role("button", name="Simpan status").click()
+    assert heading(page) == f"Pengaduan {ref}"
+    j.check("diverifikasi")
+
+    for path, step in (("/siap/sekretariat/anggota", "anggota"), ("/siap/sekretariat/audit", "audit")):
+        page.goto(site.url(path))
+        j.check(step)
+    assert ref in page.locator("table").inner_text(), "the audit log names the complaint acted on"
+
+    stored = stored_complaint(site, receipt)
+    assert stored["status"] == "diverifikasi"
+    assert (MESSAGE, SECRETARIAT, answer) in stored["messages"]
+    assert all(answer.encode() not in body for body in stored["sealed"])

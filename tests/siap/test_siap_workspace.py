@@ -180,9 +180,12 @@ def test_inbox_shows_age_against_the_32_working_hour_norm(app, member_client, fi
     app.config["NOW"] = datetime(2026, 11, 9, 1, 0, tzinfo=UTC)  # one week later: 5 × 8 = 40 working hours
     try:
         page = member_client.get("/siap/sekretariat").get_data(as_text=True)
+        detail = member_client.get(f"/siap/sekretariat/pengaduan/{ref}").get_data(as_text=True)
     finally:
         app.config["NOW"] = None
-    assert "40.0 / 32" in page and "melewati norma waktu" in page
+    # Indonesian decimals: a comma, never the point.
+    assert "40,0 / 32" in page and "melewati norma waktu" in page
+    assert "Umur: 40,0 dari 32 jam kerja." in detail
 
 
 def test_reporter_sees_status_but_cannot_change_it(app, member, member_client, file_complaint):
