@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length
 
+from portal.core.forms import PortalForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(PortalForm):
     """E-mail and password of a DJPb account."""
 
     email = EmailField(_l("Alamat e-mail"), validators=[InputRequired(_l("Isi alamat e-mail.")), Length(max=254)])
@@ -16,7 +17,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(PortalForm):
     """The current password, to confirm it is the owner, and the new one typed twice."""
 
     current = PasswordField(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice
 from wtforms.validators import InputRequired
 
+from portal.core.forms import PortalForm
 
-class FeedbackForm(FlaskForm):
+
+class FeedbackForm(PortalForm):
     """"Apakah artikel ini membantu?" — a yes/no answer and nothing else."""
 
     helpful = RadioField(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     MultipleFileField,
@@ -16,6 +15,8 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from portal.core.forms import PortalForm
 
 MAX_TEXT = 20000
 MAX_RECEIPT_INPUT = 64  # longer input is refused before any key derivation
@@ -34,7 +35,7 @@ def _file_count(form, field) -> None:
         raise ValidationError(_l("Paling banyak %(n)s berkas sekaligus.", n=limit))
 
 
-class ComplaintForm(FlaskForm):
+class ComplaintForm(PortalForm):
     """A complaint: what, who, when, where, the description, evidence, optional identity."""
 
     kategori = RadioField(
@@ -101,7 +102,7 @@ class ComplaintForm(FlaskForm):
         return {"nama": (self.nama.data or "").strip(), "kontak": (self.kontak.data or "").strip()}
 
 
-class ReceiptForm(FlaskForm):
+class ReceiptForm(PortalForm):
     """The receipt, to open one's own complaint."""
 
     resi = StringField(
@@ -111,7 +112,7 @@ class ReceiptForm(FlaskForm):
     )
 
 
-class MessageForm(FlaskForm):
+class MessageForm(PortalForm):
     """A message in the thread, with optional files."""
 
     pesan = TextAreaField(_l("Pesan"), validators=[InputRequired(_l("Tuliskan pesan.")), Length(max=MAX_TEXT)])
@@ -122,7 +123,7 @@ class MessageForm(FlaskForm):
     )
 
 
-class NoteForm(FlaskForm):
+class NoteForm(PortalForm):
     """An internal note: never shown to the reporter."""
 
     catatan = TextAreaField(
@@ -139,7 +140,7 @@ STATUS_LABELS = {
 }
 
 
-class StatusForm(FlaskForm):
+class StatusForm(PortalForm):
     """The next status of a complaint (choices: the allowed transitions)."""
 
     status = SelectField(_l("Status baru"), choices=[], validators=[InputRequired(_l("Pilih status baru."))])
@@ -150,7 +151,7 @@ class StatusForm(FlaskForm):
         self.status.choices = [SelectChoice("", _l("— Pilih status —")), *allowed] if allowed else []
 
 
-class UnlockForm(FlaskForm):
+class UnlockForm(PortalForm):
     """The member's account password, to unlock the unit key."""
 
     password = PasswordField(
@@ -158,5 +159,5 @@ class UnlockForm(FlaskForm):
     )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(PortalForm):
     """A button with nothing but the CSRF token (forward, grant, revoke, log out)."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,16 +19,17 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
+from portal.core.forms import PortalForm
 from portal.tickets.forms import form_class
 
 
-class MessageForm(FlaskForm):
+class MessageForm(PortalForm):
     """A public reply or an internal note."""
 
     body = TextAreaField(_l("Pesan"), validators=[InputRequired(_l("Tulis isi pesan.")), Length(max=10000)])
 
 
-class StatusChangeForm(FlaskForm):
+class StatusChangeForm(PortalForm):
     """Move the ticket along the workflow; resolving says how the request was fulfilled."""
 
     status = SelectField(_l("Status baru"), validators=[InputRequired(_l("Pilih status baru."))], choices=[])
@@ -38,14 +38,14 @@ class StatusChangeForm(FlaskForm):
     note = TextAreaField(_l("Keterangan untuk pengguna (tidak wajib)"), validators=[Optional(), Length(max=5000)])
 
 
-class AssignForm(FlaskForm):
+class AssignForm(PortalForm):
     """Assign the ticket to a member of its unit (empty = unassigned)."""
 
     assignee = SelectField(_l("Petugas"), validators=[Optional()], choices=[])
 
 
 @lru_cache(maxsize=64)
-def register_form(rtype, user_types: tuple, channels: tuple) -> type[FlaskForm]:
+def register_form(rtype, user_types: tuple, channels: tuple) -> type[PortalForm]:
     """The request form of ``rtype`` for staff: the channel it came through, the requester's user type."""
     base = form_class(rtype, user_types)
     kinds = [SelectChoice("", _l("— Pilih jenis pengguna —"))]
@@ -62,7 +62,7 @@ def register_form(rtype, user_types: tuple, channels: tuple) -> type[FlaskForm]:
     return type(f"Staff{base.__name__}", (base,), attrs)
 
 
-class CannedReplyForm(FlaskForm):
+class CannedReplyForm(PortalForm):
     """A reply text kept for one service."""
 
     reply_id = HiddenField()
@@ -71,13 +71,13 @@ class CannedReplyForm(FlaskForm):
     body = TextAreaField(_l("Isi balasan"), validators=[InputRequired(_l("Isi teks balasan.")), Length(max=10000)])
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(PortalForm):
     """Delete or remove one row, named by its id (kept in the body, not the URL)."""
 
     item_id = HiddenField(validators=[InputRequired()])
 
 
-class AnnouncementForm(FlaskForm):
+class AnnouncementForm(PortalForm):
     """An announcement on the home page for a period of days."""
 
     title = StringField(_l("Judul"), validators=[InputRequired(_l("Isi judul.")), Length(max=160)])
@@ -86,7 +86,7 @@ class AnnouncementForm(FlaskForm):
     ends_on = DateField(_l("Tampil sampai"), validators=[InputRequired(_l("Isi tanggal selesai."))])
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(PortalForm):
     """A day the desk closes although it is a working day, or opens although it is not."""
 
     day = DateField(_l("Tanggal"), validators=[InputRequired(_l("Isi tanggal."))])
@@ -105,7 +105,7 @@ class OverrideForm(FlaskForm):
     announce = BooleanField(_l("Umumkan di beranda sampai tanggal itu"), default=True)
 
 
-class AccountForm(FlaskForm):
+class AccountForm(PortalForm):
     """A new account created by an administrator (the password is generated and shown once)."""
 
     email = EmailField(_l("Alamat e-mail"), validators=[InputRequired(_l("Isi alamat e-mail.")), Length(max=254)])
@@ -115,7 +115,7 @@ class AccountForm(FlaskForm):
     user_type = SelectField(_l("Jenis pengguna (hanya pengguna internal)"), choices=[], validators=[Optional()])
 
 
-class ActiveForm(FlaskForm):
+class ActiveForm(PortalForm):
     """Activate or deactivate an account (``active``), or reset its password (``user_id`` alone)."""
 
     user_id = HiddenField(validators=[InputRequired()])

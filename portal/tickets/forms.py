@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, MultipleFileField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from portal.core.forms import PortalForm
 from portal.tickets.fields import REGISTRY
 from portal.tickets.types import RequestType
 
@@ -21,15 +21,15 @@ def user_type_field(user_types) -> SelectField:
 
 
 @lru_cache(maxsize=64)
-def form_class(rtype: RequestType, user_types: tuple) -> type[FlaskForm]:
+def form_class(rtype: RequestType, user_types: tuple) -> type[PortalForm]:
     """Build (once per request type) the form class whose fields the type names."""
     attrs = {"pengguna": user_type_field(user_types)}
     for name in rtype.fields:
         attrs[name] = REGISTRY[name].build(required=name in rtype.required)
-    return type(f"Form_{rtype.key.replace('-', '_')}", (FlaskForm,), attrs)
+    return type(f"Form_{rtype.key.replace('-', '_')}", (PortalForm,), attrs)
 
 
-class StatusForm(FlaskForm):
+class StatusForm(PortalForm):
     """Look a ticket up by its reference, optionally proving it is yours with the e-mail."""
 
     referensi = StringField(
@@ -44,21 +44,21 @@ class StatusForm(FlaskForm):
     )
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(PortalForm):
     """The requester's reply in the thread."""
 
     pesan = TextAreaField(_l("Pesan"), validators=[Optional(), Length(max=5000)])
     lampiran = MultipleFileField(_l("Lampiran"))
 
 
-class RenewForm(FlaskForm):
+class RenewForm(PortalForm):
     """Ask for a new private link, sent to the requester's address."""
 
     referensi = StringField(_l("Nomor tiket"), validators=[InputRequired(), Length(max=40)])
     email = EmailField(_l("Alamat e-mail"), validators=[InputRequired(), Length(max=254)])
 
 
-class SurveyForm(FlaskForm):
+class SurveyForm(PortalForm):
     """One question after resolution: how satisfied, 1 to 5, with an optional comment."""
 
     rating = RadioField(
