@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.records import PASSWORD, create_account, create_ticket
-from tests.browser.test_journeys import WIDTHS, start
+from tests.browser.records import create_account, create_ticket
+from tests.browser.test_journeys import WIDTHS, sign_in, start
 
 LEAD = ("ketua.halaman@kemenkeu.go.id", "ketua", "Direktorat SITP")
 ADMIN = ("admin.halaman@kemenkeu.go.id", "admin", "Sekretariat DJPb")
@@ -46,11 +46,7 @@ def test_every_backoffice_page_is_accessible(site, accounts, new_page, width):
     for email, role, _unit in (LEAD, ADMIN):
         j = start(new_page, f"staf-halaman-{role}", width)
         page = j.page
-        page.goto(site.url("/staf/masuk"))
-        page.get_by_label("Alamat e-mail").fill(email)
-        page.get_by_label("Kata sandi").fill(PASSWORD)
-        page.locator("main").get_by_role("button", name="Masuk").click()
-        page.wait_for_url(site.url("/staf/"))
+        sign_in(page, site, email)
         for endpoint, path in sorted(pages.items()):
             if endpoint in seen:
                 continue

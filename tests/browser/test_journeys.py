@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.kb.models import ArticleFeedback
 from tests.browser.checks import AxeCopy, Journey, focus_outline
+from tests.browser.records import PASSWORD
 from tests.browser.support import SEARCHES
 
 WIDTHS = [375, 1280]
@@ -25,6 +26,16 @@ def start(new_page, name: str, width: int, *, javascript: bool = True) -> Journe
     """Open a fresh page for one journey."""
     page, problems = new_page(width, javascript=javascript)
     return Journey(page=page, problems=problems, name=name, width=width, javascript=javascript)
+
+
+def sign_in(page, site, email: str, password: str = PASSWORD, *, open_form: bool = True) -> None:
+    """Sign in through the form as a person does (opening it first unless already on it); wait for /staf/."""
+    if open_form:
+        page.goto(site.url("/staf/masuk"))
+    page.get_by_label("Alamat e-mail").fill(email)
+    page.get_by_label("Kata sandi").fill(password)
+    page.locator("main").get_by_role("button", name="Masuk").click()
+    page.wait_for_url(site.url("/staf/"))
 
 
 def heading(page) -> str:

@@ -23,7 +23,7 @@ from portal.siap import privacy
 from portal.siap.models import MESSAGE, REPORTER, SECRETARIAT, ComplaintEntry
 from tests.browser.checks import AxeCopy, Journey, fail_on
 from tests.browser.records import PASSWORD, create_account, tiny_png
-from tests.browser.test_journeys import WIDTHS, heading
+from tests.browser.test_journeys import WIDTHS, heading, sign_in
 
 RECEIPT = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){4}$")  # 20 characters, five groups of four
 FOREIGN_CONTENT = """() => {
@@ -196,10 +196,7 @@ def test_secretariat_member_unlocks_reads_answers_and_moves_a_complaint(site, se
     axe_copy = AxeCopy(new_page(width, bypass_csp=True)[0])
     j = SiapJourney.open(new_page, "siap-sekretariat", width, axe_copy)
     page = j.page
-    page.goto(site.url("/staf/masuk"))
-    page.get_by_label("Alamat e-mail").fill("sekretariat@kemenkeu.go.id")
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Masuk").click()
+    sign_in(page, site, "sekretariat@kemenkeu.go.id")
     page.goto(site.url("/siap/sekretariat"))
     assert page.url == site.url("/siap/sekretariat/buka"), "the workspace opens locked"
     j.check("buka")

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from tests.browser.records import PASSWORD, create_account, create_ticket, letters, private_link, stored_ticket
-from tests.browser.test_journeys import WIDTHS, heading, start
+from tests.browser.test_journeys import WIDTHS, heading, sign_in, start
 
 CODE = "CRSM.01"  # Permintaan dan/atau Perubahan Layanan, answered by Direktorat SITP
 AGENT = "agen.sitp@kemenkeu.go.id"
@@ -45,10 +45,7 @@ def test_staff_signs_in_replies_and_resolves(site, agent, new_page, width):
     assert heading(page) == "Masuk ke akun DJPb"
     j.check("masuk")
 
-    page.get_by_label("Alamat e-mail").fill(AGENT)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Masuk").click()
-    page.wait_for_url(site.url("/staf/"))
+    sign_in(page, site, AGENT, open_form=False)
     assert flash(page) == f"Selamat datang, {AGENT_NAME}."
     row = page.locator("table.queue tbody tr").filter(has=page.get_by_role("link", name=reference))
     assert row.count() == 1, f"{reference} must be in the unit's queue"
@@ -98,11 +95,7 @@ def test_account_changes_its_password(site, new_page, width):
     new = f"kalimat sandi baru untuk layar {width}"
     j = start(new_page, "kata-sandi", width)
     page = j.page
-    page.goto(site.url("/staf/masuk"))
-    page.get_by_label("Alamat e-mail").fill(email)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Masuk").click()
-    page.wait_for_url(site.url("/staf/"))
+    sign_in(page, site, email)
 
     page.locator("header").get_by_role("link", name="Kata sandi", exact=True).click()
     assert heading(page) == "Ubah kata sandi"
@@ -126,9 +119,5 @@ def test_account_changes_its_password(site, new_page, width):
     j.check("diubah")
 
     page.locator("header").get_by_role("button", name="Keluar (Sinta Dewi)").click()
-    page.goto(site.url("/staf/masuk"))
-    page.get_by_label("Alamat e-mail").fill(email)
-    page.get_by_label("Kata sandi").fill(new)
-    page.locator("main").get_by_role("button", name="Masuk").click()
-    page.wait_for_url(site.url("/staf/"))
+    sign_in(page, site, email, new)
     assert flash(page) == "Selamat datang, Sinta Dewi."
