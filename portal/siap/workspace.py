@@ -53,7 +53,7 @@ def _complaint(ref: str) -> tuple[Complaint, bytes]:
 
 @bp.route("/buka", methods=["GET", "POST"])
 @access(gates.MEMBER_LEVEL)
-@limiter.limit("10 per 10 minutes", methods=["POST"], key_func=lambda: f"siap-buka:{current_user.get_id()}",
+@limiter.limit("10 per 10 minutes", methods=["POST"], key_func=lambda: f"siap-buka:{current_user.id}",
                deduct_when=lambda response: response.status_code == 401)
 def unlock():
     """Unlock the workspace with the account password (members with a grant only)."""
