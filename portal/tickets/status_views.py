@@ -65,7 +65,7 @@ def status():
 @limiter.limit(LOOKUP_LIMIT)
 def thread(reference: str):
     """The whole thread, for the private link's token or an e-mail-checked session."""
-    ticket = service.find(db.session, reference)
+    ticket = service.find(db.session, reference, with_thread=True)
     if ticket is None:
         return _not_found()
     token = request.args.get("t")

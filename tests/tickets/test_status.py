@@ -131,3 +131,37 @@ def test_file_sizes_are_shown_in_indonesian_and_never_as_zero(app, size, shown):
 
     with app.test_request_context():
         assert format_size(size) == shown
+
+
+def test_thread_statements_do_not_grow_with_the_thread(app, client, submit):
+    """The thread page loads events and their attachments in a fixed number of statements (no N+1)."""
+    from sqlalchemy import event
+
+    url = thread_url(submit())
+    reference = reference_of(url)
+    client.get(url)  # the private link grants this browser the thread
+
+    def statements() -> int:
+        seen = []
+        with app.app_context():
+            engine = db.engine
+        listener = lambda *args: seen.append(args[2])  # noqa: E731  (statement text)
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(f"/status/{reference}").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    def reply(n: int) -> None:
+        pdf = (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), f"bukti-{n}.pdf")
+        data = {"pesan": f"Tambahan ke-{n}.", "lampiran": [pdf]}
+        answer = client.post(f"/status/{reference}/balas", data=data, content_type="multipart/form-data")
+        assert answer.status_code == 303
+
+    reply(0)
+    client.get(f"/status/{reference}")  # warm: caches loaded once per process
+    few = statements()
+    for n in range(1, 6):
+        reply(n)
+    assert statements() == few <= 5
