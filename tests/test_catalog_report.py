@@ -36,6 +36,16 @@ def test_check_command_reports_and_succeeds(runner):
     assert "PERINGATAN: [ITSM.01]" in result.output
     assert "evaluasi tahunan" in result.output
     assert "0 galat" in result.output
+    assert "Tanggal acuan: 26-11-2026 (--today)" in result.output
+
+
+def test_check_without_today_judges_by_the_application_clock(make_app):
+    from datetime import UTC, datetime
+
+    runner = make_app(NOW=datetime(2023, 6, 1, 3, 0, tzinfo=UTC)).test_cli_runner()
+    result = runner.invoke(args=["catalog", "check"])
+    assert "Tanggal acuan: 01-06-2023 (hari ini)" in result.output
+    assert "evaluasi tahunan" not in result.output
 
 
 def test_check_command_fails_on_broken_file(runner, tmp_path):

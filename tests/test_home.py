@@ -43,6 +43,30 @@ def test_closure_is_announced_and_honoured(make_app):
     assert "Tutup — buka kembali Selasa pukul 08.00 WIB" in body
 
 
+def test_closing_a_past_day_names_both_dates_and_changes_nothing(make_app):
+    app = make_app(NOW=datetime(2026, 12, 4, 9, 0, tzinfo=WIB))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["kalender", "tutup", "2026-11-30", "--alasan", "Pemeliharaan sistem"])
+    assert result.exit_code == 1
+    assert "Tanggal (30-11-2026) sebelum hari ini (04-12-2026)" in result.output
+    listing = runner.invoke(args=["kalender", "daftar"]).output
+    assert "Mulai hari ini (04-12-2026)" in listing and "2026-11-30" not in listing
+
+
+def test_announcement_dates_are_checked_against_the_application_clock(make_app):
+    app = make_app(NOW=datetime(2026, 12, 4, 9, 0, tzinfo=WIB))
+    runner = app.test_cli_runner()
+    add = ["pengumuman", "tambah", "--judul", "Libur", "--mulai"]
+    ended = runner.invoke(args=[*add, "2026-11-20", "--selesai", "2026-11-30"])
+    assert ended.exit_code == 1
+    assert "Tanggal selesai (30-11-2026) sebelum hari ini (04-12-2026)" in ended.output
+    reversed_ = runner.invoke(args=[*add, "2026-12-20", "--selesai", "2026-12-10"])
+    assert reversed_.exit_code == 1
+    assert "Tanggal selesai (10-12-2026) sebelum tanggal mulai (20-12-2026)" in reversed_.output
+    assert runner.invoke(args=[*add, "2026-12-04", "--selesai", "2026-12-10"]).exit_code == 0
+    assert "Libur" in app.test_client().get("/").get_data(as_text=True)
+
+
 def test_opened_day_is_honoured(make_app):
     app = make_app(NOW=datetime(2026, 11, 28, 9, 0, tzinfo=WIB))  # a Saturday
     app.test_cli_runner().invoke(args=["kalender", "buka", "2026-11-28", "--alasan", "Layanan akhir tahun"])

@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from portal.api.views import bp
 from portal.core.access import access, register_level
-from portal.core.models import utcnow
+from portal.core.clock import now
 from portal.core.templating import get_calendar
 from portal.extensions import db, limiter
 from portal.tickets import notify, service
@@ -47,7 +47,7 @@ def require_token():
         response.status_code = 401
         response.headers["WWW-Authenticate"] = 'Bearer realm="hai-djpb"'
         return response
-    moment = utcnow()
+    moment = now()
     if token.last_used_at is None or moment - token.last_used_at >= LAST_USED_RESOLUTION:
         token.last_used_at = moment
         db.session.commit()

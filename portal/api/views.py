@@ -56,9 +56,9 @@ def search():
         return _bad_request(_("Kode layanan '%(code)s' tidak dikenal.", code=code))
     result = current_app.extensions["search"].search(query, scope=code, per_page=limit)
     if not result.hits:
-        from portal.core.templating import now
+        from portal.core.clock import today
 
-        kb_rules.record_miss(db.session, query, now().date())
+        kb_rules.record_miss(db.session, query, today())
     return jsonify(
         query=result.query,
         suggestion=result.suggestion,

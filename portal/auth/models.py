@@ -9,7 +9,8 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.models import UTCDateTime, utcnow
+from portal.core.clock import now
+from portal.core.models import UTCDateTime
 from portal.extensions import db
 
 ROLE_REQUESTER = "pengguna"  # internal requester (KPPN, Kanwil, Direktorat Teknis, Pimpinan)
@@ -37,7 +38,7 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     user_type: Mapped[int | None] = mapped_column(Integer, nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     units: Mapped[list[UserUnit]] = relationship(back_populates="user", cascade="all, delete-orphan", lazy="selectin")
 

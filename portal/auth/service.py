@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from portal.auth.models import ROLE_REQUESTER, ROLES, User, UserUnit
 from portal.catalog.models import Catalog
+from portal.core.clock import now
 from portal.core.mail import letter, send_mail
-from portal.core.models import utcnow
 from portal.core.timefmt import format_wib
 
 MIN_PASSWORD = 12
@@ -129,7 +129,7 @@ def authenticate(session: Session, email: str, password: str, ph: PasswordHasher
         return None
     if ph.check_needs_rehash(user.password_hash):
         user.password_hash = ph.hash(password)
-    user.last_login_at = utcnow()
+    user.last_login_at = now()
     session.commit()
     return user
 
@@ -179,7 +179,7 @@ def reset_password(session: Session, user: User, ph: PasswordHasher | None = Non
 
 def notify_password_changed(app: Flask, user: User, by_administrator: bool = False) -> None:
     """Tell the account's owner by e-mail that the password was changed, and what to do if it was not them."""
-    when = format_wib(utcnow())
+    when = format_wib(now())
     body = letter(
         user.name,
         _("Kata sandi akun HAI-DJPb Anda (%(email)s) disetel ulang oleh administrator portal pada %(when)s. "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import time
 
 from flask import Flask, abort, redirect, request, session, url_for
 from flask_babel import gettext as _
@@ -11,6 +10,7 @@ from flask_login import current_user, logout_user
 
 from portal.auth.models import User, password_mark
 from portal.core.access import register_level
+from portal.core.clock import timestamp
 from portal.core.numbers import to_int
 from portal.extensions import db, login_manager
 
@@ -58,7 +58,7 @@ def init_app(app: Flask) -> None:
         # IDLE_TIMEOUT_MINUTES without a request.
         if not current_user.is_authenticated:
             return None
-        now = time.time()
+        now = timestamp()
         last = session.get("seen", now)
         if now - last > app.config["IDLE_TIMEOUT_MINUTES"] * 60:
             logout_user()

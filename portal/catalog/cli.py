@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
@@ -11,6 +10,7 @@ from flask.cli import AppGroup
 
 from portal.catalog.loader import CatalogError, build_catalog
 from portal.catalog.service import consistency_report
+from portal.core.clock import today as clock_today
 
 catalog_cli = AppGroup("catalog", help="Kelola katalog layanan.")
 
@@ -36,13 +36,17 @@ def check(path: Path | None, today) -> None:
     except (CatalogError, tomllib.TOMLDecodeError) as exc:
         click.echo(f"GALAT: {exc}", err=True)
         raise SystemExit(1) from exc
-    findings = consistency_report(catalog, (today.date() if today else date.today()))
+    reference = today.date() if today else clock_today()
+    findings = consistency_report(catalog, reference)
     services = len(catalog.services)
     subscopes = sum(len(s.subscopes) for s in catalog.services)
     click.echo(
         f"Katalog {catalog.version} ({path.name}): {services} layanan, {subscopes} sub-lingkup, "
         f"{len(catalog.user_types)} jenis pengguna, {len(catalog.linked_units)} unit terkait."
     )
+    # Say which date the yearly-review warning was judged against, so a report is never
+    # read as current when it was made for another day.
+    click.echo(f"Tanggal acuan: {reference:%d-%m-%Y} ({'--today' if today else 'hari ini'}).")
     for finding in findings:
         where = f"[{finding.code}] " if finding.code else ""
         click.echo(f"{LABELS[finding.level]}: {where}{finding.message}")

@@ -7,9 +7,9 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from portal.catalog import service as rules
 from portal.catalog.models import Catalog, Service
 from portal.core.access import PUBLIC, protect_blueprint
+from portal.core.clock import today
 from portal.core.numbers import to_int
 from portal.core.pagecache import cached_page
-from portal.core.templating import now
 from portal.extensions import db
 from portal.notices import service as notices
 
@@ -31,7 +31,7 @@ def home():
         "catalog/home.html",
         catalog=catalog,
         families=rules.services_by_family(catalog),
-        announcements=notices.current_announcements(db.session, now().date()),
+        announcements=notices.current_announcements(db.session, today()),
     )
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Flask, current_app
 from markupsafe import Markup
 
 from portal.catalog import service as rules
 from portal.core.calendar import WorkingCalendar
+from portal.core.clock import now
 from portal.core.timefmt import format_day, format_wib
 
 
@@ -17,12 +16,6 @@ def get_calendar() -> WorkingCalendar:
     from portal.extensions import db
 
     return current_app.extensions["calendar_cache"].get(db.session)
-
-
-def now() -> datetime:
-    """Return the current time; tests override ``PORTAL_NOW`` to freeze it."""
-    frozen = current_app.config.get("NOW")
-    return frozen if frozen is not None else datetime.now(UTC)
 
 
 def format_number(value: float, digits: int = 1) -> str:

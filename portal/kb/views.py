@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from portal.catalog import service as catalog_rules
 from portal.catalog.views import get_catalog
 from portal.core.access import PUBLIC, protect_blueprint
+from portal.core.clock import today
 from portal.core.numbers import to_int
 from portal.core.pagecache import cached_page
-from portal.core.templating import now
 from portal.extensions import db, limiter
 from portal.kb import service as rules
 from portal.kb.forms import FeedbackForm
@@ -77,7 +77,7 @@ def feedback(code: str, slug: str):
     if not form.validate_on_submit():
         flash(_("Masukan tidak dapat disimpan. Muat ulang halaman lalu coba lagi."), "error")
         return redirect(target)
-    rules.record_feedback(db.session, slug, form.helpful.data == "ya", now().date())
+    rules.record_feedback(db.session, slug, form.helpful.data == "ya", today())
     flash(_("Terima kasih atas masukan Anda."), "success")
     return redirect(target + "#umpan-balik")
 
@@ -102,5 +102,5 @@ def search():
     exact = request.args.get("persis") == "1"
     result = current_app.extensions["search"].search(query, scope=scope, page=page, exact=exact)
     if not result.hits and page == 1:
-        rules.record_miss(db.session, query, now().date())
+        rules.record_miss(db.session, query, today())
     return render_template("kb/search.html", result=result, **context)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from portal.core.clock import today
 from portal.extensions import db
 from portal.notices import service
 
@@ -17,6 +16,11 @@ notice_cli = AppGroup("pengumuman", help="Pengumuman di beranda.")
 DATE = click.DateTime(["%Y-%m-%d"])
 
 
+def _fail(message: str) -> None:
+    click.echo(f"GALAT: {message}", err=True)
+    raise SystemExit(1)
+
+
 def _changed() -> None:
     # The calendar and every cached page that shows the desk status or announcements.
     current_app.extensions["calendar_cache"].invalidate()
@@ -24,10 +28,17 @@ def _changed() -> None:
 
 
 def _set_day(day, is_open: bool, reason: str) -> None:
-    """Record the override, announce it on the home page until that day, refresh caches."""
+    """Record the override, announce it on the home page until that day, refresh caches.
+
+    A day already past is refused: it cannot change a due time any more, and its
+    announcement would end before it starts.
+    """
+    current = today()
+    if day.date() < current:
+        _fail(f"Tanggal ({day:%d-%m-%Y}) sebelum hari ini ({current:%d-%m-%Y}); tidak ada yang diubah.")
     service.set_override(db.session, day.date(), is_open, reason)
     title = f"Layanan {'buka' if is_open else 'tutup'} {day:%d-%m-%Y}"
-    service.add_announcement(db.session, title, reason, date.today(), day.date())
+    service.add_announcement(db.session, title, reason, current, day.date())
     _changed()
     click.echo(f"HAI-DJPb {'buka' if is_open else 'tutup'} pada {day:%Y-%m-%d}: {reason}")
 
@@ -60,7 +71,9 @@ def remove(day) -> None:
 @calendar_cli.command("daftar")
 def listing() -> None:
     """List the coming closures and openings."""
-    for row in service.upcoming_overrides(db.session, date.today(), limit=100):
+    current = today()
+    click.echo(f"Mulai hari ini ({current:%d-%m-%Y}):")
+    for row in service.upcoming_overrides(db.session, current, limit=100):
         click.echo(f"{row.day:%Y-%m-%d}  {'BUKA ' if row.open else 'TUTUP'}  {row.reason}")
 
 
@@ -71,10 +84,15 @@ def listing() -> None:
 @click.option("--selesai", type=DATE, required=True)
 def add(judul: str, isi: str, mulai, selesai) -> None:
     """Publish an announcement on the home page for a period."""
+    current = today()
+    if selesai.date() < current:
+        _fail(
+            f"Tanggal selesai ({selesai:%d-%m-%Y}) sebelum hari ini ({current:%d-%m-%Y}); "
+            "pengumuman tidak diterbitkan."
+        )
     try:
         service.add_announcement(db.session, judul, isi, mulai.date(), selesai.date())
     except service.NoticeError as exc:
-        click.echo(f"GALAT: {exc}", err=True)
-        raise SystemExit(1) from exc
+        _fail(str(exc))
     _changed()
     click.echo("Pengumuman diterbitkan.")

@@ -7,7 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.core.models import UTCDateTime, utcnow
+from portal.core.clock import now
+from portal.core.models import UTCDateTime
 from portal.extensions import db
 
 
@@ -21,7 +22,7 @@ class Announcement(db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
 
 class CalendarOverride(db.Model):
@@ -33,4 +34,4 @@ class CalendarOverride(db.Model):
     day: Mapped[date] = mapped_column(Date, unique=True)
     open: Mapped[bool] = mapped_column(Boolean)  # True = extra working day, False = closure
     reason: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)

@@ -91,7 +91,13 @@ def add_announcement(session: Session, title: str, body: str, starts_on: date, e
     if not title:
         raise NoticeError(_("Judul pengumuman wajib diisi."))
     if ends_on < starts_on:
-        raise NoticeError(_("Tanggal selesai tidak boleh sebelum tanggal mulai."))
+        raise NoticeError(
+            _(
+                "Tanggal selesai (%(end)s) sebelum tanggal mulai (%(start)s).",
+                end=f"{ends_on:%d-%m-%Y}",
+                start=f"{starts_on:%d-%m-%Y}",
+            )
+        )
     row = Announcement(title=title[:160], body=body.strip(), starts_on=starts_on, ends_on=ends_on)
     session.add(row)
     session.commit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from portal.core.templating import now
+from portal.core.clock import now
 from portal.extensions import db
 from portal.siap.models import SiapAuditEvent
 

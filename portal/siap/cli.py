@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from portal.core.templating import now
+from portal.core.clock import now
 from portal.extensions import db
 
 siap_cli = AppGroup("siap", help="Kelola SIAP (pengaduan WBSM.01).")

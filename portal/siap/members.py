@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 
 from portal.auth.models import ROLE_AGENT, ROLE_LEAD, User, UserUnit
 from portal.auth.service import hasher
-from portal.core.templating import now
+from portal.core.clock import now
 from portal.extensions import db
 from portal.siap import audit, context, crypto, sessions
 from portal.siap.models import MemberKey, UnitKey, UnitKeyGrant

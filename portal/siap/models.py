@@ -14,7 +14,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.models import UTCDateTime, utcnow
+from portal.core.clock import now
+from portal.core.models import UTCDateTime
 from portal.extensions import db
 
 BIND = "siap"
@@ -36,7 +37,7 @@ class UnitKey(SiapModel):
     public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
     # Optional copy sealed to an offline recovery key (SIAP_RECOVERY_PUBLIC_KEY).
     recovery_copy: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
 
 class MemberKey(SiapModel):
@@ -50,7 +51,7 @@ class MemberKey(SiapModel):
     salt: Mapped[bytes] = mapped_column(LargeBinary(16))
     kdf_ops: Mapped[int] = mapped_column(Integer)
     kdf_memory_kib: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
 
 class UnitKeyGrant(SiapModel):
@@ -61,7 +62,7 @@ class UnitKeyGrant(SiapModel):
     user_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     sealed_unit_key: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     granted_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     keyed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
@@ -80,8 +81,8 @@ class Complaint(SiapModel):
     kdf_ops: Mapped[int] = mapped_column(Integer)
     kdf_memory_kib: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), default="baru", index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
     forwarded_to: Mapped[str | None] = mapped_column(String(120), nullable=True)
     forwarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -109,7 +110,7 @@ class ComplaintEntry(SiapModel):
     author: Mapped[str] = mapped_column(String(12))
     author_user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     body: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     complaint: Mapped[Complaint] = relationship(back_populates="entries")
     attachments: Mapped[list[ComplaintFile]] = relationship(back_populates="entry", order_by="ComplaintFile.id")
 
@@ -126,7 +127,7 @@ class ComplaintFile(SiapModel):
     stored_name: Mapped[str] = mapped_column(String(64))
     sealed_file_key: Mapped[bytes] = mapped_column(LargeBinary)
     meta: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     complaint: Mapped[Complaint] = relationship(back_populates="attachments")
     entry: Mapped[ComplaintEntry] = relationship(back_populates="attachments")
 
@@ -148,8 +149,8 @@ class KeySession(SiapModel):
     )
     user_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     sealed_secret: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    last_seen: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
 
 class SiapAuditEvent(SiapModel):
@@ -158,7 +159,7 @@ class SiapAuditEvent(SiapModel):
     __tablename__ = "siap_audit"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, index=True)
     actor: Mapped[str] = mapped_column(String(12))  # "anggota", "pelapor", "sistem"
     actor_user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     complaint_ref: Mapped[str | None] = mapped_column(String(16), nullable=True, index=True)

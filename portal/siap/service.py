@@ -16,7 +16,7 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal.core.templating import now
+from portal.core.clock import now
 from portal.extensions import db
 from portal.siap import audit, context, crypto, storage
 from portal.siap.models import MESSAGE, NOTE, REPORT, REPORTER, Complaint, ComplaintEntry, UnitKey

@@ -19,7 +19,7 @@ from datetime import timedelta
 from flask import Response, current_app, request
 from sqlalchemy import delete
 
-from portal.core.templating import now
+from portal.core.clock import now
 from portal.extensions import db
 from portal.siap import crypto
 from portal.siap.models import KeySession

@@ -14,8 +14,9 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal.core.access import access
+from portal.core.clock import today
 from portal.core.numbers import to_int
-from portal.core.templating import get_calendar, now
+from portal.core.templating import get_calendar
 from portal.extensions import db
 from portal.notices import service as notices
 from portal.staff import service
@@ -25,7 +26,7 @@ from portal.staff.views import bp
 
 
 def _today():
-    return now().astimezone(get_calendar().tz).date()
+    return today(get_calendar().tz)
 
 
 def _changed() -> None:

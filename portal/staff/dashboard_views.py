@@ -17,7 +17,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.catalog.views import get_catalog
-from portal.core.templating import format_number, get_calendar, now
+from portal.core.clock import now
+from portal.core.templating import format_number, get_calendar
 from portal.extensions import db
 from portal.staff import dashboard
 from portal.staff.views import bp

@@ -9,7 +9,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from portal.core.templating import get_calendar, now
+from portal.core.clock import now
+from portal.core.templating import get_calendar
 from portal.extensions import db
 from portal.staff import demo
 

@@ -18,8 +18,9 @@ from portal.auth.models import ROLE_ADMIN, ROLE_LEAD
 from portal.auth.setup import require_staff
 from portal.catalog.views import get_catalog
 from portal.core.access import register_level
+from portal.core.clock import now, today
 from portal.core.numbers import to_int
-from portal.core.templating import get_calendar, now
+from portal.core.templating import get_calendar
 from portal.extensions import db
 from portal.staff import service
 from portal.staff.dashboard import services_of
@@ -127,7 +128,7 @@ def canned_delete():
 @bp.get("/umpan-balik")
 def knowledge():
     """Searches that found nothing and articles readers marked unhelpful, over the last 90 days."""
-    since = now().astimezone(get_calendar().tz).date() - timedelta(days=FEEDBACK_DAYS)
+    since = today(get_calendar().tz) - timedelta(days=FEEDBACK_DAYS)
     articles = current_app.extensions["kb"].by_slug
     return render_template(
         "staff/knowledge.html",

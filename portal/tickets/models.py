@@ -7,7 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.models import UTCDateTime, utcnow
+from portal.core.clock import now
+from portal.core.models import UTCDateTime
 from portal.extensions import db
 
 # Workflow states; the allowed transitions live in the back office's workflow table.
@@ -49,7 +50,7 @@ class Ticket(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=STATUS_NEW)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True, index=True)
     token_hash: Mapped[str] = mapped_column(String(64), index=True)
@@ -92,7 +93,7 @@ class TicketEvent(db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
     from_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
     to_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")
     attachments: Mapped[list[Attachment]] = relationship(back_populates="event", order_by="Attachment.id")
@@ -111,7 +112,7 @@ class Attachment(db.Model):
     mimetype: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
     public: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
     ticket: Mapped[Ticket] = relationship(back_populates="attachments")
     event: Mapped[TicketEvent | None] = relationship(back_populates="attachments")
@@ -126,7 +127,7 @@ class CannedReply(db.Model):
     service_code: Mapped[str] = mapped_column(String(8), index=True)
     title: Mapped[str] = mapped_column(String(120))
     body: Mapped[str] = mapped_column(Text)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
 
 class Survey(db.Model):
@@ -138,7 +139,7 @@ class Survey(db.Model):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), unique=True)
     rating: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
 
 class ApiToken(db.Model):
@@ -149,7 +150,7 @@ class ApiToken(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 

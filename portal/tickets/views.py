@@ -8,7 +8,7 @@ from flask_login import current_user
 from portal.catalog import service as catalog_rules
 from portal.catalog.views import get_catalog
 from portal.core.access import PUBLIC, protect_blueprint
-from portal.core.templating import now
+from portal.core.clock import today
 from portal.extensions import db, limiter
 from portal.tickets import attachments, service
 from portal.tickets.forms import form_class
@@ -95,5 +95,5 @@ def suggestion(code: str):
     article = current_app.extensions["kb"].by_slug.get(slug)
     if article is None or get_catalog().get(code) is None:
         abort(404)
-    service.record_suggestion_opened(db.session, code, slug, now().date())
+    service.record_suggestion_opened(db.session, code, slug, today())
     return redirect(url_for("kb.article", code=article.folder, slug=slug), 303)

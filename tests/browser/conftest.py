@@ -42,6 +42,17 @@ def find_chromium() -> str | None:
     return None
 
 
+def browser_env() -> dict[str, str]:
+    """The environment Chromium starts with: this one, less libfaketime.
+
+    CI runs a pass with the clock shifted years ahead (faketime) to catch date bombs in the
+    portal. Chromium under libfaketime spins its processes at full CPU and times out, so it
+    keeps the real clock; the portal it talks to, served from this process, stays shifted.
+    """
+    faked = {"LD_PRELOAD", "FAKETIME", "FAKETIME_DONT_FAKE_MONOTONIC", "DONT_FAKE_MONOTONIC"}
+    return {key: value for key, value in os.environ.items() if key not in faked}
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the whole run (no browser download: Debian's package)."""
@@ -55,7 +66,7 @@ def browser():
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     ARTIFACTS.mkdir(parents=True)
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, env=browser_env())
         yield chromium
         chromium.close()
 

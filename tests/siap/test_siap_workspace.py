@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from portal.core import clock
 from portal.extensions import db
 from portal.siap.models import KeySession, MemberKey, SiapAuditEvent, UnitKeyGrant
 from tests.siap.conftest import UNIT, only_ref, sentinel
@@ -93,7 +94,11 @@ def test_lock_sign_out_and_idle_timeout_end_the_unlocked_session(app, member, me
     login(member.email, member.password, c=member_client)
     member_client.post("/siap/sekretariat/buka", data={"password": member.password})
     assert member_client.get("/siap/sekretariat").status_code == 200
-    app.config["NOW"] = datetime.now(UTC) + timedelta(minutes=31)
+    # The unlocked key ends after SIAP_IDLE_MINUTES unused, while the staff sign-in (30 minutes
+    # idle) still holds: the member is sent back to unlock, not to sign in.
+    app.config["SIAP_IDLE_MINUTES"] = 10
+    with app.app_context():
+        app.config["NOW"] = clock.now() + timedelta(minutes=11)
     try:
         assert member_client.get("/siap/sekretariat").headers["Location"].endswith("/buka")
     finally:
