@@ -55,6 +55,10 @@ def wall_clock_calls(source: str) -> list[tuple[int, str]]:
                 found.append((node.lineno, f"{owner_name}.{func.attr}()"))
         elif isinstance(func, ast.Name) and func.id in bare:
             found.append((node.lineno, f"{bare[func.id]}()"))
+        # email.utils.formatdate() with no moment reads time.time() itself.
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        if name == "formatdate" and not node.args and not any(k.arg == "timeval" for k in node.keywords):
+            found.append((node.lineno, "formatdate()"))
     return found
 
 
@@ -63,6 +67,7 @@ def test_the_check_finds_a_planted_wall_clock_read():
 import datetime as dt
 import time
 from datetime import UTC, date, datetime
+from email.utils import formatdate
 from time import time as stamp
 
 
@@ -70,11 +75,11 @@ def due_time(ticket):
     created = datetime.now(UTC)
     if date.today().weekday() > 4:
         return dt.datetime.utcnow()
-    return created, time.time(), stamp()
+    return created, time.time(), stamp(), formatdate(localtime=False)
 """
     calls = [text for _line, text in wall_clock_calls(planted)]
     assert sorted(calls) == sorted(
-        ["datetime.now()", "date.today()", "datetime.utcnow()", "time.time()", "time.time()"]
+        ["datetime.now()", "date.today()", "datetime.utcnow()", "time.time()", "time.time()", "formatdate()"]
     )
 
 
@@ -150,3 +155,14 @@ def test_timestamps_written_by_the_portal_follow_the_frozen_clock(make_app):
 def test_outside_an_app_the_clock_is_the_machine_clock():
     before = datetime.now(UTC)
     assert before - timedelta(seconds=1) <= clock.now() <= datetime.now(UTC) + timedelta(seconds=1)
+
+
+def test_letters_are_dated_by_the_application_clock(make_app):
+    from email.utils import parsedate_to_datetime
+
+    from portal.core.mail import build_message
+
+    frozen = datetime(2031, 2, 3, 7, 30, tzinfo=UTC)
+    with make_app(NOW=frozen).app_context():
+        message = build_message("HAI-DJPb <hai@example.test>", "a@example.test", "Uji", "Isi")
+    assert parsedate_to_datetime(message["Date"]) == frozen

@@ -5,11 +5,13 @@ from __future__ import annotations
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from flask import Flask
 from flask_babel import gettext as _
+
+from portal.core.clock import now
 
 
 def letter(name: str, *paragraphs: str) -> str:
@@ -23,7 +25,8 @@ def build_message(sender: str, to: str, subject: str, body: str) -> EmailMessage
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
-    message["Date"] = formatdate(localtime=False)
+    # The application's clock, so a frozen or replayed clock dates the letters it writes too.
+    message["Date"] = format_datetime(now())
     message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
     message.set_content(body)
     return message
