@@ -162,3 +162,20 @@ def test_only_a_keyed_hash_of_the_normalised_address_is_stored(throttled):
         expected = hmac.new(throttled.config["SECRET_KEY"].encode(), b"akun:" + ADDRESS.encode(), hashlib.sha256)
         assert row.key == expected.hexdigest() and row.failures == 1
         assert "ksitp" not in repr(row.__dict__).lower()
+
+
+def test_attempts_in_flight_count_before_their_password_is_checked(throttled, monkeypatch):
+    attacker = Attacker(throttled)
+    assert [attacker.post().status_code for _ in range(4)] == [401] * 4
+    real, during = service.authenticate, []
+
+    def slow_check(*args, **kwargs):
+        # While the fifth guess is being checked, three more arrive in parallel.
+        if not during:
+            during.append("fifth")
+            during.extend(attacker.post().status_code for _ in range(3))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "authenticate", slow_check)
+    assert attacker.post().status_code == 401
+    assert during[1:] == [429, 429, 429]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 
-from flask import Flask, abort, redirect, request, url_for
+from flask import Flask, abort, redirect, request, session, url_for
 from flask_login import current_user
 
 from portal.auth import signin
@@ -62,6 +62,13 @@ def init_app(app: Flask) -> None:
         # The server-side session decides, also for a remember-me cookie (Flask-Login calls this
         # loader for both): without a live staff_session row nothing signs in.
         return user if signin.session_is_live(user) else None
+
+    @app.before_request
+    def check_session():
+        # Decide the session before any view or template runs: an ended one is cleared, and its
+        # message queued, before a page builds a form token or shows its messages.
+        if "_user_id" in session:
+            _ = current_user.is_authenticated
 
     register_level(app, STAFF, require_staff)
     register_level(app, SIGNED_IN, require_signed_in)

@@ -49,6 +49,7 @@ def session_is_live(user) -> bool:
     if state is sessions.State.LIVE:
         return True
     session.clear()
+    session["_remember"] = "clear"  # Flask-Login then ignores and deletes any remember-me cookie
     if state is not sessions.State.MISSING:
         user_logged_out.send(current_app._get_current_object(), user=user)
         message = (
@@ -98,13 +99,9 @@ class Attempt:
             return self.account
         return throttle.device_key(current_app.config["SECRET_KEY"], self.nonce)
 
-    def wait(self) -> int:
-        """Seconds to wait before this attempt may be checked (0: check it now)."""
-        return throttle.wait_for(db.session, self.key, now())
-
-    def failed(self) -> None:
-        """Count the failure."""
-        throttle.record_failure(db.session, self.key, now(), _policy())
+    def claim(self) -> int:
+        """Count this attempt before its password is checked; return the wait instead if one runs (0: go)."""
+        return throttle.claim(db.session, self.key, now(), _policy())
 
     def succeeded(self, response: Response) -> None:
         """Clear the count and trust this browser for the account from now on."""

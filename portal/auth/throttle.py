@@ -3,7 +3,8 @@
 A hard lock after a few failures lets anyone who knows an address lock its owner out. Here the
 first ``LOGIN_FREE_FAILURES`` failures cost nothing; each further one imposes a wait that starts
 at ``LOGIN_DELAY_SECONDS`` and doubles up to ``LOGIN_DELAY_MAX_SECONDS``. While a wait runs, no
-password is even checked. Failures are forgotten a day after the last one.
+password is even checked. Each attempt is counted before its password is checked and cleared by
+a success, so parallel requests get no more tries. Failures are forgotten a day after the last.
 
 The key is a keyed hash (HMAC with the app's secret) of the address normalised the way sign-in
 normalises it, so ``ksitp@ｄjpb.go.id`` (full-width ｄ) and ``ksitp@djpb.go.id`` share a count,
@@ -18,12 +19,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import delete
+from sqlalchemy import case, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -60,38 +62,50 @@ def device_key(secret: str, nonce: str) -> str:
     return hmac.new(secret.encode(), b"perangkat:" + nonce.encode(), hashlib.sha256).hexdigest()
 
 
-def wait_for(session: Session, key: str, moment: datetime) -> int:
-    """Return how many seconds ``key`` must still wait before its next attempt (0: go ahead)."""
-    row = session.get(LoginThrottle, key)
-    if row is None or row.blocked_until is None or row.blocked_until <= moment:
-        return 0
-    return max(1, int((row.blocked_until - moment).total_seconds() + 0.999))
+def claim(session: Session, key: str, moment: datetime, policy: Policy) -> int:
+    """Count an attempt for ``key`` before its password is checked; return the wait if it must not run.
 
-
-def record_failure(session: Session, key: str, moment: datetime, policy: Policy) -> int:
-    """Count a failed attempt for ``key``, start the wait it earns; return that wait in seconds."""
-    for _attempt in range(2):  # a concurrent first failure may insert the row between our read and write
-        row = session.get(LoginThrottle, key)
-        if row is None:
-            row = LoginThrottle(key=key, failures=0, last_failure=moment)
-            session.add(row)
-        elif moment - row.last_failure > FORGET_AFTER:
-            row.failures = 0
-        row.failures += 1
-        row.last_failure = moment
-        wait = policy.delay(row.failures)
-        row.blocked_until = moment + timedelta(seconds=wait) if wait else None
+    The attempt counts as a failure until ``forget`` clears it on success. Counting first, in one
+    UPDATE that holds the row, means parallel requests cannot all slip in before the first
+    failure is written: each sees the wait the previous one started. Returns 0 when the attempt
+    may go ahead, otherwise the seconds left (and nothing is counted).
+    """
+    table = LoginThrottle.__table__
+    for _attempt in range(2):  # a concurrent first attempt may insert the row between our update and insert
+        failures = session.execute(
+            update(table)
+            .where(table.c.key == key, or_(table.c.blocked_until.is_(None), table.c.blocked_until <= moment))
+            .values(
+                # Failures a day old are forgotten; SET reads the values from before the update.
+                failures=case((table.c.last_failure < moment - FORGET_AFTER, 1), else_=table.c.failures + 1),
+                last_failure=moment,
+            )
+            .returning(table.c.failures)
+        ).scalar()
+        first = failures is None
+        if first:
+            blocked_until = session.execute(select(table.c.blocked_until).where(table.c.key == key)).first()
+            if blocked_until is not None:  # the row exists, so the update found it waiting
+                session.rollback()
+                return max(1, math.ceil((blocked_until[0] - moment).total_seconds()))
+            failures = 1
+        wait = policy.delay(failures)
+        blocked = moment + timedelta(seconds=wait) if wait else None
         try:
+            if first:  # the update found no row: nobody has tried this key lately
+                session.execute(insert(table).values(key=key, failures=1, last_failure=moment, blocked_until=blocked))
+            else:
+                session.execute(update(table).where(table.c.key == key).values(blocked_until=blocked))
             session.commit()
         except IntegrityError:
             session.rollback()
             continue
-        return wait
+        return 0
     return 0
 
 
 def forget(session: Session, key: str, moment: datetime) -> None:
-    """Clear ``key``'s failures after a success, and drop counts nobody has added to for a day."""
+    """Clear ``key``'s count after a success, and drop counts nobody has added to for a day."""
     session.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
     session.execute(delete(LoginThrottle).where(LoginThrottle.last_failure < moment - FORGET_AFTER))
     session.commit()

@@ -38,14 +38,13 @@ def login():
     # Counted per account (the address as sign-in normalises it), or per browser for one that
     # signed in as this account before: see portal.auth.throttle.
     attempt = signin.Attempt.for_address(form.email.data)
-    wait = attempt.wait()
+    wait = attempt.claim()
     if wait:
         return signin.too_many(form, wait)
     user = service.authenticate(
         db.session, form.email.data, form.password.data, service.hasher(current_app.config["ARGON2_MEMORY_KIB"])
     )
     if user is None:
-        attempt.failed()
         return render_template("auth/login.html", form=form, failed=True), 401
     session.clear()  # a fresh session on sign-in: no fixation
     signin.sign_in(user)
