@@ -1,8 +1,11 @@
-"""Accounts: creation rules, sign-in and its throttle, idle timeout, sign-out."""
+"""Accounts: creation rules, sign-in and its throttle, idle timeout, sign-out.
+
+More in test_staff_sessions.py (server-side sessions) and test_login_throttle.py.
+"""
 
 from __future__ import annotations
 
-import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -131,9 +134,9 @@ def test_sign_in_is_throttled_per_account(make_app, make_user):
 
 def test_idle_timeout_signs_out(app, client, make_user, login):
     make_user()
+    app.config["NOW"] = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
     login()
-    with client.session_transaction() as sess:
-        sess["seen"] = time.time() - 31 * 60
+    app.config["NOW"] += timedelta(minutes=31)
     page = client.get("/").get_data(as_text=True)
     assert "Sesi Anda berakhir" in page
     assert "Masuk</a>" in page

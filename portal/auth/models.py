@@ -77,3 +77,32 @@ class UserUnit(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     unit: Mapped[str] = mapped_column(String(80))
     user: Mapped[User] = relationship(back_populates="units")
+
+
+class StaffSession(db.Model):
+    """One signed-in browser of an account: ending the row ends the sign-in, whatever the cookie says.
+
+    The browser's cookie carries a random token; only its SHA-256 is stored, so a copy of the
+    database cannot be turned into a session.
+    """
+
+    __tablename__ = "staff_session"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class LoginThrottle(db.Model):
+    """Failed sign-ins counted for one account address (or one trusted browser), and the wait they impose.
+
+    ``key`` is a keyed hash of the normalised address, never the address itself.
+    """
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    last_failure: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.auth import sessions
 from portal.auth.models import ROLE_REQUESTER, ROLES, User, UserUnit
 from portal.catalog.models import Catalog
 from portal.core.clock import now
@@ -144,8 +145,8 @@ def change_password(
 ) -> None:
     """Replace an account's password once its current one is confirmed.
 
-    The new hash also changes the account's session mark (``User.get_id``), so every other
-    signed-in browser is signed out; receivers of ``password_changed`` re-key what the old
+    Every session of the account ends in the same commit (and the new hash changes the session
+    mark of ``User.get_id`` as well); receivers of ``password_changed`` re-key what the old
     password protected, in the same commit.
     """
     ph = ph or hasher()
@@ -157,6 +158,7 @@ def change_password(
     if new == current:
         raise AuthError(_("Kata sandi baru harus berbeda dari kata sandi saat ini."))
     user.password_hash = ph.hash(new)
+    sessions.end_all(session, user.id)  # every browser, this one too: the caller signs it in afresh
     try:
         password_changed.send(app, user=user, old=current, new=new)
         session.commit()
@@ -168,11 +170,12 @@ def change_password(
 def reset_password(session: Session, user: User, ph: PasswordHasher | None = None) -> str:
     """Give an account a new random password (an administrator's reset); return it to show once.
 
-    Like a change, the new hash signs out every session of the account. What the old password
+    Like a change, it ends every session of the account. What the old password
     wrapped stays wrapped by it: a SIAP member whose old password is lost needs a fresh grant.
     """
     password = generate_password()
     user.password_hash = (ph or hasher()).hash(password)
+    sessions.end_all(session, user.id)
     session.commit()
     return password
 

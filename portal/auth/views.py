@@ -6,9 +6,9 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
-from portal.auth import service
+from portal.auth import service, signin
 from portal.auth.forms import LoginForm, PasswordForm
 from portal.auth.setup import SIGNED_IN
 from portal.core.access import PUBLIC, access
@@ -27,30 +27,31 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
-def _login_key() -> str:
-    # Throttle per account as well as per address: guessing one password from many
-    # addresses must not get more tries.
-    return "masuk:" + (request.form.get("email") or "").strip().lower()[:254]
-
-
 @bp.route("/masuk", methods=["GET", "POST"])
 @access(PUBLIC)
 @limiter.limit("20 per 10 minutes", methods=["POST"], deduct_when=lambda r: r.status_code != 303)
-@limiter.limit("5 per 10 minutes", methods=["POST"], key_func=_login_key, deduct_when=lambda r: r.status_code != 303)
 def login():
-    """Show the sign-in form and sign the account in."""
+    """Show the sign-in form and sign the account in; failures per account earn growing waits."""
     form = LoginForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if request.method == "POST" else 200
+    # Counted per account (the address as sign-in normalises it), or per browser for one that
+    # signed in as this account before: see portal.auth.throttle.
+    attempt = signin.Attempt.for_address(form.email.data)
+    wait = attempt.claim()
+    if wait:
+        return signin.too_many(form, wait)
     user = service.authenticate(
         db.session, form.email.data, form.password.data, service.hasher(current_app.config["ARGON2_MEMORY_KIB"])
     )
     if user is None:
         return render_template("auth/login.html", form=form, failed=True), 401
     session.clear()  # a fresh session on sign-in: no fixation
-    login_user(user)
+    signin.sign_in(user)
     flash(_("Selamat datang, %(name)s.", name=user.name), "success")
-    return redirect(_safe_next(form.next.data) or _home(user), 303)
+    response = redirect(_safe_next(form.next.data) or _home(user), 303)
+    attempt.succeeded(response)
+    return response
 
 
 def _home(user) -> str:
@@ -86,7 +87,7 @@ def change_password():
     # password); signing back in stores the new session mark in a fresh session.
     logout_user()
     session.clear()
-    login_user(user)
+    signin.sign_in(user)
     service.notify_password_changed(current_app, user)
     flash(_("Kata sandi telah diubah. Sesi di perangkat lain telah diakhiri."), "success")
     return redirect(_home(user), 303)
@@ -102,8 +103,9 @@ def _password_page(form: PasswordForm, status: int):
 @bp.post("/keluar")
 @access(PUBLIC)
 def logout():
-    """Sign out and forget the session."""
+    """Sign out: end every session of the account, on every browser, and forget this one."""
     if current_user.is_authenticated:
+        signin.sign_out_everywhere(current_user.id)
         logout_user()
     session.clear()
     flash(_("Anda telah keluar."), "success")

@@ -11,6 +11,7 @@ from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.auth import service as auth
+from portal.auth import sessions
 from portal.auth.models import ROLE_ADMIN, ROLE_REQUESTER, User
 from portal.kb.models import ArticleFeedback, SearchMiss
 from portal.notices.models import Announcement
@@ -234,13 +235,15 @@ def accounts(session: Session) -> list[User]:
 
 
 def set_active(session: Session, actor: User, user_id: int, active: bool) -> User:
-    """Activate or deactivate an account (a deactivated account is signed out at its next request)."""
+    """Activate or deactivate an account; deactivating ends every session of it at once."""
     user = session.get(User, user_id)
     if user is None:
         raise StaffError(_("Akun tidak ditemukan."))
     if user.id == actor.id and not active:
         raise StaffError(_("Anda tidak dapat menonaktifkan akun Anda sendiri."))
     user.active = active
+    if not active:
+        sessions.end_all(session, user.id)
     session.commit()
     return user
 
