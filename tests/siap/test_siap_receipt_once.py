@@ -128,3 +128,44 @@ def test_times_stored_in_clear_are_hours_and_exact_times_stay_sealed(app, member
         assert checked >= 12
     finally:
         app.config["NOW"] = None
+
+
+def test_migration_0002_cuts_existing_times_to_the_hour_and_ends_sessions(app):
+    import sqlalchemy as sa
+    from flask_migrate import downgrade, upgrade
+
+    from portal.siap.setup import MIGRATIONS
+
+    fine = datetime(2026, 11, 30, 8, 41, 7, 123456, tzinfo=UTC)
+    audit = sa.table(
+        "siap_audit",
+        sa.column("id"),
+        sa.column("at", sa.DateTime(timezone=True)),
+        sa.column("actor"),
+        sa.column("action"),
+        sa.column("detail"),
+    )
+    session = sa.table(
+        "siap_session",
+        sa.column("id_hash"),
+        sa.column("kind"),
+        sa.column("sealed_secret"),
+        sa.column("created_at", sa.DateTime(timezone=True)),
+        sa.column("last_seen", sa.DateTime(timezone=True)),
+    )
+    with app.app_context():
+        downgrade(directory=str(MIGRATIONS), revision="0001")
+        engine = db.engines[BIND]
+        with engine.begin() as conn:
+            conn.execute(sa.insert(audit).values(id=1, at=fine, actor="sistem", action="uji", detail=""))
+            conn.execute(
+                sa.insert(session).values(
+                    id_hash="a" * 64, kind="pelapor", sealed_secret=b"x", created_at=fine, last_seen=fine
+                )
+            )
+        upgrade(directory=str(MIGRATIONS))
+        with engine.connect() as conn:
+            stored = conn.execute(sa.select(audit.c.at)).scalar_one()
+            assert conn.execute(sa.select(func.count()).select_from(session)).scalar_one() == 0
+    stored = stored if stored.tzinfo else stored.replace(tzinfo=UTC)  # SQLite gives it back naive
+    assert stored == fine.replace(minute=0, second=0, microsecond=0)
