@@ -321,3 +321,21 @@ def test_log_filter_drops_every_spelling_and_keeps_other_routes():
         assert not dropped.filter(record('%(h)s "%(r)s"', atoms)), target
     for target in ("/layanan", "/siapa/x", "/faq/siap-lapor", "/cari?q=siap"):
         assert dropped.filter(record('"%s" %s %s', f"GET {target} HTTP/1.1", "200", "-")), target
+
+
+
+@pytest.mark.parametrize("path", ["/SIAP/lapor/", "/siap%2Flapor", "/Siap/tidak-ada"])
+def test_an_unexpected_error_on_any_spelling_is_logged_the_siap_way(app, caplog, path):
+    # E.g. a failure while rendering the 404 page of /SIAP/lapor/: no path, no message.
+    from portal.core import errors
+
+    marker = f"RAHASIA{secrets.token_hex(4)}"
+    caplog.set_level(logging.DEBUG)
+    with app.test_request_context(path):
+        try:
+            raise RuntimeError(f"isi pengaduan {marker}")
+        except RuntimeError as exc:
+            response, code, _headers = errors.handle_unexpected(exc)
+    assert code == 500
+    assert "Unhandled RuntimeError on a SIAP route" in caplog.text
+    assert marker not in caplog.text and "lapor" not in caplog.text and "tidak-ada" not in caplog.text
