@@ -67,7 +67,7 @@ def world(app) -> tuple[str, str]:
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
     reference = re.search(r"/status/([^?]+)", response.headers["Location"]).group(1)
     reporter = app.test_client()
-    assert post(reporter, "/siap/lapor", complaint_data("Petugas meminta imbalan")).status_code == 200
+    assert post(reporter, "/siap/lapor", complaint_data("Petugas meminta imbalan")).status_code == 303
     return reference, reporter
 
 

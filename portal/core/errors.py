@@ -8,6 +8,8 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from portal.core.paths import is_under
+
 MESSAGES = {
     400: (_l("Permintaan tidak valid"), _l("Permintaan Anda tidak dapat diproses. Periksa kembali isian Anda.")),
     401: (_l("Tidak sah"), _l("Anda perlu masuk atau menyertakan kredensial yang berlaku.")),
@@ -54,7 +56,7 @@ def handle_unexpected(error: Exception):
         return handle_http_error(error)
     from flask import current_app
 
-    if request.path == "/siap" or request.path.startswith("/siap/"):
+    if is_under(request.path, "/siap"):  # as routed: //siap, /%2Fsiap, /SIAP/ count too
         # SIAP (anonymous complaints): no path, no message (it may quote a complaint);
         # the exception type and the code frames are enough to find the bug.
         frames = "".join(traceback.format_tb(error.__traceback__))

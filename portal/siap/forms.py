@@ -6,6 +6,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
+    HiddenField,
     MultipleFileField,
     PasswordField,
     RadioField,
@@ -77,6 +78,8 @@ class ComplaintForm(PortalForm):
         description=_l("Biarkan dicentang agar nama dan kontak tidak dikirim. Hapus centang untuk mengisinya."),
     )
     nama = StringField(_l("Nama (opsional)"), validators=[Optional(), Length(max=120)])
+    # One-time key of this form (``formkeys``): checked by the view, which issues a new one.
+    kunci = HiddenField(validators=[Optional(), Length(max=100)])
     kontak = StringField(
         _l("Kontak (opsional)"), description=_l("E-mail atau nomor telepon."), validators=[Optional(), Length(max=200)]
     )

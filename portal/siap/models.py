@@ -1,7 +1,8 @@
 """SIAP tables, all in the separate ``siap`` database bind.
 
 What is stored in clear is only what the workflow needs to run without a key: status,
-timestamps, random references, public keys and who in the Secretariat did what. Every
+timestamps (to the hour only, see ``HourDateTime``), random references, public keys and who
+in the Secretariat did what. Every
 field of a complaint, every message, note, file name and file is ciphertext. Staff
 accounts live in the main database; they are referred to by user id, without a foreign
 key across databases.
@@ -21,6 +22,22 @@ from portal.extensions import db
 BIND = "siap"
 
 
+class HourDateTime(UTCDateTime):
+    """A UTC timestamp truncated to the hour when written.
+
+    Every time SIAP keeps in clear goes through this type: a second-exact time could be
+    lined up with a web server's, a proxy's or a network log to name a reporter. Finer
+    times, where a page needs them, live inside the sealed payloads.
+    """
+
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        """Store the hour only (UTC), dropping minutes, seconds and microseconds."""
+        value = super().process_bind_param(value, dialect)
+        return None if value is None else value.replace(minute=0, second=0, microsecond=0)
+
+
 class SiapModel(db.Model):
     """Abstract base: every SIAP model lives in the ``siap`` bind."""
 
@@ -37,7 +54,7 @@ class UnitKey(SiapModel):
     public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
     # Optional copy sealed to an offline recovery key (SIAP_RECOVERY_PUBLIC_KEY).
     recovery_copy: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    created_at: Mapped[datetime] = mapped_column(HourDateTime(), default=now)
 
 
 class MemberKey(SiapModel):
@@ -51,7 +68,7 @@ class MemberKey(SiapModel):
     salt: Mapped[bytes] = mapped_column(LargeBinary(16))
     kdf_ops: Mapped[int] = mapped_column(Integer)
     kdf_memory_kib: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    created_at: Mapped[datetime] = mapped_column(HourDateTime(), default=now)
 
 
 class UnitKeyGrant(SiapModel):
@@ -62,8 +79,8 @@ class UnitKeyGrant(SiapModel):
     user_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     sealed_unit_key: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     granted_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
-    keyed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(HourDateTime(), default=now)
+    keyed_at: Mapped[datetime | None] = mapped_column(HourDateTime(), nullable=True)
 
 
 class Complaint(SiapModel):
@@ -81,11 +98,11 @@ class Complaint(SiapModel):
     kdf_ops: Mapped[int] = mapped_column(Integer)
     kdf_memory_kib: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), default="baru", index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(HourDateTime(), default=now)
+    updated_at: Mapped[datetime] = mapped_column(HourDateTime(), default=now)
+    closed_at: Mapped[datetime | None] = mapped_column(HourDateTime(), nullable=True, index=True)
     forwarded_to: Mapped[str | None] = mapped_column(String(120), nullable=True)
-    forwarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    forwarded_at: Mapped[datetime | None] = mapped_column(HourDateTime(), nullable=True)
     entries: Mapped[list[ComplaintEntry]] = relationship(
         back_populates="complaint", cascade="all, delete-orphan", order_by="ComplaintEntry.id"
     )
@@ -110,7 +127,7 @@ class ComplaintEntry(SiapModel):
     author: Mapped[str] = mapped_column(String(12))
     author_user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     body: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    created_at: Mapped[datetime] = mapped_column(HourDateTime(), default=now)
     complaint: Mapped[Complaint] = relationship(back_populates="entries")
     attachments: Mapped[list[ComplaintFile]] = relationship(back_populates="entry", order_by="ComplaintFile.id")
 
@@ -127,7 +144,7 @@ class ComplaintFile(SiapModel):
     stored_name: Mapped[str] = mapped_column(String(64))
     sealed_file_key: Mapped[bytes] = mapped_column(LargeBinary)
     meta: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    created_at: Mapped[datetime] = mapped_column(HourDateTime(), default=now)
     complaint: Mapped[Complaint] = relationship(back_populates="attachments")
     entry: Mapped[ComplaintEntry] = relationship(back_populates="attachments")
 
@@ -149,8 +166,21 @@ class KeySession(SiapModel):
     )
     user_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     sealed_secret: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
-    last_seen: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    created_at: Mapped[datetime] = mapped_column(HourDateTime(), default=now)
+    last_seen: Mapped[datetime] = mapped_column(HourDateTime(), default=now)
+
+
+class FormKey(SiapModel):
+    """A complaint form already used: the hash of its one-time key, kept until the key expires.
+
+    Sending the same form again (a refresh, a double click, a retry) finds the hash and
+    files nothing. The key itself is never stored.
+    """
+
+    __tablename__ = "siap_form_key"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(HourDateTime(), default=now, index=True)
 
 
 class SiapAuditEvent(SiapModel):
@@ -159,7 +189,7 @@ class SiapAuditEvent(SiapModel):
     __tablename__ = "siap_audit"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, index=True)
+    at: Mapped[datetime] = mapped_column(HourDateTime(), default=now, index=True)
     actor: Mapped[str] = mapped_column(String(12))  # "anggota", "pelapor", "sistem"
     actor_user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     complaint_ref: Mapped[str | None] = mapped_column(String(16), nullable=True, index=True)

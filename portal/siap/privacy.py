@@ -4,7 +4,9 @@
   forms), ``no-store``, ``no-referrer``, ``noindex`` and friends, and loses its ETag.
 - Log records that would name a SIAP request are dropped: the rate limiter's breach
   message (it prints the limit key), and the access lines of Werkzeug's development
-  server and of gunicorn, when they run in this process.
+  server and of gunicorn, when they run in this process. "SIAP request" means whatever
+  the router could take for one: the path is normalised first (``//siap``, ``/%2Fsiap``,
+  ``/./siap``, ``/SIAP/``), see ``portal.core.paths``.
 - Uploads to SIAP routes are buffered in memory, never in a plaintext temporary file.
 """
 
@@ -12,9 +14,12 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Mapping
 
 from flask import Flask, Response, has_request_context, request
+
+from portal.core.paths import decoded, is_under
 
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -34,11 +39,22 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
 }
 LOGGERS = ("flask-limiter", "werkzeug", "gunicorn.access")
+PREFIX = "/siap"
+# Anything between whitespace or quotes may be a request target (or a Referer, or a full URL).
+_TOKEN = re.compile(r"[^\s\"'<>]+")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")  # Werkzeug colours its lines on a terminal
 
 
 def is_siap_path(path: str) -> bool:
-    """Tell whether a URL path belongs to SIAP."""
-    return path == "/siap" or path.startswith("/siap/")
+    """Tell whether a URL path (raw, as received) is one the router could take for SIAP."""
+    return is_under(path, PREFIX)
+
+
+def names_siap(text: str) -> bool:
+    """Tell whether a log message mentions a SIAP URL in any spelling the router accepts."""
+    if "siap" not in decoded(text).lower():
+        return False  # the common case, decided without tokenising
+    return any(is_siap_path(token) for token in _TOKEN.findall(_ANSI.sub(" ", text)) if "/" in token or "%" in token)
 
 
 def apply_headers(response: Response) -> Response:
@@ -58,13 +74,13 @@ class DropSiapRecords(logging.Filter):
         if has_request_context() and is_siap_path(request.path):
             return False
         args = record.args
-        if isinstance(args, Mapping) and is_siap_path(str(args.get("U", ""))):
-            return False  # gunicorn access line: the "U" atom is the URL path
+        if isinstance(args, Mapping) and any(names_siap(str(args.get(atom) or "")) for atom in ("U", "r", "f")):
+            return False  # gunicorn access line: path, request line, referer, whatever the format
         try:
             message = record.getMessage()
         except (TypeError, ValueError):
             return True
-        return " /siap " not in message and " /siap/" not in message and " /siap?" not in message
+        return not names_siap(message)
 
 
 _FILTER = DropSiapRecords()

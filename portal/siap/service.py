@@ -8,6 +8,7 @@ complaint's private key, which only the receipt or the unit key unwraps.
 from __future__ import annotations
 
 import hmac
+import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,7 +19,7 @@ from sqlalchemy import select
 
 from portal.core.clock import now
 from portal.extensions import db
-from portal.siap import audit, context, crypto, storage
+from portal.siap import audit, context, crypto, formkeys, storage
 from portal.siap.models import MESSAGE, NOTE, REPORT, REPORTER, Complaint, ComplaintEntry, UnitKey
 
 STATUSES = ("baru", "diverifikasi", "ditindaklanjuti", "selesai", "ditolak")
@@ -62,6 +63,7 @@ class Thread:
     identity: dict | None
     items: list[Item]
     files: list[storage.FileInfo]
+    received_at: datetime | None = None  # exact, from the sealed report (the row keeps the hour)
 
 
 def unit_key() -> UnitKey | None:
@@ -78,6 +80,22 @@ def _mentions(lookup: bytes, texts: list[str]) -> bool:
     )
 
 
+def _seal_message(public_key: bytes, text: str, moment: datetime) -> bytes:
+    # The exact time is sealed with the text; the row's created_at keeps the hour only.
+    return crypto.seal_json(public_key, {"teks": text, "waktu": moment.isoformat()})
+
+
+def _open_message(key: bytes, blob: bytes, stored: datetime) -> tuple[str, datetime]:
+    raw = crypto.unseal_text(key, blob)
+    try:
+        body = json.loads(raw)
+        if isinstance(body, dict) and set(body) == {"teks", "waktu"}:
+            return str(body["teks"]), datetime.fromisoformat(body["waktu"])
+    except ValueError:
+        pass
+    return raw, stored  # sealed before the time moved inside: plain text, the row's time
+
+
 def _commit_with_files(written: list[Path]) -> None:
     try:
         db.session.commit()
@@ -87,8 +105,14 @@ def _commit_with_files(written: list[Path]) -> None:
         raise
 
 
-def submit(report: dict, identity: dict | None, uploads: list[storage.Upload]) -> tuple[str, Complaint, bytes]:
-    """File a complaint; return the receipt (to show once), the row and its private key."""
+def submit(
+    report: dict, identity: dict | None, uploads: list[storage.Upload], *, form_key: str | None = None
+) -> tuple[str, Complaint, bytes]:
+    """File a complaint; return the receipt (to show once), the row and its private key.
+
+    ``form_key``, the form's one-time key, is remembered (hashed) in the same commit, so a
+    concurrent second filing with it fails with ``IntegrityError`` and leaves nothing.
+    """
     unit = unit_key()
     if unit is None:
         raise NotReady(_l("Layanan pengaduan belum siap menerima laporan. Silakan coba lagi nanti."))
@@ -114,7 +138,7 @@ def submit(report: dict, identity: dict | None, uploads: list[storage.Upload]) -
         created_at=moment,
         updated_at=moment,
     )
-    body = {"laporan": report, "identitas": identity}
+    body = {"laporan": report, "identitas": identity, "waktu": moment.isoformat()}
     entry = ComplaintEntry(kind=REPORT, author=REPORTER, body=crypto.seal_json(public, body), created_at=moment)
     complaint.entries.append(entry)
     db.session.add(complaint)
@@ -126,6 +150,8 @@ def submit(report: dict, identity: dict | None, uploads: list[storage.Upload]) -
         storage.remove(written)
         raise
     audit.record("laporan_baru", actor=audit.REPORTER, ref=complaint.ref)
+    if form_key is not None:
+        formkeys.remember(form_key)
     _commit_with_files(written)
     return receipt, complaint, private
 
@@ -177,7 +203,7 @@ def add_entry(
         kind=kind,
         author=author,
         author_user_id=user_id,
-        body=crypto.seal_text(complaint.public_key, text),
+        body=_seal_message(complaint.public_key, text, moment),
         created_at=moment,
     )
     complaint.entries.append(entry)
@@ -200,6 +226,7 @@ def read_thread(complaint: Complaint, key: bytes, *, internal: bool) -> Thread:
     """Decrypt a complaint; ``internal`` adds the notes only the Secretariat may see."""
     report: dict = {}
     identity = None
+    received = complaint.created_at
     items: list[Item] = []
     report_files: list[storage.FileInfo] = []
     for entry in complaint.entries:
@@ -207,9 +234,12 @@ def read_thread(complaint: Complaint, key: bytes, *, internal: bool) -> Thread:
         if entry.kind == REPORT:
             body = crypto.unseal_json(key, entry.body)
             report, identity, report_files = body["laporan"], body["identitas"], files
+            if body.get("waktu"):
+                received = datetime.fromisoformat(body["waktu"])
         elif entry.kind == MESSAGE or (internal and entry.kind == NOTE):
-            items.append(Item(entry.kind, entry.author, entry.created_at, crypto.unseal_text(key, entry.body), files))
-    return Thread(complaint, report, identity, items, report_files)
+            text, moment = _open_message(key, entry.body, entry.created_at)
+            items.append(Item(entry.kind, entry.author, moment, text, files))
+    return Thread(complaint, report, identity, items, report_files, received)
 
 
 def summary(complaint: Complaint, key: bytes) -> dict:

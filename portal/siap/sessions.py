@@ -5,6 +5,10 @@ The browser's cookie carries 64 random bytes and nothing else: a 32-byte id and 
 or the unit's private key) encrypted under that key. So a copy of the database cannot
 resume a session, and a stolen cookie is useless once the row is gone (logout, idle
 timeout, expiry). Flask's signed-cookie session is never used for SIAP state.
+
+The sealed payload also holds the exact time of last use (the row's ``last_seen`` is only
+the hour, see ``models.HourDateTime``) and, right after filing, the receipt until the
+receipt page has shown it once.
 """
 
 from __future__ import annotations
@@ -12,9 +16,10 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import Response, current_app, request
 from sqlalchemy import delete
@@ -36,6 +41,7 @@ class Opened:
     row: KeySession
     secret: bytes
     token: str
+    receipt: str | None = None
 
 
 def _hash(session_id: bytes) -> str:
@@ -50,13 +56,30 @@ def _split(token: str) -> tuple[bytes, bytes] | None:
     return (raw[:32], raw[32:]) if len(raw) == TOKEN_BYTES else None
 
 
+def _seal(key: bytes, secret: bytes, moment: datetime, receipt: str | None) -> bytes:
+    payload = {"k": base64.b64encode(secret).decode(), "t": moment.timestamp()}
+    if receipt:
+        payload["r"] = receipt
+    return crypto.wrap(key, json.dumps(payload).encode())
+
+
+def _open(key: bytes, blob: bytes) -> tuple[bytes, datetime, str | None] | None:
+    try:
+        payload = json.loads(crypto.unwrap(key, blob))
+        return base64.b64decode(payload["k"]), datetime.fromtimestamp(payload["t"], UTC), payload.get("r")
+    except (crypto.CryptoError, ValueError, KeyError, TypeError):
+        return None  # another key, or a row from before the payload carried its time
+
+
 def idle_limit() -> timedelta:
     """Return how long a session may stay unused (``SIAP_IDLE_MINUTES``, default 30)."""
     return timedelta(minutes=current_app.config["SIAP_IDLE_MINUTES"])
 
 
-def create(kind: str, secret: bytes, *, complaint_id: int | None = None, user_id: int | None = None) -> str:
-    """Store a new session holding ``secret`` and return the cookie token."""
+def create(
+    kind: str, secret: bytes, *, complaint_id: int | None = None, user_id: int | None = None, receipt: str | None = None
+) -> str:
+    """Store a new session holding ``secret`` (and a receipt to show once); return the cookie token."""
     session_id, key = secrets.token_bytes(32), secrets.token_bytes(32)
     moment = now()
     db.session.add(
@@ -65,7 +88,7 @@ def create(kind: str, secret: bytes, *, complaint_id: int | None = None, user_id
             kind=kind,
             complaint_id=complaint_id,
             user_id=user_id,
-            sealed_secret=crypto.wrap(key, secret),
+            sealed_secret=_seal(key, secret, moment, receipt),
             created_at=moment,
             last_seen=moment,
         )
@@ -82,18 +105,29 @@ def load(kind: str, token: str | None) -> Opened | None:
     row = db.session.get(KeySession, _hash(parts[0]))
     if row is None or row.kind != kind:
         return None
+    opened = _open(parts[1], row.sealed_secret)
+    if opened is None:
+        return None
+    secret, last_used, receipt = opened
     moment = now()
-    if moment - row.last_seen > idle_limit():
+    if moment - last_used > idle_limit():
         db.session.delete(row)
         db.session.commit()
         return None
-    try:
-        secret = crypto.unwrap(parts[1], row.sealed_secret)
-    except crypto.CryptoError:
-        return None
+    row.sealed_secret = _seal(parts[1], secret, moment, receipt)
     row.last_seen = moment
     db.session.commit()
-    return Opened(row, secret, token or "")
+    return Opened(row, secret, token or "", receipt)
+
+
+def take_receipt(opened: Opened) -> str | None:
+    """Return the receipt this session holds and remove it for good (it is shown once)."""
+    parts = _split(opened.token)
+    if opened.receipt is None or parts is None:
+        return None
+    opened.row.sealed_secret = _seal(parts[1], opened.secret, now(), None)
+    db.session.commit()
+    return opened.receipt
 
 
 def from_request(kind: str) -> Opened | None:
@@ -116,8 +150,13 @@ def destroy_for_user(user_id: int) -> None:
 
 
 def purge_idle() -> int:
-    """Delete every session idle for longer than the limit; return how many."""
-    result = db.session.execute(delete(KeySession).where(KeySession.last_seen < now() - idle_limit()))
+    """Delete every session idle for longer than the limit; return how many.
+
+    ``last_seen`` is kept to the hour, so a row goes an hour after it could have gone; the
+    exact idle check is made on use, with the time sealed in the row.
+    """
+    cutoff = now() - idle_limit() - timedelta(hours=1)
+    result = db.session.execute(delete(KeySession).where(KeySession.last_seen < cutoff))
     db.session.commit()
     return result.rowcount or 0
 

@@ -29,11 +29,16 @@ DEFAULTS = {
     "SIAP_RETENTION_DAYS": 90,
     "SIAP_MAX_FILES": 5,
     "SIAP_MAX_FILE_BYTES": 10 * 1024 * 1024,
-    # Receipt sign-in throttles, counting failures only: per receipt typed, per client
-    # (hashed address), and for the whole service (spread-out guessing).
+    # Receipt sign-in throttles, counting failures only: per receipt typed and per client
+    # (hashed address, IPv6 per /64). No service-wide refusal: anyone could spend it and
+    # lock every reporter out. Guessing 100-bit receipts from many addresses is hopeless
+    # anyway, and SIAP_KDF_CONCURRENCY bounds the work such traffic can cause.
     "SIAP_LOGIN_LIMIT_RECEIPT": "5 per 10 minutes",
     "SIAP_LOGIN_LIMIT_CLIENT": "10 per 10 minutes",
-    "SIAP_LOGIN_LIMIT_GLOBAL": "15 per 10 minutes",
+    # Filing: complaints per client, and uploaded bytes per hour for the whole service.
+    "SIAP_REPORT_LIMIT_CLIENT": "5 per hour",
+    "SIAP_UPLOAD_BYTES_PER_HOUR": 500 * 1024 * 1024,
+    "SIAP_FORM_KEY_HOURS": 24,  # how long a complaint form's one-time key stays usable
 }
 
 
@@ -75,9 +80,10 @@ def init_app(app: Flask) -> None:
 
 
 def _register_reporter(app: Flask) -> None:
-    from portal.siap import views
+    from portal.siap import display, views
 
     app.register_blueprint(views.bp)
+    display.init_app(app)
 
 
 def _register_workspace(app: Flask) -> None:

@@ -1,20 +1,24 @@
 """Reporter pages: what SIAP is, filing a complaint, the receipt, the thread.
 
-No page needs JavaScript. The receipt is rendered straight into the answer to the POST
-that filed the complaint, on purpose instead of redirect-after-POST: a redirect would
-need the receipt kept somewhere until the next request, and it must never be stored.
+No page needs JavaScript. Filing answers with a redirect to ``/siap/resi`` (post/redirect/
+get): the receipt waits there, sealed inside the new server-side session under the key in
+the reporter's cookie, and is removed the first time the page shows it. The complaint form
+carries a one-time key (``formkeys``), so sending the same form again files nothing.
 """
 
 from __future__ import annotations
 
 import hmac
 import io
+import ipaddress
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from portal.core.access import PUBLIC, access
 from portal.extensions import db, limiter
-from portal.siap import audit, context, crypto, gates, service, sessions, storage
+from portal.siap import audit, context, crypto, formkeys, gates, quota, service, sessions, storage
 from portal.siap.forms import ComplaintForm, MessageForm, ReceiptForm
 from portal.siap.models import REPORTER, Complaint
 
@@ -36,9 +40,19 @@ def _receipt_key() -> str:
 _PROCESS_SEED = crypto.new_salt()
 
 
-def _client_key() -> str:
-    # Per client, hashed with a per-process random seed: never an address in clear.
+def client_key() -> str:
+    """Name this request's client for the limits: a keyed hash, never an address in clear.
+
+    The hash uses a per-process random seed. IPv6 clients are counted per /64, the
+    smallest network one subscriber usually holds, so address rotation buys nothing.
+    """
     address = request.remote_addr or ""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        parsed = None
+    if parsed is not None and parsed.version == 6 and parsed.ipv4_mapped is None:
+        address = str(ipaddress.ip_network(f"{parsed}/64", strict=False))
     return "siap-klien:" + hmac.new(_PROCESS_SEED, address.encode(), "sha256").hexdigest()[:24]
 
 
@@ -53,31 +67,69 @@ def index():
     return render_template("siap/index.html", notice=request.args.get("ok"))
 
 
+def _form_page(form: ComplaintForm, status: int, error: str | None = None):
+    # A form shown again keeps its key (it was not used); a missing or stale one is replaced.
+    if not formkeys.is_fresh(form.kunci.data):
+        form.kunci.data = formkeys.new_key()
+    return render_template("siap/lapor.html", form=form, error=error), status
+
+
 @bp.route("/lapor", methods=["GET", "POST"])
 @access(PUBLIC)
 def report():
-    """Show the complaint form; file the complaint and show the receipt once."""
+    """Show the complaint form; file the complaint once, then send the reporter to the receipt."""
     form = ComplaintForm()
     if not form.validate_on_submit():
-        return render_template("siap/lapor.html", form=form), 400 if request.method == "POST" else 200
+        return _form_page(form, 400 if request.method == "POST" else 200)
+    if not formkeys.is_fresh(form.kunci.data):
+        text = _("Formulir ini sudah terlalu lama dibuka. Periksa kembali isian Anda, lalu kirim lagi.")
+        return _form_page(form, 400, text)
+    if formkeys.is_used(form.kunci.data):
+        return redirect(url_for("siap.receipt"), 303)  # the same form again: nothing new is filed
+    files = uploads(form.berkas)
+    if not quota.take_report(client_key()):
+        text = _(
+            "Terlalu banyak pengaduan dikirim dari jaringan Anda dalam satu jam terakhir. Isian Anda masih "
+            "tersimpan di formulir ini; silakan kirim lagi nanti (berkas perlu dipilih ulang)."
+        )
+        return _form_page(form, 429, text)
+    if not quota.take_upload_bytes(quota.size_of(f.stream for f in files)):
+        text = _(
+            "Kapasitas unggah berkas layanan ini sedang penuh. Isian Anda masih tersimpan di formulir ini; "
+            "kirim lagi nanti, atau kirim sekarang tanpa berkas dan tambahkan berkas kemudian sebagai pesan."
+        )
+        return _form_page(form, 429, text)
     try:
-        receipt, complaint, key = service.submit(form.report(), form.identity(), uploads(form.berkas))
+        receipt, complaint, key = service.submit(form.report(), form.identity(), files, form_key=form.kunci.data)
     except (service.SiapError, storage.FileRefused) as exc:
-        return render_template("siap/lapor.html", form=form, error=str(exc)), 400
+        return _form_page(form, 400, str(exc))
+    except IntegrityError:
+        return redirect(url_for("siap.receipt"), 303)  # the same form, sent twice at once
     sessions.destroy(request.cookies.get(sessions.COOKIES[sessions.REPORTER][0]))
-    token = sessions.create(sessions.REPORTER, key, complaint_id=complaint.id)
-    response = current_app.make_response(
-        render_template("siap/resi.html", receipt=crypto.format_receipt(receipt), status=complaint.status)
-    )
+    token = sessions.create(sessions.REPORTER, key, complaint_id=complaint.id, receipt=receipt)
+    response = redirect(url_for("siap.receipt"), 303)
     sessions.set_cookie(response, sessions.REPORTER, token)
     return response
 
 
+@bp.get("/resi")
+@access(PUBLIC)
+def receipt():
+    """Show the receipt of the complaint just filed, once; afterwards say that it was shown."""
+    opened = gates.reporter_session()
+    complaint = db.session.get(Complaint, opened.row.complaint_id) if opened is not None else None
+    shown = sessions.take_receipt(opened) if complaint is not None else None
+    return render_template(
+        "siap/resi.html",
+        receipt=crypto.format_receipt(shown) if shown else None,
+        status=complaint.status if complaint is not None else None,
+        signed_in=complaint is not None,
+    )
+
+
 @bp.route("/masuk", methods=["GET", "POST"])
 @access(PUBLIC)
-@limiter.limit(lambda: current_app.config["SIAP_LOGIN_LIMIT_GLOBAL"], key_func=lambda: "siap-resi-global",
-               methods=["POST"], deduct_when=_failed)
-@limiter.limit(lambda: current_app.config["SIAP_LOGIN_LIMIT_CLIENT"], key_func=_client_key,
+@limiter.limit(lambda: current_app.config["SIAP_LOGIN_LIMIT_CLIENT"], key_func=client_key,
                methods=["POST"], deduct_when=_failed)
 @limiter.limit(lambda: current_app.config["SIAP_LOGIN_LIMIT_RECEIPT"], key_func=_receipt_key,
                methods=["POST"], deduct_when=_failed)
@@ -122,15 +174,20 @@ def message():
     """Add a message (and files) to the reporter's own complaint."""
     complaint, key = _own_complaint()
     form = MessageForm()
-    error = None
+    error, status = None, 400
     if form.validate_on_submit():
-        try:
-            service.add_entry(complaint, form.pesan.data, uploads(form.berkas), author=REPORTER)
-            return redirect(url_for("siap.thread", ok="pesan"), 303)
-        except (service.SiapError, storage.FileRefused) as exc:
-            error = str(exc)
+        files = uploads(form.berkas)
+        if not quota.take_upload_bytes(quota.size_of(f.stream for f in files)):
+            error, status = _("Kapasitas unggah berkas layanan ini sedang penuh. Pesan Anda belum dikirim; "
+                              "kirim lagi nanti, atau kirim tanpa berkas."), 429
+        else:
+            try:
+                service.add_entry(complaint, form.pesan.data, files, author=REPORTER)
+                return redirect(url_for("siap.thread", ok="pesan"), 303)
+            except (service.SiapError, storage.FileRefused) as exc:
+                error = str(exc)
     data = service.read_thread(complaint, key, internal=False)
-    return render_template("siap/laporan.html", thread=data, form=form, error=error), 400
+    return render_template("siap/laporan.html", thread=data, form=form, error=error), status
 
 
 @bp.get("/laporan/berkas/<ref>")

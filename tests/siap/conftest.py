@@ -54,14 +54,19 @@ def member_client(app, member, login):
 
 
 def complaint_data(text: str = "Petugas meminta imbalan", **extra) -> dict:
-    """Form data of a valid anonymous complaint."""
-    data = {"kategori": "layanan", "peristiwa": text, "uraian": f"Uraian: {text}", "anonim": "y"}
+    """Form data of a valid anonymous complaint, with a fresh one-time form key."""
+    from portal.siap import formkeys
+
+    data = {
+        "kategori": "layanan", "peristiwa": text, "uraian": f"Uraian: {text}", "anonim": "y",
+        "kunci": formkeys.new_key(),
+    }
     data.update(extra)
     return data
 
 
 def receipt_of(response) -> str:
-    """Read the receipt from the page shown after filing."""
+    """Read the receipt from the receipt page (filing redirects there; follow_redirects=True)."""
     page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     return page.select_one(".siap-receipt-code").get_text(strip=True)
 
@@ -72,8 +77,8 @@ def file_complaint(app, member):
 
     def do(text: str = "Petugas meminta imbalan", client=None, **extra):
         c = client or app.test_client()
-        response = c.post("/siap/lapor", data=complaint_data(text, **extra))
-        assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+        response = c.post("/siap/lapor", data=complaint_data(text, **extra), follow_redirects=True)
+        assert response.request.path == "/siap/resi", response.get_data(as_text=True)[:2000]
         return c, receipt_of(response)
 
     return do

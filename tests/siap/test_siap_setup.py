@@ -99,7 +99,7 @@ def test_production_refuses_weak_key_derivation(make_app):
 
 
 def test_every_siap_route_declares_a_siap_level(app):
-    public = {"siap.index", "siap.report", "siap.login", "siap.logout"}
+    public = {"siap.index", "siap.report", "siap.receipt", "siap.login", "siap.logout", "siap_aset.asset"}
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/siap"):
             continue

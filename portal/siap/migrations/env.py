@@ -28,8 +28,8 @@ def get_metadata():
 
 
 def render_item(type_, obj, autogen_context):
-    """Write the portal's UTCDateTime as a plain timezone-aware DateTime in migrations."""
-    if type_ == "type" and type(obj).__name__ == "UTCDateTime":
+    """Write UTCDateTime and HourDateTime as a plain timezone-aware DateTime in migrations."""
+    if type_ == "type" and type(obj).__name__ in ("UTCDateTime", "HourDateTime"):
         return "sa.DateTime(timezone=True)"
     return False
 

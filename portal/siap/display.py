@@ -1,0 +1,41 @@
+"""SIAP pages load every asset from ``/siap/aset``, so no request of a SIAP visit leaves ``/siap``.
+
+The access-log filter (``privacy``) drops lines under ``/siap``. A stylesheet fetched from
+``/static`` would be logged with the visitor's address and second (only SIAP pages load
+``siap.css``), so while a SIAP page renders, ``url_for('static', …)`` in templates resolves
+under ``/siap/aset`` instead. The files are the application's own static folder.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, current_app, has_request_context, request, send_from_directory
+
+from portal.core.access import PUBLIC, access
+from portal.siap import privacy
+
+bp = Blueprint("siap_aset", __name__, url_prefix="/siap/aset")
+ENDPOINT = "siap_aset.asset"
+
+
+@bp.get("/<path:filename>")
+@access(PUBLIC)
+def asset(filename: str):
+    """Send a file of the static folder (no-store, like every SIAP answer)."""
+    return send_from_directory(current_app.static_folder, filename)
+
+
+def siap_url_for(original):
+    """Wrap the templates' ``url_for`` so static files of SIAP pages resolve under ``/siap/aset``."""
+
+    def url_for(endpoint: str, **values):
+        if endpoint == "static" and has_request_context() and privacy.is_siap_path(request.path):
+            endpoint = ENDPOINT
+        return original(endpoint, **values)
+
+    return url_for
+
+
+def init_app(app: Flask) -> None:
+    """Serve the assets and make SIAP pages point at them."""
+    app.register_blueprint(bp)
+    app.jinja_env.globals["url_for"] = siap_url_for(app.jinja_env.globals["url_for"])
