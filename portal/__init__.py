@@ -46,12 +46,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_cli(app)
 
-    from portal.core import access, errors, security, templating
+    from portal.core import access, errors, pagecache, security, templating
+    from portal.notices import setup as notices_setup
 
     access.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    pagecache.init_app(app)
+    notices_setup.init_app(app)
 
     if app.config["AUTO_MIGRATE"]:
         from portal.core.dbsetup import upgrade_database
@@ -72,10 +75,9 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app)
     limiter.init_app(app)
 
-    from portal.catalog.loader import load_catalog
+    from portal.catalog import setup as catalog_setup
 
-    # Parsed and validated once per process: a broken catalog stops start-up here.
-    app.extensions["catalog"] = load_catalog(Path(__file__).parent / "catalog" / app.config["CATALOG_FILE"])
+    catalog_setup.init_app(app)
     app.config.setdefault("KB_PATH", str(ROOT / "kb"))
 
     from portal.kb import setup as kb_setup
@@ -86,11 +88,9 @@ def register_extensions(app: Flask) -> None:
 
     auth_setup.init_app(app)
 
-    from portal.tickets.types import load_request_types
+    from portal.tickets import setup as tickets_setup
 
-    app.extensions["request_types"] = load_request_types(
-        Path(__file__).parent / "catalog" / app.config["REQUEST_TYPES_FILE"], app.extensions["catalog"]
-    )
+    tickets_setup.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -132,11 +132,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
 
     from portal.api.cli import api_token_cli
-    from portal.notices.cli import calendar_cli, notice_cli
 
     app.cli.add_command(api_token_cli)
-    app.cli.add_command(calendar_cli)
-    app.cli.add_command(notice_cli)
 
     from portal.staff.demo_cli import demo_cli
 

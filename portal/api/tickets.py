@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 from portal.api.views import bp
 from portal.core.access import access, register_level
 from portal.core.clock import now
-from portal.core.templating import get_calendar
+from portal.core.desk import get_calendar
 from portal.extensions import db, limiter
 from portal.tickets import notify, service
 from portal.tickets.forms import form_class

@@ -25,8 +25,29 @@ MESSAGES = {
 
 def init_app(app: Flask) -> None:
     """Register one handler for every HTTP error and for unexpected exceptions."""
+    app.extensions.setdefault("quiet_error_prefixes", {})
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)
+
+
+def register_quiet_prefix(app: Flask, prefix: str, label: str) -> None:
+    """Log unexpected errors under ``prefix`` (and the path itself) without path or message.
+
+    For features whose URLs or exception messages may quote what a visitor must not leave in
+    logs (SIAP's anonymous complaints): the exception type and code frames find the bug.
+    ``label`` names the feature in the log line instead.
+    """
+    app.extensions.setdefault("quiet_error_prefixes", {})[prefix.rstrip("/")] = label
+
+
+def _quiet_label(path: str) -> str | None:
+    from flask import current_app
+
+    prefixes: dict[str, str] = current_app.extensions.get("quiet_error_prefixes", {})
+    for prefix, label in prefixes.items():
+        if path == prefix or path.startswith(prefix + "/"):
+            return label
+    return None
 
 
 def _wants_json() -> bool:
@@ -54,11 +75,12 @@ def handle_unexpected(error: Exception):
         return handle_http_error(error)
     from flask import current_app
 
-    if request.path == "/siap" or request.path.startswith("/siap/"):
-        # SIAP (anonymous complaints): no path, no message (it may quote a complaint);
-        # the exception type and the code frames are enough to find the bug.
+    label = _quiet_label(request.path)
+    if label is not None:
+        # No path, no message (it may quote a complaint); the exception type and the code
+        # frames are enough to find the bug.
         frames = "".join(traceback.format_tb(error.__traceback__))
-        current_app.logger.error("Unhandled %s on a SIAP route\n%s", type(error).__name__, frames)
+        current_app.logger.error("Unhandled %s on a %s route\n%s", type(error).__name__, label, frames)
     else:
         current_app.logger.exception("Unhandled exception on %s", request.path)
     return handle_http_error(InternalServerError())

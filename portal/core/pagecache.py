@@ -15,9 +15,11 @@ import time
 from collections import OrderedDict
 from functools import wraps
 
-from flask import Response, current_app, make_response, request, session
+from flask import Flask, Response, current_app, make_response, request, session
 from flask_login import current_user
 
+from portal.core.desk import desk_key
+from portal.core.signals import public_content_changed
 from portal.extensions import limiter
 
 TTL_SECONDS = 30.0
@@ -55,6 +57,15 @@ class PageCache:
             self._items.clear()
 
 
+def init_app(app: Flask) -> None:
+    """Give ``app`` its page cache, emptied whenever public content changes."""
+    cache = app.extensions["page_cache"] = PageCache()
+
+    @public_content_changed.connect_via(app)
+    def forget_pages(sender: Flask, **extra: object) -> None:
+        cache.clear()
+
+
 def _cacheable() -> bool:
     return (
         current_app.config.get("PAGE_CACHE", True)
@@ -71,8 +82,6 @@ def cached_page(view):
     def wrapper(*args, **kwargs):
         if not _cacheable():
             return view(*args, **kwargs)
-        from portal.core.templating import desk_key
-
         cache: PageCache = current_app.extensions["page_cache"]
         key = (request.full_path, desk_key())
         body = cache.get(key)

@@ -23,8 +23,7 @@ def _fail(message: str) -> None:
 
 def _changed() -> None:
     # The calendar and every cached page that shows the desk status or announcements.
-    current_app.extensions["calendar_cache"].invalidate()
-    current_app.extensions["page_cache"].clear()
+    service.publish_change(current_app._get_current_object())
 
 
 def _set_day(day, is_open: bool, reason: str) -> None:

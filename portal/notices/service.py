@@ -6,12 +6,14 @@ import threading
 import time
 from datetime import date
 
+from flask import Flask
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.catalog.models import Hours
 from portal.core.calendar import WorkingCalendar
+from portal.core.signals import public_content_changed
 from portal.notices.models import Announcement, CalendarOverride
 
 CACHE_SECONDS = 30.0
@@ -52,6 +54,11 @@ class CalendarCache:
         """Forget the cached calendar (after an override changed)."""
         with self._lock:
             self._calendar = None
+
+
+def publish_change(app: Flask) -> None:
+    """Tell ``app``'s caches that announcements or the calendar changed (call after commit)."""
+    public_content_changed.send(app)
 
 
 def set_override(session: Session, day: date, is_open: bool, reason: str) -> CalendarOverride:

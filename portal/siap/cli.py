@@ -65,7 +65,7 @@ def db_upgrade():
     """Apply the SIAP database migrations (when AUTO_MIGRATE is off)."""
     from flask_migrate import upgrade
 
-    from portal.siap.setup import MIGRATIONS
+    from portal.siap.context import MIGRATIONS
 
     upgrade(directory=str(MIGRATIONS))
     click.echo("Basis data SIAP mutakhir.")

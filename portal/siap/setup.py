@@ -11,9 +11,10 @@ from pathlib import Path
 from flask import Flask
 from flask_login import user_logged_out
 
+from portal.core.errors import register_quiet_prefix
 from portal.siap import context, crypto, gates, privacy
+from portal.siap.context import MIGRATIONS
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 PRODUCTION_MIN_MEMORY_KIB = 64 * 1024
 
 DEFAULTS = {
@@ -72,6 +73,8 @@ def init_app(app: Flask) -> None:
     _register_cli(app)
     privacy.init_app(app)
     _register_errors(app)
+    # Complaints are anonymous: an unexpected error under /siap logs no path and no message.
+    register_quiet_prefix(app, "/siap", "SIAP")
 
 
 def _register_reporter(app: Flask) -> None:

@@ -16,7 +16,7 @@ from flask_login import current_user
 from portal.auth.models import User
 from portal.core.access import access
 from portal.core.clock import now
-from portal.core.templating import get_calendar
+from portal.core.desk import get_calendar
 from portal.extensions import db, limiter
 from portal.siap import audit, context, gates, members, service, sessions, storage
 from portal.siap.forms import ActionForm, MessageForm, NoteForm, StatusForm, UnlockForm

@@ -15,8 +15,8 @@ from flask_babel import gettext as _
 
 from portal.core.access import access
 from portal.core.clock import today
+from portal.core.desk import get_calendar
 from portal.core.numbers import to_int
-from portal.core.templating import get_calendar
 from portal.extensions import db
 from portal.notices import service as notices
 from portal.staff import service
@@ -31,8 +31,7 @@ def _today():
 
 def _changed() -> None:
     # This process's calendar and every cached page showing the desk status or announcements.
-    current_app.extensions["calendar_cache"].invalidate()
-    current_app.extensions["page_cache"].clear()
+    notices.publish_change(current_app._get_current_object())
 
 
 def _page(announcement_form=None, override_form=None, status=200):

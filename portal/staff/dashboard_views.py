@@ -18,7 +18,8 @@ from flask_login import current_user
 
 from portal.catalog.views import get_catalog
 from portal.core.clock import now
-from portal.core.templating import format_number, get_calendar
+from portal.core.desk import get_calendar
+from portal.core.templating import format_number
 from portal.extensions import db
 from portal.staff import dashboard
 from portal.staff.views import bp

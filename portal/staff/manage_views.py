@@ -19,8 +19,8 @@ from portal.auth.setup import require_staff
 from portal.catalog.views import get_catalog
 from portal.core.access import register_level
 from portal.core.clock import now, today
+from portal.core.desk import get_calendar
 from portal.core.numbers import to_int
-from portal.core.templating import get_calendar
 from portal.extensions import db
 from portal.staff import service
 from portal.staff.dashboard import services_of

@@ -14,8 +14,8 @@ from portal.auth.setup import STAFF
 from portal.catalog.views import get_catalog
 from portal.core.access import protect_blueprint
 from portal.core.clock import now
+from portal.core.desk import get_calendar
 from portal.core.numbers import to_int
-from portal.core.templating import get_calendar
 from portal.extensions import db
 from portal.staff import service
 from portal.staff.forms import AssignForm, MessageForm, StatusChangeForm

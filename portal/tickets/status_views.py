@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from portal.catalog.views import get_catalog
 from portal.core.clock import now
-from portal.core.templating import get_calendar
+from portal.core.desk import get_calendar
 from portal.extensions import db, limiter
 from portal.tickets import attachments, notify, service
 from portal.tickets.forms import RenewForm, ReplyForm, StatusForm, SurveyForm
