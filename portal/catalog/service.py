@@ -6,10 +6,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from flask import current_app
+
 from portal.catalog.models import Catalog, Service, Subscope, UserType
 
 FALLBACK_FAMILY = "CRSM"
 DATA_DIR = Path(__file__).resolve().parent  # the catalog and request-type data files
+
+
+def get_catalog() -> Catalog:
+    """Return the catalog loaded for this application."""
+    return current_app.extensions["catalog"]
 
 
 @dataclass(frozen=True)

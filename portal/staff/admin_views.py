@@ -16,7 +16,7 @@ from wtforms import SelectChoice
 
 from portal.auth import service as accounts
 from portal.auth.models import ROLE_ADMIN, ROLE_AGENT, ROLE_LEAD, ROLE_REQUESTER
-from portal.catalog.views import get_catalog
+from portal.catalog.service import get_catalog
 from portal.core.access import access
 from portal.core.numbers import to_int
 from portal.extensions import db

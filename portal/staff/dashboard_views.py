@@ -16,7 +16,7 @@ from flask import Response, current_app, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.catalog.views import get_catalog
+from portal.catalog.service import get_catalog
 from portal.core.clock import now
 from portal.core.desk import get_calendar
 from portal.core.templating import format_number

@@ -16,7 +16,7 @@ from wtforms import SelectChoice
 
 from portal.auth.models import ROLE_ADMIN, ROLE_LEAD
 from portal.auth.setup import require_staff
-from portal.catalog.views import get_catalog
+from portal.catalog.service import get_catalog
 from portal.core.access import register_level
 from portal.core.clock import now, today
 from portal.core.desk import get_calendar

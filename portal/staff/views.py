@@ -11,7 +11,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from portal.auth.setup import STAFF
-from portal.catalog.views import get_catalog
+from portal.catalog.service import get_catalog
 from portal.core.access import protect_blueprint
 from portal.core.clock import now
 from portal.core.desk import get_calendar

@@ -6,7 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from portal.catalog.views import get_catalog
+from portal.catalog.service import get_catalog
 from portal.core.clock import now
 from portal.core.desk import get_calendar
 from portal.extensions import db, limiter

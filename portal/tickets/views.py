@@ -6,22 +6,17 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user
 
 from portal.catalog import service as catalog_rules
-from portal.catalog.views import get_catalog
+from portal.catalog.service import get_catalog
 from portal.core.access import PUBLIC, protect_blueprint
 from portal.core.clock import today
 from portal.extensions import db, limiter
 from portal.tickets import attachments, service
 from portal.tickets.forms import form_class
 from portal.tickets.submit import checked_uploads, create_from_form
-from portal.tickets.types import types_for
+from portal.tickets.types import request_types, types_for
 
 bp = Blueprint("tickets", __name__)
 protect_blueprint(bp, PUBLIC)
-
-
-def request_types():
-    """Return the request types loaded for this application."""
-    return current_app.extensions["request_types"]
 
 
 @bp.get("/permintaan/<code>")
