@@ -113,6 +113,19 @@ def test_core_imports_no_feature():
     assert core_to_feature(import_graph()) == []
 
 
+def test_no_module_imports_another_packages_views():
+    assert foreign_views(import_graph()) == []
+
+
+def test_every_feature_wires_itself():
+    # create_app only loops over FEATURES: a package left out would have no routes at all.
+    from portal import FEATURES
+
+    packages = {p.name for p in PORTAL.iterdir() if (p / "__init__.py").exists()} - {"core"}
+    assert set(FEATURES) == packages
+    assert all((PORTAL / name / "setup.py").exists() for name in FEATURES)
+
+
 def test_no_import_cycles():
     assert cycles(import_graph()) == []
 

@@ -6,8 +6,10 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from portal.catalog.cli import catalog_cli
 from portal.catalog.loader import load_catalog
 from portal.catalog.service import DATA_DIR
+from portal.catalog.views import bp
 from portal.core.templating import register_context
 
 
@@ -17,7 +19,9 @@ def layout_context() -> dict[str, Any]:
 
 
 def init_app(app: Flask) -> None:
-    """Load and validate the catalog; show it in every page's layout."""
+    """Load and validate the catalog; register its pages, its layout context and ``flask catalog``."""
     # Parsed and validated once per process: a broken catalog stops start-up here.
     app.extensions["catalog"] = load_catalog(DATA_DIR / app.config["CATALOG_FILE"])
     register_context(app, layout_context)
+    app.register_blueprint(bp)
+    app.cli.add_command(catalog_cli)

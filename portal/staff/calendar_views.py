@@ -22,7 +22,6 @@ from portal.notices import service as notices
 from portal.staff import service
 from portal.staff.forms import AnnouncementForm, DeleteForm, OverrideForm
 from portal.staff.manage_views import LEADS
-from portal.staff.views import bp
 
 
 def _today():
@@ -48,14 +47,12 @@ def _page(announcement_form=None, override_form=None, status=200):
     return page, status
 
 
-@bp.get("/kalender")
 @access(LEADS)
 def calendar():
     """Coming closures and extra working days, current and coming announcements, forms to change them."""
     return _page()
 
 
-@bp.post("/kalender/pengumuman")
 @access(LEADS)
 def announcement_add():
     """Publish an announcement on the home page."""
@@ -74,7 +71,6 @@ def announcement_add():
     return redirect(url_for("staff.calendar"), 303)
 
 
-@bp.post("/kalender/pengumuman/hapus")
 @access(LEADS)
 def announcement_remove():
     """Take an announcement down."""
@@ -88,7 +84,6 @@ def announcement_remove():
     return redirect(url_for("staff.calendar"), 303)
 
 
-@bp.post("/kalender/hari")
 @access(LEADS)
 def override_set():
     """Close the desk on a day, or open it on a day off; optionally announce it until that day."""
@@ -113,7 +108,6 @@ def override_set():
     return redirect(url_for("staff.calendar"), 303)
 
 
-@bp.post("/kalender/hari/hapus")
 @access(LEADS)
 def override_remove():
     """Remove the closure or extra working day of a date (given as YYYY-MM-DD)."""

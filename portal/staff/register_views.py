@@ -18,7 +18,6 @@ from portal.catalog.service import get_catalog
 from portal.staff import service as staff_rules
 from portal.staff.dashboard import EXCLUDED_CODES
 from portal.staff.forms import register_form
-from portal.staff.views import bp
 from portal.tickets import attachments
 from portal.tickets import service as tickets
 from portal.tickets.models import Ticket
@@ -45,7 +44,6 @@ def other_channels(catalog: Catalog) -> tuple:
     return tuple(c for c in catalog.channels if c.key != PORTAL_CHANNEL)
 
 
-@bp.route("/tiket/baru", methods=["GET", "POST"])
 def register():
     """Choose a code, then a request type, then fill in the request on the requester's behalf."""
     catalog = get_catalog()

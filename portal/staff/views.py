@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from portal.auth.setup import STAFF
 from portal.catalog.service import get_catalog
-from portal.core.access import protect_blueprint
 from portal.core.clock import now
 from portal.core.desk import get_calendar
 from portal.core.numbers import to_int
@@ -23,9 +21,6 @@ from portal.tickets import notify
 from portal.tickets.models import OPEN_STATUSES, Ticket
 from portal.tickets.service import renew_token
 from portal.tickets.workflow import FULFILMENTS, TRANSITIONS, WorkflowError, clock, transition
-
-bp = Blueprint("staff", __name__, url_prefix="/staf")
-protect_blueprint(bp, STAFF)
 
 STATUS_LABELS = {
     "baru": _l("Baru"),
@@ -51,7 +46,6 @@ def _filter() -> service.QueueFilter:
     )
 
 
-@bp.get("/")
 def queue():
     """The queues of the signed-in staff member's units."""
     f = _filter()
@@ -98,7 +92,6 @@ def _forms(ticket: Ticket) -> dict:
     }
 
 
-@bp.get("/tiket/<reference>")
 def ticket(reference: str):
     """One ticket: data, attachments, thread, internal notes, SLA panel, actions."""
     return _ticket_page(_ticket_or_404(reference))
@@ -122,7 +115,6 @@ def _ticket_page(t: Ticket, forms: dict | None = None, status: int = 200):
     return page, status
 
 
-@bp.post("/tiket/<reference>/pesan")
 def message(reference: str):
     """A public reply (e-mailed to the requester) or an internal note (never shown to them)."""
     t = _ticket_or_404(reference)
@@ -139,7 +131,6 @@ def message(reference: str):
     return redirect(url_for("staff.ticket", reference=t.reference) + "#percakapan", 303)
 
 
-@bp.post("/tiket/<reference>/status")
 def change_status(reference: str):
     """Move the ticket along the workflow."""
     t = _ticket_or_404(reference)
@@ -172,7 +163,6 @@ def change_status(reference: str):
     return redirect(url_for("staff.ticket", reference=t.reference), 303)
 
 
-@bp.post("/tiket/<reference>/tugas")
 def assign(reference: str):
     """Claim the ticket, or assign it to a member of its unit."""
     t = _ticket_or_404(reference)
@@ -191,7 +181,6 @@ def assign(reference: str):
     return redirect(url_for("staff.ticket", reference=t.reference), 303)
 
 
-@bp.get("/tiket/<reference>/lampiran/<int:attachment_id>")
 def download(reference: str, attachment_id: int):
     """Send any attachment of a ticket the staff member may see, as a download."""
     t = _ticket_or_404(reference)

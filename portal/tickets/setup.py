@@ -1,4 +1,4 @@
-"""Wire requests and tickets into an application: request types, template helpers."""
+"""Wire requests and tickets into an application: request types, template helpers, pages."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from flask import Flask
 from portal.catalog.service import DATA_DIR
 from portal.core.templating import register_global
 from portal.tickets.fields import field_label
+from portal.tickets.routes import bp
 from portal.tickets.types import load_request_types
 
 
 def init_app(app: Flask) -> None:
-    """Load the request types (checked against the catalog) and the field-label helper."""
+    """Load the request types (checked against the catalog), the field-label helper, the pages."""
     app.extensions["request_types"] = load_request_types(
         DATA_DIR / app.config["REQUEST_TYPES_FILE"], app.extensions["catalog"]
     )
     register_global(app, "field_label", field_label)
+    app.register_blueprint(bp)
