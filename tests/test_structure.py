@@ -145,3 +145,29 @@ def test_the_checks_see_imports_inside_functions(tmp_path):
     assert core_to_feature(graph) == [("portal.core.util", "portal.shop.service")]
     assert foreign_views(graph) == [("portal.desk.service", "portal.shop.views")]
     assert cycles(graph) == [["portal.shop.service", "portal.shop.views"]]
+
+
+# Features that still read another feature's tables directly (known debt, to move behind that
+# feature's service). The catalog's models are in-memory types, not tables, and core's are shared.
+MODEL_READS_DEBT = {
+    ("api", "tickets"),
+    ("siap", "auth"),
+    ("staff", "auth"),
+    ("staff", "tickets"),
+}
+
+
+def foreign_model_reads(graph: dict[str, set[str]]) -> set[tuple[str, str]]:
+    """(feature, other feature) pairs where a module imports the other feature's models."""
+    return {
+        (feature_of(a), feature_of(b))
+        for a, targets in graph.items()
+        for b in targets
+        if feature_of(a) is not None  # portal/models.py gathers every table for the migrations
+        and b.endswith(".models")
+        and feature_of(b) not in (None, "core", "catalog", feature_of(a))
+    }
+
+
+def test_features_read_other_features_data_through_their_services():
+    assert foreign_model_reads(import_graph()) <= MODEL_READS_DEBT

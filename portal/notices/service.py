@@ -119,3 +119,19 @@ def current_announcements(session: Session, today: date) -> list[Announcement]:
         .order_by(Announcement.starts_on.desc(), Announcement.id.desc())
     )
     return list(session.scalars(query))
+
+
+def announcements_from(session: Session, today: date) -> list:
+    """Announcements still shown today or later, soonest first."""
+    query = select(Announcement).where(Announcement.ends_on >= today)
+    return list(session.scalars(query.order_by(Announcement.starts_on, Announcement.id)))
+
+
+def remove_announcement(session: Session, announcement_id: int) -> bool:
+    """Delete an announcement; tell whether there was one."""
+    row = session.get(Announcement, announcement_id)
+    if row is None:
+        return False
+    session.delete(row)
+    session.commit()
+    return True

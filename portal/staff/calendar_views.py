@@ -19,7 +19,6 @@ from portal.core.desk import get_calendar
 from portal.core.numbers import to_int
 from portal.extensions import db
 from portal.notices import service as notices
-from portal.staff import service
 from portal.staff.forms import AnnouncementForm, DeleteForm, OverrideForm
 from portal.staff.manage_views import LEADS
 
@@ -37,7 +36,7 @@ def _page(announcement_form=None, override_form=None, status=200):
     today = _today()
     page = render_template(
         "staff/calendar.html",
-        announcements=service.announcements_from(db.session, today),
+        announcements=notices.announcements_from(db.session, today),
         overrides=notices.upcoming_overrides(db.session, today, limit=100),
         announcement_form=announcement_form or AnnouncementForm(prefix="an"),
         override_form=override_form or OverrideForm(prefix="hr", data={"kind": "tutup"}),
@@ -78,7 +77,7 @@ def announcement_remove():
     announcement_id = to_int(form.item_id.data) if form.validate() else None
     if announcement_id is None:
         abort(400)
-    if service.remove_announcement(db.session, announcement_id):
+    if notices.remove_announcement(db.session, announcement_id):
         _changed()
         flash(_("Pengumuman dihapus."), "success")
     return redirect(url_for("staff.calendar"), 303)

@@ -22,6 +22,7 @@ from portal.core.clock import now, today
 from portal.core.desk import get_calendar
 from portal.core.numbers import to_int
 from portal.extensions import db
+from portal.kb import service as kb
 from portal.staff import service
 from portal.staff.dashboard import services_of
 from portal.staff.forms import CannedReplyForm, DeleteForm
@@ -128,6 +129,6 @@ def knowledge():
     return render_template(
         "staff/knowledge.html",
         days=FEEDBACK_DAYS,
-        misses=service.search_misses(db.session, since),
-        feedback=[(articles.get(slug), slug, no, yes) for slug, no, yes in service.article_feedback(db.session, since)],
+        misses=kb.search_misses(db.session, since),
+        feedback=[(articles.get(slug), slug, no, yes) for slug, no, yes in kb.article_feedback(db.session, since)],
     )
