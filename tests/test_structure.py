@@ -7,6 +7,7 @@ functions, which hide cycles from Python at start-up but not from a reader).
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -171,3 +172,31 @@ def foreign_model_reads(graph: dict[str, set[str]]) -> set[tuple[str, str]]:
 
 def test_features_read_other_features_data_through_their_services():
     assert foreign_model_reads(import_graph()) <= MODEL_READS_DEBT
+
+
+def test_status_literals_live_only_in_their_enums():
+    from portal.siap.models import ComplaintStatus
+    from portal.tickets.models import TicketStatus
+
+    values = {str(s) for s in (*TicketStatus, *ComplaintStatus)}
+    # The same words with another meaning: a CSV metric name, the "just filed" flag of a URL.
+    other_meanings = {("portal/staff/dashboard_views.py", "selesai"), ("portal/tickets/status_views.py", "baru")}
+    found = set()
+    for path in PORTAL.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        tree = ast.parse(path.read_text())
+        enum_bodies = {
+            id(node)
+            for cls in ast.walk(tree)
+            if isinstance(cls, ast.ClassDef) and cls.name in ("TicketStatus", "ComplaintStatus")
+            for node in ast.walk(cls)
+        }
+        name = path.relative_to(ROOT).as_posix()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and node.value in values and id(node) not in enum_bodies:
+                found.add((name, node.value))
+    assert found <= other_meanings
+    quoted = re.compile("['\"](" + "|".join(map(re.escape, values)) + ")['\"]")
+    pages = (ROOT / "templates").rglob("*.html")
+    assert [p.relative_to(ROOT).as_posix() for p in pages if quoted.search(p.read_text())] == []

@@ -1,10 +1,11 @@
-"""Declarative model base shared by every feature, with a constraint naming convention."""
+"""Declarative model base shared by every feature, with a constraint naming convention, and column types."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import DateTime, MetaData, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints make Alembic migrations reproducible on SQLite and PostgreSQL alike.
@@ -45,3 +46,26 @@ class UTCDateTime(TypeDecorator):
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 
+
+
+class StrEnumType(TypeDecorator):
+    """A ``StrEnum`` stored as its plain string value, given back as the enum member.
+
+    The column stays a VARCHAR (no database enum type, no migration when a member is added);
+    a value outside the enum is refused on the way in and on the way out.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum], length: int = 20):
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value: str | None, dialect) -> str | None:
+        """Store the member's value (a plain string naming a member is accepted)."""
+        return None if value is None else str(self.enum(value))
+
+    def process_result_value(self, value: str | None, dialect) -> StrEnum | None:
+        """Give back the enum member."""
+        return None if value is None else self.enum(value)

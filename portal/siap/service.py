@@ -19,17 +19,17 @@ from sqlalchemy import select
 from portal.core.clock import now
 from portal.extensions import db
 from portal.siap import audit, context, crypto, storage
-from portal.siap.models import MESSAGE, NOTE, REPORT, REPORTER, Complaint, ComplaintEntry, UnitKey
+from portal.siap.models import MESSAGE, NOTE, REPORT, REPORTER, Complaint, ComplaintEntry, ComplaintStatus, UnitKey
 
-STATUSES = ("baru", "diverifikasi", "ditindaklanjuti", "selesai", "ditolak")
+STATUSES = tuple(ComplaintStatus)
 TRANSITIONS = {
-    "baru": ("diverifikasi", "ditolak"),
-    "diverifikasi": ("ditindaklanjuti", "ditolak"),
-    "ditindaklanjuti": ("selesai", "ditolak"),
-    "selesai": (),
-    "ditolak": (),
+    ComplaintStatus.NEW: (ComplaintStatus.VERIFIED, ComplaintStatus.REJECTED),
+    ComplaintStatus.VERIFIED: (ComplaintStatus.IN_HAND, ComplaintStatus.REJECTED),
+    ComplaintStatus.IN_HAND: (ComplaintStatus.DONE, ComplaintStatus.REJECTED),
+    ComplaintStatus.DONE: (),
+    ComplaintStatus.REJECTED: (),
 }
-CLOSED = ("selesai", "ditolak")
+CLOSED = tuple(s for s in ComplaintStatus if s.is_closed)
 REPORT_FIELDS = ("kategori", "peristiwa", "pihak", "waktu", "tempat", "uraian")
 _DUMMY_SALT = crypto.new_salt()
 
@@ -110,7 +110,7 @@ def submit(report: dict, identity: dict | None, uploads: list[storage.Upload]) -
         receipt_salt=salt,
         kdf_ops=ctx.kdf.ops,
         kdf_memory_kib=ctx.kdf.memory_kib,
-        status="baru",
+        status=ComplaintStatus.NEW,
         created_at=moment,
         updated_at=moment,
     )

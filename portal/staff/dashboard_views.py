@@ -157,7 +157,7 @@ def csv_rows(figures: dashboard.Figures, channel_labels: dict[str, str]):
             yield tuple(neutralise(v) for v in (metric, s.code, s.name, "", value))
         for m in figures.months:
             for metric, value in (
-                ("selesai", s.resolved.get(m.key, 0)),
+                ("selesai", s.resolved.get(m.key, 0)),  # a metric name, like the others
                 ("selesai_dalam_norma", s.compliant.get(m.key, 0)),
                 ("persen_dalam_norma", s.percent(m.key)),
             ):

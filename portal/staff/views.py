@@ -6,7 +6,6 @@ from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -18,17 +17,9 @@ from portal.extensions import db
 from portal.staff import service
 from portal.staff.forms import AssignForm, MessageForm, StatusChangeForm
 from portal.tickets import notify
-from portal.tickets.models import OPEN_STATUSES, Ticket
+from portal.tickets.models import OPEN_STATUSES, Ticket, TicketStatus
 from portal.tickets.service import renew_token
 from portal.tickets.workflow import FULFILMENTS, TRANSITIONS, WorkflowError, clock, transition
-
-STATUS_LABELS = {
-    "baru": _l("Baru"),
-    "diproses": _l("Diproses"),
-    "menunggu-pengguna": _l("Menunggu pengguna"),
-    "selesai": _l("Selesai"),
-    "ditutup": _l("Ditutup"),
-}
 
 
 def _filter() -> service.QueueFilter:
@@ -39,7 +30,7 @@ def _filter() -> service.QueueFilter:
     return service.QueueFilter(
         queue=queue if queue in service.QUEUES else "unit",
         service=args.get("layanan") or None,
-        status=args.get("status") if args.get("status") in STATUS_LABELS else None,
+        status=args.get("status") if args.get("status") in set(TicketStatus) else None,
         user_type=to_int(user_type, 1, 11),
         text=(args.get("q") or "")[:200] or None,
         page=to_int(page, 1, 999) or 1,
@@ -56,7 +47,7 @@ def queue():
         more=more,
         f=f,
         queues=service.QUEUES,
-        statuses=STATUS_LABELS,
+        statuses=list(TicketStatus),
         catalog=get_catalog(),
         now=now(),
     )
@@ -72,7 +63,7 @@ def _ticket_or_404(reference: str) -> Ticket:
 def _forms(ticket: Ticket) -> dict:
     catalog = get_catalog()
     status_form = StatusChangeForm(prefix="st")
-    allowed = [SelectChoice(s, STATUS_LABELS[s]) for s in sorted(TRANSITIONS[ticket.status])]
+    allowed = [SelectChoice(s, s.label) for s in sorted(TRANSITIONS[ticket.status])]
     # A placeholder first: the status changes only when one is chosen, never by a stray submit.
     status_form.status.choices = [SelectChoice("", _("— Pilih status —")), *allowed] if allowed else []
     status_form.fulfilment.choices = [SelectChoice("", "—")] + [SelectChoice(k, v) for k, v in FULFILMENTS.items()]
@@ -107,7 +98,6 @@ def _ticket_page(t: Ticket, forms: dict | None = None, status: int = 200):
         ticket=t,
         sla=sla,
         catalog=catalog,
-        statuses=STATUS_LABELS,
         fulfilments=FULFILMENTS,
         canned=canned,
         **(forms or _forms(t)),
@@ -156,10 +146,10 @@ def change_status(reference: str):
         flash(str(exc), "error")
         return _ticket_page(_ticket_or_404(reference), forms, 422)
     db.session.commit()
-    if t.status == "selesai":
+    if t.status == TicketStatus.RESOLVED:
         token = renew_token(db.session, t, now(), current_app.config["STATUS_LINK_DAYS"])
         notify.send_resolved(t, token)
-    flash(_("Status diubah menjadi %(s)s.", s=STATUS_LABELS[t.status]), "success")
+    flash(_("Status diubah menjadi %(s)s.", s=t.status.label), "success")
     return redirect(url_for("staff.ticket", reference=t.reference), 303)
 
 

@@ -7,6 +7,7 @@ from flask import Flask
 from portal.catalog.service import DATA_DIR
 from portal.core.templating import register_global
 from portal.tickets.fields import field_label
+from portal.tickets.models import TicketStatus
 from portal.tickets.routes import bp
 from portal.tickets.types import load_request_types
 
@@ -17,4 +18,5 @@ def init_app(app: Flask) -> None:
         DATA_DIR / app.config["REQUEST_TYPES_FILE"], app.extensions["catalog"]
     )
     register_global(app, "field_label", field_label)
+    register_global(app, "TicketStatus", TicketStatus)
     app.register_blueprint(bp)

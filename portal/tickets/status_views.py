@@ -12,6 +12,7 @@ from portal.core.desk import get_calendar
 from portal.extensions import db, limiter
 from portal.tickets import attachments, notify, service
 from portal.tickets.forms import RenewForm, ReplyForm, StatusForm, SurveyForm
+from portal.tickets.models import TicketStatus
 from portal.tickets.submit import checked_uploads, upload_dir
 
 GRANTS_KEY = "tiket_akses"
@@ -90,7 +91,8 @@ def _survey_open(ticket) -> bool:
     from portal.tickets.models import Survey
 
     done = db.session.scalars(select(Survey.id).where(Survey.ticket_id == ticket.id)).first()
-    return ticket.status in ("selesai", "ditutup") and ticket.resolved_at is not None and done is None
+    finished = ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+    return finished and ticket.resolved_at is not None and done is None
 
 
 @limiter.limit("10 per hour")
