@@ -200,3 +200,10 @@ def test_status_literals_live_only_in_their_enums():
     quoted = re.compile("['\"](" + "|".join(map(re.escape, values)) + ")['\"]")
     pages = (ROOT / "templates").rglob("*.html")
     assert [p.relative_to(ROOT).as_posix() for p in pages if quoted.search(p.read_text())] == []
+
+
+def test_services_take_their_session_as_an_argument():
+    # Views and commands pass db.session; services never reach for the global one.
+    siap_services = ("members", "sessions", "retention", "audit")
+    modules = [*PORTAL.glob("*/service.py"), *(PORTAL / "siap" / f"{name}.py" for name in siap_services)]
+    assert [p.relative_to(ROOT).as_posix() for p in modules if "db.session" in p.read_text()] == []

@@ -18,9 +18,9 @@ from datetime import timedelta
 
 from flask import Response, current_app, request
 from sqlalchemy import delete
+from sqlalchemy.orm import Session
 
 from portal.core.clock import now
-from portal.extensions import db
 from portal.siap import crypto
 from portal.siap.models import KeySession
 
@@ -55,11 +55,13 @@ def idle_limit() -> timedelta:
     return timedelta(minutes=current_app.config["SIAP_IDLE_MINUTES"])
 
 
-def create(kind: str, secret: bytes, *, complaint_id: int | None = None, user_id: int | None = None) -> str:
+def create(
+    session: Session, kind: str, secret: bytes, *, complaint_id: int | None = None, user_id: int | None = None
+) -> str:
     """Store a new session holding ``secret`` and return the cookie token."""
     session_id, key = secrets.token_bytes(32), secrets.token_bytes(32)
     moment = now()
-    db.session.add(
+    session.add(
         KeySession(
             id_hash=_hash(session_id),
             kind=kind,
@@ -70,55 +72,55 @@ def create(kind: str, secret: bytes, *, complaint_id: int | None = None, user_id
             last_seen=moment,
         )
     )
-    db.session.commit()
+    session.commit()
     return base64.urlsafe_b64encode(session_id + key).decode().rstrip("=")
 
 
-def load(kind: str, token: str | None) -> Opened | None:
+def load(session: Session, kind: str, token: str | None) -> Opened | None:
     """Return the live session of ``kind`` for a cookie token, touching it; None otherwise."""
     parts = _split(token or "")
     if parts is None:
         return None
-    row = db.session.get(KeySession, _hash(parts[0]))
+    row = session.get(KeySession, _hash(parts[0]))
     if row is None or row.kind != kind:
         return None
     moment = now()
     if moment - row.last_seen > idle_limit():
-        db.session.delete(row)
-        db.session.commit()
+        session.delete(row)
+        session.commit()
         return None
     try:
         secret = crypto.unwrap(parts[1], row.sealed_secret)
     except crypto.CryptoError:
         return None
     row.last_seen = moment
-    db.session.commit()
+    session.commit()
     return Opened(row, secret, token or "")
 
 
-def from_request(kind: str) -> Opened | None:
+def from_request(session: Session, kind: str) -> Opened | None:
     """Load the session of ``kind`` named by this request's cookie."""
-    return load(kind, request.cookies.get(COOKIES[kind][0]))
+    return load(session, kind, request.cookies.get(COOKIES[kind][0]))
 
 
-def destroy(token: str | None) -> None:
+def destroy(session: Session, token: str | None) -> None:
     """Delete the session named by ``token`` (logout)."""
     parts = _split(token or "")
     if parts is not None:
-        db.session.execute(delete(KeySession).where(KeySession.id_hash == _hash(parts[0])))
-        db.session.commit()
+        session.execute(delete(KeySession).where(KeySession.id_hash == _hash(parts[0])))
+        session.commit()
 
 
-def destroy_for_user(user_id: int) -> None:
+def destroy_for_user(session: Session, user_id: int) -> None:
     """Delete every unlocked session of a member (sign-out, revocation)."""
-    db.session.execute(delete(KeySession).where(KeySession.kind == MEMBER, KeySession.user_id == user_id))
-    db.session.commit()
+    session.execute(delete(KeySession).where(KeySession.kind == MEMBER, KeySession.user_id == user_id))
+    session.commit()
 
 
-def purge_idle() -> int:
+def purge_idle(session: Session) -> int:
     """Delete every session idle for longer than the limit; return how many."""
-    result = db.session.execute(delete(KeySession).where(KeySession.last_seen < now() - idle_limit()))
-    db.session.commit()
+    result = session.execute(delete(KeySession).where(KeySession.last_seen < now() - idle_limit()))
+    session.commit()
     return result.rowcount or 0
 
 

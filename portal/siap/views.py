@@ -61,11 +61,11 @@ def report():
     if not form.validate_on_submit():
         return render_template("siap/lapor.html", form=form), 400 if request.method == "POST" else 200
     try:
-        receipt, complaint, key = service.submit(form.report(), form.identity(), uploads(form.berkas))
+        receipt, complaint, key = service.submit(db.session, form.report(), form.identity(), uploads(form.berkas))
     except (service.SiapError, storage.FileRefused) as exc:
         return render_template("siap/lapor.html", form=form, error=str(exc)), 400
-    sessions.destroy(request.cookies.get(sessions.COOKIES[sessions.REPORTER][0]))
-    token = sessions.create(sessions.REPORTER, key, complaint_id=complaint.id)
+    sessions.destroy(db.session, request.cookies.get(sessions.COOKIES[sessions.REPORTER][0]))
+    token = sessions.create(db.session, sessions.REPORTER, key, complaint_id=complaint.id)
     response = current_app.make_response(
         render_template("siap/resi.html", receipt=crypto.format_receipt(receipt), status=complaint.status)
     )
@@ -86,14 +86,14 @@ def login():
     form = ReceiptForm()
     if not form.validate_on_submit():
         return render_template("siap/masuk.html", form=form), 400 if request.method == "POST" else 200
-    opened = service.open_with_receipt(form.resi.data)
+    opened = service.open_with_receipt(db.session, form.resi.data)
     if opened is None:
-        audit.record("gagal_masuk_pelapor", actor=audit.REPORTER)
+        audit.record(db.session, "gagal_masuk_pelapor", actor=audit.REPORTER)
         db.session.commit()
         return render_template("siap/masuk.html", form=ReceiptForm(formdata=None), failed=True), 401
     complaint, key = opened
-    sessions.destroy(request.cookies.get(sessions.COOKIES[sessions.REPORTER][0]))
-    token = sessions.create(sessions.REPORTER, key, complaint_id=complaint.id)
+    sessions.destroy(db.session, request.cookies.get(sessions.COOKIES[sessions.REPORTER][0]))
+    token = sessions.create(db.session, sessions.REPORTER, key, complaint_id=complaint.id)
     response = redirect(url_for("siap.thread"), 303)
     sessions.set_cookie(response, sessions.REPORTER, token)
     return response
@@ -125,7 +125,7 @@ def message():
     error = None
     if form.validate_on_submit():
         try:
-            service.add_entry(complaint, form.pesan.data, uploads(form.berkas), author=REPORTER)
+            service.add_entry(db.session, complaint, form.pesan.data, uploads(form.berkas), author=REPORTER)
             return redirect(url_for("siap.thread", ok="pesan"), 303)
         except (service.SiapError, storage.FileRefused) as exc:
             error = str(exc)
@@ -149,7 +149,7 @@ def download(ref: str):
 @access(PUBLIC)
 def logout():
     """End the reporter session: delete it on the server and forget the cookie."""
-    sessions.destroy(request.cookies.get(sessions.COOKIES[sessions.REPORTER][0]))
+    sessions.destroy(db.session, request.cookies.get(sessions.COOKIES[sessions.REPORTER][0]))
     response = redirect(url_for("siap.index", ok="keluar"), 303)
     sessions.clear_cookie(response, sessions.REPORTER)
     return response
