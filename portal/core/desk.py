@@ -38,7 +38,7 @@ def get_calendar() -> WorkingCalendar:
     from portal.extensions import db
 
     provider: CalendarProvider = current_app.extensions["desk_calendar"]
-    return provider(db.session)
+    return provider(db.session())
 
 
 def desk_status(calendar: WorkingCalendar, moment: datetime) -> DeskStatus:

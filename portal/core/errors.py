@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import traceback
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -54,11 +54,12 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def handle_http_error(error: HTTPException):
+def handle_http_error(error: HTTPException) -> tuple[Response | str, int, dict[str, str]]:
     """Render an HTTP error in Indonesian (JSON under /api/)."""
     code = error.code or 500
     title, text = MESSAGES.get(code, (error.name, error.description or ""))
     title, text = str(title), str(text)
+    response: Response | str
     if _wants_json():
         response = jsonify(error=title, message=text, status=code)
     else:
@@ -69,7 +70,7 @@ def handle_http_error(error: HTTPException):
     return response, code, headers
 
 
-def handle_unexpected(error: Exception):
+def handle_unexpected(error: Exception) -> tuple[Response | str, int, dict[str, str]]:
     """Log the exception and answer with the 500 page, never a traceback."""
     if isinstance(error, HTTPException):
         return handle_http_error(error)

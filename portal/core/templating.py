@@ -43,7 +43,7 @@ def format_size(size: int) -> str:
     return f"{format_decimal(max(size / scale, 0.1), '#,##0.#', locale=get_locale())} {unit}"
 
 
-def csrf_field(form) -> Markup:
+def csrf_field(form: Any) -> Markup:
     """Render a form's CSRF token without an id: pages with several forms would repeat it.
 
     Empty when the form has no token field (CSRF protection turned off, as in most tests).
@@ -61,7 +61,7 @@ def init_app(app: Flask) -> None:
     register_global(app, "csrf_field", csrf_field)
 
     @app.context_processor
-    def layout_context() -> dict:
+    def layout_context() -> dict[str, Any]:
         moment = now()
         return {
             "desk": desk_status(get_calendar(), moment),

@@ -6,7 +6,7 @@ import threading
 import time
 from datetime import date
 
-from flask import Flask
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -56,9 +56,10 @@ class CalendarCache:
             self._calendar = None
 
 
-def publish_change(app: Flask) -> None:
-    """Tell ``app``'s caches that announcements or the calendar changed (call after commit)."""
-    public_content_changed.send(app)
+def publish_change() -> None:
+    """Tell this application's caches that announcements or the calendar changed (after commit)."""
+    # The signal's sender is the application object itself, which the proxy only stands for.
+    public_content_changed.send(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 def set_override(session: Session, day: date, is_open: bool, reason: str) -> CalendarOverride:

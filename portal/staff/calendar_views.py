@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal.core.access import access
@@ -29,7 +29,7 @@ def _today():
 
 def _changed() -> None:
     # This process's calendar and every cached page showing the desk status or announcements.
-    notices.publish_change(current_app._get_current_object())
+    notices.publish_change()
 
 
 def _page(announcement_form=None, override_form=None, status=200):
