@@ -92,7 +92,7 @@ class Ticket(db.Model):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True, index=True)
     token_hash: Mapped[str] = mapped_column(String(64), index=True)
     token_expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    # The clock stops while the ticket waits on the requester (see portal/staff/workflow.py).
+    # The clock stops while the ticket waits on the requester (see portal/tickets/workflow.py).
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     paused_hours: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
