@@ -7,6 +7,7 @@ from flask import Flask
 from portal.api import tickets
 from portal.api.cli import api_token_cli
 from portal.api.routes import bp
+from portal.core.errors import register_json_prefix
 from portal.extensions import csrf
 
 
@@ -17,4 +18,5 @@ def init_app(app: Flask) -> None:
     # The API carries no session cookie: reads are public, writes need a bearer token, so a
     # cross-site page cannot forge them; CSRF protects forms.
     csrf.exempt(bp)
+    register_json_prefix(app, "/api/")
     app.cli.add_command(api_token_cli)

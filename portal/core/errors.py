@@ -50,12 +50,20 @@ def _quiet_label(path: str) -> str | None:
     return None
 
 
+def register_json_prefix(app: Flask, prefix: str) -> None:
+    """Answer errors under ``prefix`` (a feature's JSON API) in JSON instead of an HTML page."""
+    app.extensions.setdefault("json_error_prefixes", []).append(prefix.rstrip("/") + "/")
+
+
 def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+    from flask import current_app
+
+    prefixes: list[str] = current_app.extensions.get("json_error_prefixes", [])
+    return any(request.path.startswith(prefix) for prefix in prefixes)
 
 
 def handle_http_error(error: HTTPException) -> tuple[Response | str, int, dict[str, str]]:
-    """Render an HTTP error in Indonesian (JSON under /api/)."""
+    """Render an HTTP error in Indonesian (JSON under the prefixes registered for it)."""
     code = error.code or 500
     title, text = MESSAGES.get(code, (error.name, error.description or ""))
     title, text = str(title), str(text)
