@@ -68,11 +68,11 @@ def setup_instance(instance: Path, rounds: int) -> tuple[list[str], list[float],
     with app.test_request_context():
         for _ in range(rounds):
             started = time.perf_counter()
-            receipt, _complaint, _key = siap.submit(dict(report), None, [])
+            receipt, _complaint, _key = siap.submit(db.session, dict(report), None, [])
             submit_s.append(time.perf_counter() - started)
             receipts.append(receipt)
             started = time.perf_counter()
-            if siap.open_with_receipt(receipt) is None:
+            if siap.open_with_receipt(db.session, receipt) is None:
                 raise SystemExit("a fresh receipt did not open its complaint")
             open_s.append(time.perf_counter() - started)
     return receipts, submit_s, open_s

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,11 @@ from portal import config as config_module
 from portal.extensions import babel, csrf, db, limiter, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Each feature wires itself in ``portal.<name>.setup.init_app``: blueprints, CLI groups, template
+# globals, signal handlers. The order matters: SIAP first (its database bind), the catalog before
+# the features that read it (kb, tickets, notices), auth before the pages behind its levels.
+FEATURES = ("siap", "catalog", "kb", "auth", "tickets", "notices", "staff", "api")
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -37,21 +43,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     config_module.finalise(app.config, app.instance_path)
-    # Before the extensions: SIAP adds its database bind, which must exist when engines are made.
-    from portal.siap import setup as siap_setup
-
-    siap_setup.init_app(app)
-
+    app.config.setdefault("KB_PATH", str(ROOT / "kb"))
+    # Features first: SIAP adds its database bind, which must exist when the engines are made.
+    for name in FEATURES:
+        import_module(f"portal.{name}.setup").init_app(app)
     register_extensions(app)
-    register_blueprints(app)
-    register_cli(app)
 
-    from portal.core import access, errors, security, templating
+    from portal.core import access, errors, pagecache, security, templating
 
     access.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    pagecache.init_app(app)
 
     if app.config["AUTO_MIGRATE"]:
         from portal.core.dbsetup import upgrade_database
@@ -71,73 +75,3 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app)
     limiter.init_app(app)
-
-    from portal.catalog.loader import load_catalog
-
-    # Parsed and validated once per process: a broken catalog stops start-up here.
-    app.extensions["catalog"] = load_catalog(Path(__file__).parent / "catalog" / app.config["CATALOG_FILE"])
-    app.config.setdefault("KB_PATH", str(ROOT / "kb"))
-
-    from portal.kb import setup as kb_setup
-
-    kb_setup.init_app(app)
-
-    from portal.auth import setup as auth_setup
-
-    auth_setup.init_app(app)
-
-    from portal.tickets.types import load_request_types
-
-    app.extensions["request_types"] = load_request_types(
-        Path(__file__).parent / "catalog" / app.config["REQUEST_TYPES_FILE"], app.extensions["catalog"]
-    )
-
-
-def register_blueprints(app: Flask) -> None:
-    """Register each feature's blueprint."""
-    from portal.api import tickets as api_tickets
-    from portal.api.views import bp as api_bp
-    from portal.auth.views import bp as auth_bp
-    from portal.catalog.views import bp as catalog_bp
-    from portal.kb.views import bp as kb_bp
-
-    api_tickets.init_app(app)
-    app.register_blueprint(catalog_bp)
-    app.register_blueprint(kb_bp)
-    app.register_blueprint(auth_bp)
-
-    from portal.tickets import status_views  # noqa: F401  (adds the /status routes to the blueprint)
-    from portal.tickets.views import bp as tickets_bp
-
-    app.register_blueprint(tickets_bp)
-
-    # These add their routes to the staff blueprint, so they are imported before it is registered.
-    from portal.staff import admin_views, calendar_views, dashboard_views, manage_views, register_views  # noqa: F401
-    from portal.staff.views import bp as staff_bp
-
-    app.register_blueprint(staff_bp)
-    app.register_blueprint(api_bp)
-    # The JSON API is read-only so far and carries no session; CSRF is for forms.
-    csrf.exempt(api_bp)
-
-
-def register_cli(app: Flask) -> None:
-    """Attach the feature command groups (``flask catalog …``)."""
-    from portal.auth.cli import users_cli
-    from portal.catalog.cli import catalog_cli
-    from portal.kb.cli import kb_cli
-
-    app.cli.add_command(catalog_cli)
-    app.cli.add_command(kb_cli)
-    app.cli.add_command(users_cli)
-
-    from portal.api.cli import api_token_cli
-    from portal.notices.cli import calendar_cli, notice_cli
-
-    app.cli.add_command(api_token_cli)
-    app.cli.add_command(calendar_cli)
-    app.cli.add_command(notice_cli)
-
-    from portal.staff.demo_cli import demo_cli
-
-    app.cli.add_command(demo_cli)

@@ -57,7 +57,7 @@ def world(app) -> tuple[str, str]:
             ).id
             for email, role, units in ACCOUNTS
         }
-        members.init_unit(db.session.get(User, ids["sekretariat@kemenkeu.go.id"]), PASSWORD)
+        members.init_unit(db.session, db.session.get(User, ids["sekretariat@kemenkeu.go.id"]), PASSWORD)
     requester = app.test_client()
     form = "/permintaan/CRSM.01/pembuatan-tiket"
     response = post(requester, form, {

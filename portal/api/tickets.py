@@ -12,10 +12,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from portal.api.views import bp
 from portal.core.access import access, register_level
 from portal.core.clock import now
-from portal.core.templating import get_calendar
+from portal.core.desk import get_calendar
 from portal.extensions import db, limiter
 from portal.tickets import notify, service
 from portal.tickets.forms import form_class
@@ -79,7 +78,6 @@ def _error(status: int, message: str, fields: dict | None = None):
     return jsonify(body), status
 
 
-@bp.get("/tickets/<reference>")
 @access(API_CLIENT)
 @limiter.limit("120 per minute")
 def ticket_summary(reference: str):
@@ -90,7 +88,6 @@ def ticket_summary(reference: str):
     return jsonify(summary(ticket))
 
 
-@bp.post("/tickets")
 @access(API_CLIENT)
 @limiter.limit("60 per minute")
 def create():

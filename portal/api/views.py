@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Response, current_app, jsonify, request
 from flask_babel import gettext as _
 
 from portal.api.service import catalog_document
-from portal.core.access import PUBLIC, protect_blueprint
 from portal.core.numbers import to_int
 from portal.extensions import db
 from portal.kb import service as kb_rules
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-protect_blueprint(bp, PUBLIC)
 
-
-@bp.get("/catalog")
 def catalog():
     """Return the whole catalog as JSON, with an ETag for cheap revalidation."""
     body = current_app.extensions.get("catalog_json")
@@ -39,7 +34,6 @@ def _bad_request(message: str):
     return jsonify(error=_("Permintaan tidak valid"), message=message, status=400), 400
 
 
-@bp.get("/search")
 def search():
     """Search the FAQ and the catalog: ``?q=…&code=…&limit=…``, best first."""
     try:

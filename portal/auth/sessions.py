@@ -14,8 +14,9 @@ import enum
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, or_
+from sqlalchemy import CursorResult, delete, or_
 from sqlalchemy.orm import Session
 
 from portal.auth.models import StaffSession
@@ -83,5 +84,6 @@ def resume(
 
 def end_all(session: Session, user_id: int) -> int:
     """Delete every session of ``user_id`` (the caller commits); return how many there were."""
-    result = session.execute(delete(StaffSession).where(StaffSession.user_id == user_id))
+    # A DELETE answers with a CursorResult, whose row count the generic Result type hides.
+    result = cast(CursorResult[Any], session.execute(delete(StaffSession).where(StaffSession.user_id == user_id)))
     return result.rowcount or 0

@@ -1,38 +1,20 @@
-"""Wire accounts into the app: Flask-Login over server-side sessions, their settings, the access levels."""
+"""Wire accounts into the app: Flask-Login over server-side sessions, access levels, sign-in pages, CLI."""
 
 from __future__ import annotations
 
 import hmac
 
-from flask import Flask, abort, redirect, request, session, url_for
+from flask import Flask, session
 from flask_login import current_user
 
 from portal.auth import signin
+from portal.auth.cli import users_cli
+from portal.auth.levels import SIGNED_IN, STAFF, require_signed_in, require_staff
 from portal.auth.models import User, password_mark
+from portal.auth.views import bp
 from portal.core.access import register_level
 from portal.core.numbers import to_int
 from portal.extensions import db, login_manager
-
-STAFF = "staf"  # agents, unit leads, administrators
-SIGNED_IN = "masuk"  # any signed-in account (staff or internal requester)
-
-
-def _to_login():
-    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")), 303)
-
-
-def require_staff():
-    """Let staff through; send the anonymous to sign-in; hide the route from others."""
-    if not current_user.is_authenticated:
-        return _to_login()
-    if not current_user.is_staff:
-        abort(404)
-    return None
-
-
-def require_signed_in():
-    """Let any signed-in account through; send the anonymous to sign-in."""
-    return None if current_user.is_authenticated else _to_login()
 
 
 def init_app(app: Flask) -> None:
@@ -72,3 +54,5 @@ def init_app(app: Flask) -> None:
 
     register_level(app, STAFF, require_staff)
     register_level(app, SIGNED_IN, require_signed_in)
+    app.register_blueprint(bp)
+    app.cli.add_command(users_cli)

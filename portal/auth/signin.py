@@ -29,12 +29,12 @@ def sign_in(user) -> None:
     """Sign ``user`` in on this browser with a new server-side session (call on a cleared session)."""
     login_user(user)
     idle, lifetime = _limits()
-    session[sessions.COOKIE_KEY] = sessions.start(db.session, user.id, now(), idle, lifetime)
+    session[sessions.COOKIE_KEY] = sessions.start(db.session(), user.id, now(), idle, lifetime)
 
 
 def sign_out_everywhere(user_id: int) -> None:
     """End every session of the account, this browser's and all others."""
-    sessions.end_all(db.session, user_id)
+    sessions.end_all(db.session(), user_id)
     db.session.commit()
 
 
@@ -45,13 +45,14 @@ def session_is_live(user) -> bool:
     (SIAP locks its workspace), the cookie session is cleared, and the next page says why.
     """
     idle, lifetime = _limits()
-    state = sessions.resume(db.session, session.get(sessions.COOKIE_KEY), user.id, now(), idle, lifetime)
+    state = sessions.resume(db.session(), session.get(sessions.COOKIE_KEY), user.id, now(), idle, lifetime)
     if state is sessions.State.LIVE:
         return True
     session.clear()
     session["_remember"] = "clear"  # Flask-Login then ignores and deletes any remember-me cookie
     if state is not sessions.State.MISSING:
-        user_logged_out.send(current_app._get_current_object(), user=user)
+        app = current_app._get_current_object()  # type: ignore[attr-defined]  # the proxy's app, as signals expect
+        user_logged_out.send(app, user=user)
         message = (
             _("Sesi Anda berakhir karena tidak aktif. Silakan masuk kembali.")
             if state is sessions.State.IDLE
@@ -101,11 +102,11 @@ class Attempt:
 
     def claim(self) -> int:
         """Count this attempt before its password is checked; return the wait instead if one runs (0: go)."""
-        return throttle.claim(db.session, self.key, now(), _policy())
+        return throttle.claim(db.session(), self.key, now(), _policy())
 
     def succeeded(self, response: Response) -> None:
         """Clear the count and trust this browser for the account from now on."""
-        throttle.forget(db.session, self.key, now())
+        throttle.forget(db.session(), self.key, now())
         value = throttle.remember_device(current_app.config["SECRET_KEY"], self.devices, self.account)
         secure = request.is_secure or current_app.config.get("PREFERRED_URL_SCHEME") == "https"
         response.set_cookie(

@@ -89,7 +89,7 @@ def claim(session: Session, key: str, moment: datetime, policy: Policy) -> int:
                 session.rollback()
                 return max(1, math.ceil((blocked_until[0] - moment).total_seconds()))
             failures = 1
-        wait = policy.delay(failures)
+        wait = policy.delay(failures or 1)  # None only on a first attempt, counted as 1 above
         blocked = moment + timedelta(seconds=wait) if wait else None
         try:
             if first:  # the update found no row: nobody has tried this key lately

@@ -10,7 +10,7 @@ from flask_login import current_user, logout_user
 
 from portal.auth import service, signin
 from portal.auth.forms import LoginForm, PasswordForm
-from portal.auth.setup import SIGNED_IN
+from portal.auth.levels import SIGNED_IN
 from portal.core.access import PUBLIC, access
 from portal.extensions import db, limiter
 

@@ -1,14 +1,22 @@
-"""Rules over the catalog: who may use what, what to use instead, opening hours, consistency."""
+"""Rules over the catalog: who may use what, what to use instead, consistency."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
+from pathlib import Path
+
+from flask import current_app
 
 from portal.catalog.models import Catalog, Service, Subscope, UserType
-from portal.core.calendar import WorkingCalendar
 
 FALLBACK_FAMILY = "CRSM"
+DATA_DIR = Path(__file__).resolve().parent  # the catalog and request-type data files
+
+
+def get_catalog() -> Catalog:
+    """Return the catalog loaded for this application."""
+    return current_app.extensions["catalog"]
 
 
 @dataclass(frozen=True)
@@ -18,15 +26,6 @@ class Finding:
     level: str  # "error" | "warning" | "note"
     code: str
     message: str
-
-
-@dataclass(frozen=True)
-class DeskStatus:
-    """Whether the help desk is staffed at a moment, and the next change."""
-
-    is_open: bool
-    closes_at: datetime | None
-    opens_at: datetime | None
 
 
 def eligible_types(catalog: Catalog, node: Service | Subscope) -> tuple[UserType, ...]:
@@ -68,13 +67,6 @@ def split_for_user(catalog: Catalog, user_type_id: int) -> tuple[list[Service], 
 def services_by_family(catalog: Catalog) -> list[tuple[str, str, list[Service]]]:
     """Group the services by family, in the order the catalog lists the families."""
     return [(f.prefix, f.name, [s for s in catalog.services if s.family_prefix == f.prefix]) for f in catalog.families]
-
-
-def desk_status(calendar: WorkingCalendar, now: datetime) -> DeskStatus:
-    """Tell whether the desk is open at ``now`` and when that changes."""
-    if calendar.is_open(now):
-        return DeskStatus(True, calendar.closes_at(now), None)
-    return DeskStatus(False, None, calendar.next_opening(now))
 
 
 def consistency_report(catalog: Catalog, today: date) -> list[Finding]:

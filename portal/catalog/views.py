@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from portal.catalog import service as rules
-from portal.catalog.models import Catalog, Service
+from portal.catalog.models import Service
+from portal.catalog.service import get_catalog
 from portal.core.access import PUBLIC, protect_blueprint
 from portal.core.clock import today
 from portal.core.numbers import to_int
@@ -15,11 +16,6 @@ from portal.notices import service as notices
 
 bp = Blueprint("catalog", __name__)
 protect_blueprint(bp, PUBLIC)
-
-
-def get_catalog() -> Catalog:
-    """Return the catalog loaded for this application."""
-    return current_app.extensions["catalog"]
 
 
 @bp.get("/")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import traceback
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -27,19 +27,49 @@ MESSAGES = {
 
 def init_app(app: Flask) -> None:
     """Register one handler for every HTTP error and for unexpected exceptions."""
+    app.extensions.setdefault("quiet_error_prefixes", {})
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)
 
 
+def register_quiet_prefix(app: Flask, prefix: str, label: str) -> None:
+    """Log unexpected errors under ``prefix`` (and the path itself) without path or message.
+
+    For features whose URLs or exception messages may quote what a visitor must not leave in
+    logs (SIAP's anonymous complaints): the exception type and code frames find the bug.
+    ``label`` names the feature in the log line instead.
+    """
+    app.extensions.setdefault("quiet_error_prefixes", {})[prefix.rstrip("/")] = label
+
+
+def _quiet_label(path: str) -> str | None:
+    from flask import current_app
+
+    prefixes: dict[str, str] = current_app.extensions.get("quiet_error_prefixes", {})
+    for prefix, label in prefixes.items():
+        if is_under(path, prefix):  # as routed: //siap, /%2Fsiap, /SIAP/ count too
+            return label
+    return None
+
+
+def register_json_prefix(app: Flask, prefix: str) -> None:
+    """Answer errors under ``prefix`` (a feature's JSON API) in JSON instead of an HTML page."""
+    app.extensions.setdefault("json_error_prefixes", []).append(prefix.rstrip("/") + "/")
+
+
 def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+    from flask import current_app
+
+    prefixes: list[str] = current_app.extensions.get("json_error_prefixes", [])
+    return any(request.path.startswith(prefix) for prefix in prefixes)
 
 
-def handle_http_error(error: HTTPException):
-    """Render an HTTP error in Indonesian (JSON under /api/)."""
+def handle_http_error(error: HTTPException) -> tuple[Response | str, int, dict[str, str]]:
+    """Render an HTTP error in Indonesian (JSON under the prefixes registered for it)."""
     code = error.code or 500
     title, text = MESSAGES.get(code, (error.name, error.description or ""))
     title, text = str(title), str(text)
+    response: Response | str
     if _wants_json():
         response = jsonify(error=title, message=text, status=code)
     else:
@@ -50,17 +80,18 @@ def handle_http_error(error: HTTPException):
     return response, code, headers
 
 
-def handle_unexpected(error: Exception):
+def handle_unexpected(error: Exception) -> tuple[Response | str, int, dict[str, str]]:
     """Log the exception and answer with the 500 page, never a traceback."""
     if isinstance(error, HTTPException):
         return handle_http_error(error)
     from flask import current_app
 
-    if is_under(request.path, "/siap"):  # as routed: //siap, /%2Fsiap, /SIAP/ count too
-        # SIAP (anonymous complaints): no path, no message (it may quote a complaint);
-        # the exception type and the code frames are enough to find the bug.
+    label = _quiet_label(request.path)
+    if label is not None:
+        # No path, no message (it may quote a complaint); the exception type and the code
+        # frames are enough to find the bug.
         frames = "".join(traceback.format_tb(error.__traceback__))
-        current_app.logger.error("Unhandled %s on a SIAP route\n%s", type(error).__name__, frames)
+        current_app.logger.error("Unhandled %s on a %s route\n%s", type(error).__name__, label, frames)
     else:
         current_app.logger.exception("Unhandled exception on %s", request.path)
     return handle_http_error(InternalServerError())

@@ -13,11 +13,16 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from functools import wraps
+from typing import Any
 
-from flask import Response, current_app, make_response, request, session
+from flask import Flask, Response, current_app, make_response, request, session
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from portal.core.desk import desk_key
+from portal.core.signals import public_content_changed
 from portal.extensions import limiter
 
 TTL_SECONDS = 30.0
@@ -29,10 +34,10 @@ class PageCache:
 
     def __init__(self, ttl: float = TTL_SECONDS, size: int = MAX_ENTRIES):
         self.ttl, self.size = ttl, size
-        self._items: OrderedDict = OrderedDict()
+        self._items: OrderedDict[Hashable, tuple[float, bytes]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key):
+    def get(self, key: Hashable) -> bytes | None:
         """Return the cached body for ``key`` if it is still fresh."""
         with self._lock:
             item = self._items.get(key)
@@ -41,7 +46,7 @@ class PageCache:
             self._items.move_to_end(key)
             return item[1]
 
-    def put(self, key, body: bytes) -> None:
+    def put(self, key: Hashable, body: bytes) -> None:
         """Remember a rendered body."""
         with self._lock:
             self._items[key] = (time.monotonic(), body)
@@ -55,6 +60,15 @@ class PageCache:
             self._items.clear()
 
 
+def init_app(app: Flask) -> None:
+    """Give ``app`` its page cache, emptied whenever public content changes."""
+    cache = app.extensions["page_cache"] = PageCache()
+
+    @public_content_changed.connect_via(app)
+    def forget_pages(sender: Flask, **extra: object) -> None:
+        cache.clear()
+
+
 def _cacheable() -> bool:
     return (
         current_app.config.get("PAGE_CACHE", True)
@@ -64,15 +78,13 @@ def _cacheable() -> bool:
     )
 
 
-def cached_page(view):
+def cached_page(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
     """Serve a view's 200 responses from the page cache for anonymous visitors."""
 
     @wraps(view)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
         if not _cacheable():
             return view(*args, **kwargs)
-        from portal.core.templating import desk_key
-
         cache: PageCache = current_app.extensions["page_cache"]
         key = (request.full_path, desk_key())
         body = cache.get(key)
@@ -83,7 +95,7 @@ def cached_page(view):
             cache.put(key, response.get_data())
         return response
 
-    wrapper.page_cached = True
+    wrapper.page_cached = True  # type: ignore[attr-defined]  # read by _public_read below
     return wrapper
 
 

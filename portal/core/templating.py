@@ -1,21 +1,26 @@
-"""Template globals and filters shared by every page."""
+"""Template globals and filters shared by every page, and the hooks features add theirs with."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from flask import Flask, current_app
 from markupsafe import Markup
 
-from portal.catalog import service as rules
-from portal.core.calendar import WorkingCalendar
 from portal.core.clock import now
+from portal.core.desk import desk_status, get_calendar
 from portal.core.timefmt import format_day, format_wib
 
 
-def get_calendar() -> WorkingCalendar:
-    """Return the working-hours calendar with the closures and openings staff announced."""
-    from portal.extensions import db
+def register_global(app: Flask, name: str, value: Any) -> None:
+    """Make ``value`` available to every template as ``name`` (a feature's helper or constant)."""
+    app.add_template_global(value, name)
 
-    return current_app.extensions["calendar_cache"].get(db.session)
+
+def register_context(app: Flask, processor: Callable[[], dict[str, Any]]) -> None:
+    """Add a feature's values to the context of every template (e.g. the loaded catalog)."""
+    app.context_processor(processor)
 
 
 def format_number(value: float, digits: int = 1) -> str:
@@ -38,7 +43,7 @@ def format_size(size: int) -> str:
     return f"{format_decimal(max(size / scale, 0.1), '#,##0.#', locale=get_locale())} {unit}"
 
 
-def csrf_field(form) -> Markup:
+def csrf_field(form: Any) -> Markup:
     """Render a form's CSRF token without an id: pages with several forms would repeat it.
 
     Empty when the form has no token field (CSRF protection turned off, as in most tests).
@@ -47,35 +52,19 @@ def csrf_field(form) -> Markup:
     return token(id=False) if token is not None else Markup("")
 
 
-def desk_key() -> tuple:
-    """What the layout shows about this moment: open or not, until when, and today's date."""
-    moment, calendar = now(), get_calendar()
-    status = rules.desk_status(calendar, moment)
-    return status.is_open, status.closes_at or status.opens_at, moment.astimezone(calendar.tz).date()
-
-
 def init_app(app: Flask) -> None:
-    """Register filters and the layout's context (catalog, desk status)."""
-    from portal.core.pagecache import PageCache
-    from portal.notices.service import CalendarCache
-
-    app.extensions["calendar_cache"] = CalendarCache(app.extensions["catalog"].hours)
-    app.extensions["page_cache"] = PageCache()
+    """Register filters and the layout's context (desk status, the moment, known endpoints)."""
     app.add_template_filter(format_wib, "wib")
     app.add_template_filter(format_day, "weekday")
     app.add_template_filter(format_size, "filesize")
     app.add_template_filter(format_number, "number")
-    from portal.tickets.fields import field_label
-
-    app.add_template_global(field_label, "field_label")
-    app.add_template_global(csrf_field, "csrf_field")
+    register_global(app, "csrf_field", csrf_field)
 
     @app.context_processor
-    def layout_context() -> dict:
+    def layout_context() -> dict[str, Any]:
         moment = now()
         return {
-            "layout_catalog": current_app.extensions["catalog"],
-            "desk": rules.desk_status(get_calendar(), moment),
+            "desk": desk_status(get_calendar(), moment),
             "now": moment,
             "has_endpoint": lambda name: name in current_app.view_functions,
         }

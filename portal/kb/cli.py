@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from portal.kb.index import ensure_index
+from portal.kb.index import ensure_index, index_path, kb_path, render_cache_path
 from portal.kb.loader import check_articles, load_knowledge_base
 
 kb_cli = AppGroup("kb", help="Kelola basis pengetahuan (FAQ) dan indeks pencarian.")
@@ -18,9 +18,7 @@ kb_cli = AppGroup("kb", help="Kelola basis pengetahuan (FAQ) dan indeks pencaria
 @click.option("--force/--if-stale", default=True, help="Bangun ulang walaupun indeks masih mutakhir.")
 def reindex(force: bool) -> None:
     """Rebuild the search index from kb/ and the catalog."""
-    from portal.kb import setup
-
-    kb = load_knowledge_base(setup.kb_path(current_app), setup.render_cache_path(current_app))
+    kb = load_knowledge_base(kb_path(current_app), render_cache_path(current_app))
     started = time.perf_counter()
 
     def progress(count: int) -> None:
@@ -28,7 +26,7 @@ def reindex(force: bool) -> None:
             click.echo(f"  {count} dokumen diindeks …")
 
     path, built = ensure_index(
-        setup.index_path(current_app),
+        index_path(current_app),
         kb,
         current_app.extensions["catalog"],
         current_app.extensions["glossary"],
@@ -43,9 +41,7 @@ def reindex(force: bool) -> None:
 @kb_cli.command("check")
 def check() -> None:
     """Validate the articles' metadata; exit 1 on errors."""
-    from portal.kb import setup
-
-    kb = load_knowledge_base(setup.kb_path(current_app), setup.render_cache_path(current_app))
+    kb = load_knowledge_base(kb_path(current_app), render_cache_path(current_app))
     problems = check_articles(kb, set(current_app.extensions["catalog"].nodes))
     for problem in problems:
         click.echo(f"GALAT: {problem}")

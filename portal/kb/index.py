@@ -15,11 +15,28 @@ import shutil
 import threading
 from pathlib import Path
 
+from flask import Flask
+
 from portal.catalog.models import Catalog
 from portal.kb import analysis, search
 from portal.kb.loader import KnowledgeBase
 
 KEEP_BUILDS = 2
+
+
+def kb_path(app: Flask) -> Path:
+    """Folder of the FAQ articles (``KB_PATH``, default ``kb/`` of the repository)."""
+    return Path(app.config["KB_PATH"])
+
+
+def index_path(app: Flask) -> Path:
+    """Folder of the search index builds (``KB_INDEX_PATH``, default ``instance/kb_index``)."""
+    return Path(app.config.get("KB_INDEX_PATH") or Path(app.instance_path) / "kb_index")
+
+
+def render_cache_path(app: Flask) -> Path:
+    """File of rendered article bodies kept between starts (next to the index builds)."""
+    return index_path(app) / "rendered.json"
 
 
 def index_fingerprint(kb: KnowledgeBase, catalog: Catalog, glossary: analysis.Glossary) -> str:

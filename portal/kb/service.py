@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from portal.core.counters import increment
@@ -154,3 +155,24 @@ def related_articles(kb, article, limit: int = 5):
         if other is not article and other not in chosen:
             chosen.append(other)
     return chosen[:limit]
+
+
+def search_misses(session: Session, since: date, limit: int = 100) -> list[tuple[str, int]]:
+    """Queries that found nothing since ``since``, most frequent first."""
+    total = func.sum(SearchMiss.count)
+    query = select(SearchMiss.query, total).where(SearchMiss.day >= since).group_by(SearchMiss.query)
+    return [tuple(r) for r in session.execute(query.order_by(total.desc(), SearchMiss.query).limit(limit))]
+
+
+def article_feedback(session: Session, since: date) -> list[tuple[str, int, int]]:
+    """Articles marked unhelpful since ``since``: (slug, unhelpful, helpful), most unhelpful first."""
+    no = func.sum(case((ArticleFeedback.helpful.is_(False), ArticleFeedback.count), else_=0))
+    yes = func.sum(case((ArticleFeedback.helpful.is_(True), ArticleFeedback.count), else_=0))
+    query = (
+        select(ArticleFeedback.slug, no, yes)
+        .where(ArticleFeedback.day >= since)
+        .group_by(ArticleFeedback.slug)
+        .having(no > 0)
+        .order_by(no.desc(), yes, ArticleFeedback.slug)
+    )
+    return [tuple(r) for r in session.execute(query)]

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 
 from portal.catalog import service as catalog_rules
-from portal.catalog.views import get_catalog
+from portal.catalog.service import get_catalog
 from portal.core.access import PUBLIC, protect_blueprint
 from portal.core.clock import today
 from portal.core.numbers import to_int

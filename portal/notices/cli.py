@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from portal.core.clock import today
@@ -23,8 +22,7 @@ def _fail(message: str) -> None:
 
 def _changed() -> None:
     # The calendar and every cached page that shows the desk status or announcements.
-    current_app.extensions["calendar_cache"].invalidate()
-    current_app.extensions["page_cache"].clear()
+    service.publish_change()
 
 
 def _set_day(day, is_open: bool, reason: str) -> None:

@@ -6,12 +6,14 @@ import threading
 import time
 from datetime import date
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.catalog.models import Hours
 from portal.core.calendar import WorkingCalendar
+from portal.core.signals import public_content_changed
 from portal.notices.models import Announcement, CalendarOverride
 
 CACHE_SECONDS = 30.0
@@ -52,6 +54,12 @@ class CalendarCache:
         """Forget the cached calendar (after an override changed)."""
         with self._lock:
             self._calendar = None
+
+
+def publish_change() -> None:
+    """Tell this application's caches that announcements or the calendar changed (after commit)."""
+    # The signal's sender is the application object itself, which the proxy only stands for.
+    public_content_changed.send(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 def set_override(session: Session, day: date, is_open: bool, reason: str) -> CalendarOverride:
@@ -112,3 +120,19 @@ def current_announcements(session: Session, today: date) -> list[Announcement]:
         .order_by(Announcement.starts_on.desc(), Announcement.id.desc())
     )
     return list(session.scalars(query))
+
+
+def announcements_from(session: Session, today: date) -> list:
+    """Announcements still shown today or later, soonest first."""
+    query = select(Announcement).where(Announcement.ends_on >= today)
+    return list(session.scalars(query.order_by(Announcement.starts_on, Announcement.id)))
+
+
+def remove_announcement(session: Session, announcement_id: int) -> bool:
+    """Delete an announcement; tell whether there was one."""
+    row = session.get(Announcement, announcement_id)
+    if row is None:
+        return False
+    session.delete(row)
+    session.commit()
+    return True

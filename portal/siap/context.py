@@ -16,6 +16,9 @@ from portal.siap.crypto import Kdf
 
 PEPPER_FILE = "siap_pepper"
 
+# The SIAP database's own Alembic environment (its tables live in the ``siap`` bind).
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
 
 @dataclass(frozen=True)
 class SiapContext:

@@ -8,7 +8,7 @@ under ``/siap/aset`` instead. The files are the application's own static folder.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, has_request_context, request, send_from_directory
+from flask import Blueprint, Flask, abort, current_app, has_request_context, request, send_from_directory
 
 from portal.core.access import PUBLIC, access
 from portal.siap import privacy
@@ -21,7 +21,10 @@ ENDPOINT = "siap_aset.asset"
 @access(PUBLIC)
 def asset(filename: str):
     """Send a file of the static folder (no-store, like every SIAP answer)."""
-    return send_from_directory(current_app.static_folder, filename)
+    folder = current_app.static_folder
+    if folder is None:  # an app without a static folder has no assets to send
+        abort(404)
+    return send_from_directory(folder, filename)
 
 
 def siap_url_for(original):

@@ -15,9 +15,9 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from portal.core.clock import now, timestamp
-from portal.extensions import db
 from portal.siap.models import FormKey
 
 _SHAPE = re.compile(r"^(\d{1,12})\.([A-Za-z0-9_-]{32})$")
@@ -48,13 +48,13 @@ def digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def is_used(key: str) -> bool:
+def is_used(session: Session, key: str) -> bool:
     """Tell whether a complaint was already filed with this key."""
-    return db.session.scalars(select(FormKey.key_hash).where(FormKey.key_hash == digest(key))).first() is not None
+    return session.scalars(select(FormKey.key_hash).where(FormKey.key_hash == digest(key))).first() is not None
 
 
-def remember(key: str) -> None:
+def remember(session: Session, key: str) -> None:
     """Add the used key's hash to the session (committed with the complaint) and drop expired ones."""
     # Stored hours are truncated, so keep an extra hour: a hash goes only after its key expired.
-    db.session.execute(delete(FormKey).where(FormKey.created_at < now() - lifetime() - timedelta(hours=1)))
-    db.session.add(FormKey(key_hash=digest(key), created_at=now()))
+    session.execute(delete(FormKey).where(FormKey.created_at < now() - lifetime() - timedelta(hours=1)))
+    session.add(FormKey(key_hash=digest(key), created_at=now()))

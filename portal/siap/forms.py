@@ -134,15 +134,6 @@ class NoteForm(PortalForm):
     )
 
 
-STATUS_LABELS = {
-    "baru": _l("Baru"),
-    "diverifikasi": _l("Diverifikasi"),
-    "ditindaklanjuti": _l("Ditindaklanjuti"),
-    "selesai": _l("Selesai"),
-    "ditolak": _l("Ditolak"),
-}
-
-
 class StatusForm(PortalForm):
     """The next status of a complaint (choices: the allowed transitions)."""
 
@@ -150,7 +141,7 @@ class StatusForm(PortalForm):
 
     def allow(self, statuses) -> None:
         """Offer only these next statuses, after a placeholder that must be replaced by a choice."""
-        allowed = [SelectChoice(s, STATUS_LABELS[s]) for s in statuses]
+        allowed = [SelectChoice(s, s.label) for s in statuses]
         self.status.choices = [SelectChoice("", _l("— Pilih status —")), *allowed] if allowed else []
 
 

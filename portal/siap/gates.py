@@ -13,6 +13,7 @@ from flask import Flask, abort, g, redirect, url_for
 from flask_login import current_user
 
 from portal.core.access import register_level
+from portal.extensions import db
 from portal.siap import members, sessions
 
 REPORTER_LEVEL = "siap_pelapor"
@@ -23,14 +24,14 @@ UNLOCKED_LEVEL = "siap_sekretariat"
 def reporter_session() -> sessions.Opened | None:
     """Return this request's reporter session (loaded once per request)."""
     if "siap_reporter" not in g:
-        g.siap_reporter = sessions.from_request(sessions.REPORTER)
+        g.siap_reporter = sessions.from_request(db.session, sessions.REPORTER)
     return g.siap_reporter
 
 
 def member_session() -> sessions.Opened | None:
     """Return this request's unlocked member session, bound to the signed-in account."""
     if "siap_member" not in g:
-        opened = sessions.from_request(sessions.MEMBER)
+        opened = sessions.from_request(db.session, sessions.MEMBER)
         if opened is not None and (not current_user.is_authenticated or opened.row.user_id != current_user.id):
             opened = None
         g.siap_member = opened
@@ -46,7 +47,7 @@ def require_reporter():
 
 def require_member():
     """Answer 404 to anyone who is not a Secretariat member with a grant."""
-    if not members.may_enter(current_user):
+    if not members.may_enter(db.session, current_user):
         abort(404)
     return None
 

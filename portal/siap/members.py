@@ -15,11 +15,11 @@ from enum import Enum
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from portal.auth.models import ROLE_AGENT, ROLE_LEAD, User, UserUnit
 from portal.auth.service import hasher
 from portal.core.clock import now
-from portal.extensions import db
 from portal.siap import audit, context, crypto, sessions
 from portal.siap.models import MemberKey, UnitKey, UnitKeyGrant
 from portal.siap.service import SiapError
@@ -54,14 +54,14 @@ def belongs(user) -> bool:
     )
 
 
-def grant_of(user_id: int) -> UnitKeyGrant | None:
+def grant_of(session: Session, user_id: int) -> UnitKeyGrant | None:
     """Return the grant of an account, or None."""
-    return db.session.get(UnitKeyGrant, user_id)
+    return session.get(UnitKeyGrant, user_id)
 
 
-def may_enter(user) -> bool:
+def may_enter(session: Session, user) -> bool:
     """Tell whether the SIAP workspace exists for this account at all."""
-    return belongs(user) and grant_of(user.id) is not None
+    return belongs(user) and grant_of(session, user.id) is not None
 
 
 def _verify_account_password(user: User, password: str) -> bool:
@@ -79,27 +79,27 @@ def _wrap(key: MemberKey, private: bytes, password: str) -> None:
     key.kdf_ops, key.kdf_memory_kib = kdf.ops, kdf.memory_kib
 
 
-def _new_member_key(user: User, password: str) -> MemberKey:
+def _new_member_key(session: Session, user: User, password: str) -> MemberKey:
     private, public = crypto.new_keypair()
     key = MemberKey(user_id=user.id, public_key=public, created_at=now())
     _wrap(key, private, password)
-    db.session.add(key)
+    session.add(key)
     return key
 
 
-def rewrap(user_id: int, old: str, new: str) -> bool:
+def rewrap(session: Session, user_id: int, old: str, new: str) -> bool:
     """Wrap a member's private key under their new account password (before the change commits).
 
     Without this a password change would leave the key sealed under the old password and the
     member would need a new grant. Returns False when the account has no key, or the old
     password does not open it (nothing to carry over).
     """
-    key = db.session.get(MemberKey, user_id)
+    key = session.get(MemberKey, user_id)
     private = _member_private_key(key, old) if key is not None else None
     if private is None:
         return False
     _wrap(key, private, new)
-    audit.record("kunci_anggota_dibungkus_ulang", user_id=user_id)
+    audit.record(session, "kunci_anggota_dibungkus_ulang", user_id=user_id)
     return True
 
 
@@ -111,38 +111,38 @@ def _member_private_key(key: MemberKey, password: str) -> bytes | None:
         return None
 
 
-def unlock(user: User, password: str) -> tuple[Unlock, bytes | None]:
+def unlock(session: Session, user: User, password: str) -> tuple[Unlock, bytes | None]:
     """Open the unit key with a member's password.
 
     A member with a pending grant and no key pair yet gets one here, once their account
     password checks out; the grant then waits for a colleague to complete it.
     """
-    grant = grant_of(user.id)
+    grant = grant_of(session, user.id)
     if grant is None or not belongs(user):
         return Unlock.WRONG, None
-    key = db.session.get(MemberKey, user.id)
+    key = session.get(MemberKey, user.id)
     if key is None:
         if not _verify_account_password(user, password):
             return Unlock.WRONG, None
-        _new_member_key(user, password)
-        audit.record("kunci_anggota_dibuat", user_id=user.id)
-        db.session.commit()
+        _new_member_key(session, user, password)
+        audit.record(session, "kunci_anggota_dibuat", user_id=user.id)
+        session.commit()
         return Unlock.PENDING, None
     private = _member_private_key(key, password)
     if private is None:
-        audit.record("gagal_buka", user_id=user.id)
-        db.session.commit()
+        audit.record(session, "gagal_buka", user_id=user.id)
+        session.commit()
         return Unlock.WRONG, None
     if grant.sealed_unit_key is None:
         return Unlock.PENDING, None
-    audit.record("buka", user_id=user.id)
-    db.session.commit()
+    audit.record(session, "buka", user_id=user.id)
+    session.commit()
     return Unlock.OPEN, crypto.unseal(private, grant.sealed_unit_key)
 
 
-def init_unit(user: User, password: str, recovery_public_key: bytes | None = None) -> UnitKey:
+def init_unit(session: Session, user: User, password: str, recovery_public_key: bytes | None = None) -> UnitKey:
     """Create the unit key with the first member (``flask siap init-unit``)."""
-    if db.session.scalars(select(UnitKey)).first() is not None:
+    if session.scalars(select(UnitKey)).first() is not None:
         raise SiapError(_l("Kunci unit sudah ada; anggota baru diberi akses dari ruang kerja SIAP."))
     if not belongs(user):
         raise SiapError(_l("Akun ini bukan agen atau ketua aktif di unit %(unit)s.", unit=context.get().unit))
@@ -154,69 +154,69 @@ def init_unit(user: User, password: str, recovery_public_key: bytes | None = Non
         recovery_copy=crypto.seal(recovery_public_key, private) if recovery_public_key else None,
         created_at=now(),
     )
-    key = db.session.get(MemberKey, user.id)
+    key = session.get(MemberKey, user.id)
     if key is None or _member_private_key(key, password) is None:
         if key is not None:
-            db.session.delete(key)
-            db.session.flush()
-        key = _new_member_key(user, password)
-    db.session.merge(UnitKeyGrant(user_id=user.id, sealed_unit_key=crypto.seal(key.public_key, private),
+            session.delete(key)
+            session.flush()
+        key = _new_member_key(session, user, password)
+    session.merge(UnitKeyGrant(user_id=user.id, sealed_unit_key=crypto.seal(key.public_key, private),
                            granted_by=user.id, created_at=now(), keyed_at=now()))
-    db.session.add(unit)
-    audit.record("kunci_unit_dibuat", user_id=user.id)
-    db.session.commit()
+    session.add(unit)
+    audit.record(session, "kunci_unit_dibuat", user_id=user.id)
+    session.commit()
     return unit
 
 
-def grant(actor_id: int, target: User) -> UnitKeyGrant:
+def grant(session: Session, actor_id: int, target: User) -> UnitKeyGrant:
     """Give an account access: pending until it has a key pair and a member completes it."""
     if target.role not in MEMBER_ROLES:
         raise SiapError(_l("Akses SIAP hanya untuk agen atau ketua unit, tidak untuk administrator."))
     if not belongs(target):
         raise SiapError(_l("Akun ini bukan anggota aktif %(unit)s.", unit=context.get().unit))
-    if grant_of(target.id) is not None:
+    if grant_of(session, target.id) is not None:
         raise SiapError(_l("Akun ini sudah diberi akses."))
     row = UnitKeyGrant(user_id=target.id, granted_by=actor_id, created_at=now())
-    db.session.add(row)
-    audit.record("beri_akses", user_id=actor_id, detail=f"anggota={target.id}")
-    db.session.commit()
+    session.add(row)
+    audit.record(session, "beri_akses", user_id=actor_id, detail=f"anggota={target.id}")
+    session.commit()
     return row
 
 
-def complete(actor_id: int, unit_private_key: bytes, target_id: int) -> None:
+def complete(session: Session, actor_id: int, unit_private_key: bytes, target_id: int) -> None:
     """Seal the unit key to a pending member's public key."""
-    row, key = grant_of(target_id), db.session.get(MemberKey, target_id)
+    row, key = grant_of(session, target_id), session.get(MemberKey, target_id)
     if row is None or key is None or row.sealed_unit_key is not None:
         raise SiapError(_l("Tidak ada pemberian akses yang menunggu untuk akun ini."))
     row.sealed_unit_key = crypto.seal(key.public_key, unit_private_key)
     row.keyed_at = now()
-    audit.record("akses_aktif", user_id=actor_id, detail=f"anggota={target_id}")
-    db.session.commit()
+    audit.record(session, "akses_aktif", user_id=actor_id, detail=f"anggota={target_id}")
+    session.commit()
 
 
-def revoke(actor_id: int, target_id: int) -> None:
+def revoke(session: Session, actor_id: int, target_id: int) -> None:
     """Delete a grant and end the member's unlocked sessions; the last active one stays."""
-    row = grant_of(target_id)
+    row = grant_of(session, target_id)
     if row is None:
         raise SiapError(_l("Akun ini tidak memiliki akses."))
-    active = db.session.scalars(select(UnitKeyGrant).where(UnitKeyGrant.sealed_unit_key.is_not(None))).all()
+    active = session.scalars(select(UnitKeyGrant).where(UnitKeyGrant.sealed_unit_key.is_not(None))).all()
     if row.sealed_unit_key is not None and len(active) <= 1:
         raise SiapError(_l("Akses terakhir tidak dapat dicabut: tanpa anggota aktif semua pengaduan tidak terbaca."))
-    db.session.delete(row)
-    db.session.execute(delete(MemberKey).where(MemberKey.user_id == target_id))
-    audit.record("cabut_akses", user_id=actor_id, detail=f"anggota={target_id}")
-    db.session.commit()
-    sessions.destroy_for_user(target_id)
+    session.delete(row)
+    session.execute(delete(MemberKey).where(MemberKey.user_id == target_id))
+    audit.record(session, "cabut_akses", user_id=actor_id, detail=f"anggota={target_id}")
+    session.commit()
+    sessions.destroy_for_user(session, target_id)
 
 
-def roster() -> list[RosterRow]:
+def roster(session: Session) -> list[RosterRow]:
     """List the unit's agents and leads with their SIAP standing."""
-    users = db.session.scalars(
+    users = session.scalars(
         select(User).join(UserUnit).where(UserUnit.unit == context.get().unit, User.role.in_(MEMBER_ROLES))
         .order_by(User.name)
     ).all()
-    grants = {g.user_id: g for g in db.session.scalars(select(UnitKeyGrant))}
-    keys = {k.user_id: k for k in db.session.scalars(select(MemberKey))}
+    grants = {g.user_id: g for g in session.scalars(select(UnitKeyGrant))}
+    keys = {k.user_id: k for k in session.scalars(select(MemberKey))}
     rows = []
     for user in users:
         row, key = grants.get(user.id), keys.get(user.id)
@@ -230,7 +230,7 @@ def roster() -> list[RosterRow]:
     return rows
 
 
-def own_fingerprint(user_id: int) -> str | None:
+def own_fingerprint(session: Session, user_id: int) -> str | None:
     """Return a member's own key fingerprint, to read out to the colleague completing the grant."""
-    key = db.session.get(MemberKey, user_id)
+    key = session.get(MemberKey, user_id)
     return crypto.fingerprint(key.public_key) if key else None

@@ -11,13 +11,51 @@ key across databases.
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.core.clock import now
-from portal.core.models import UTCDateTime
+from portal.core.models import StrEnumType, UTCDateTime
 from portal.extensions import db
+
+
+class ComplaintStatus(StrEnum):
+    """Where a complaint stands; the allowed transitions live in ``portal/siap/service.py``."""
+
+    NEW = "baru"
+    VERIFIED = "diverifikasi"
+    IN_HAND = "ditindaklanjuti"
+    DONE = "selesai"
+    REJECTED = "ditolak"
+
+    @property
+    def label(self) -> LazyString:
+        """The name shown to the reporter and to the Secretariat."""
+        return _LABELS[self]
+
+    @property
+    def is_closed(self) -> bool:
+        """Tell whether the complaint is finished (done or rejected)."""
+        return self in (ComplaintStatus.DONE, ComplaintStatus.REJECTED)
+
+    @property
+    def steps(self) -> tuple[ComplaintStatus, ...]:
+        """The path shown to people: the usual steps, ending in a rejection if this is one."""
+        last = ComplaintStatus.REJECTED if self is ComplaintStatus.REJECTED else ComplaintStatus.DONE
+        return (ComplaintStatus.NEW, ComplaintStatus.VERIFIED, ComplaintStatus.IN_HAND, last)
+
+
+_LABELS = {
+    ComplaintStatus.NEW: _l("Baru"),
+    ComplaintStatus.VERIFIED: _l("Diverifikasi"),
+    ComplaintStatus.IN_HAND: _l("Ditindaklanjuti"),
+    ComplaintStatus.DONE: _l("Selesai"),
+    ComplaintStatus.REJECTED: _l("Ditolak"),
+}
 
 BIND = "siap"
 
@@ -97,7 +135,9 @@ class Complaint(SiapModel):
     receipt_salt: Mapped[bytes] = mapped_column(LargeBinary(16))
     kdf_ops: Mapped[int] = mapped_column(Integer)
     kdf_memory_kib: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(20), default="baru", index=True)
+    status: Mapped[ComplaintStatus] = mapped_column(
+        StrEnumType(ComplaintStatus), default=ComplaintStatus.NEW, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(HourDateTime(), default=now)
     updated_at: Mapped[datetime] = mapped_column(HourDateTime(), default=now)
     closed_at: Mapped[datetime | None] = mapped_column(HourDateTime(), nullable=True, index=True)
@@ -109,6 +149,11 @@ class Complaint(SiapModel):
     attachments: Mapped[list[ComplaintFile]] = relationship(
         back_populates="complaint", cascade="all, delete-orphan", order_by="ComplaintFile.id"
     )
+
+    @validates("status")
+    def _as_status(self, _key: str, value: str) -> ComplaintStatus:
+        # A plain string (from a form) becomes the member at once, not only after a reload.
+        return ComplaintStatus(value)
 
 
 # Entry kinds: the report itself, a message of either side, an internal note.

@@ -11,42 +11,42 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, inspect, select, text
+from sqlalchemy.orm import Session
 
-from portal.extensions import db
 from portal.siap import audit, sessions, storage
-from portal.siap.models import BIND, Complaint, KeySession
+from portal.siap.models import Complaint, KeySession
 from portal.siap.service import CLOSED
 
 
-def _sqlite_engine():
-    engine = db.engines[BIND]
+def _sqlite_engine(session: Session):
+    engine = session.get_bind(mapper=inspect(Complaint))  # the SIAP database, wherever it lives
     return engine if engine.dialect.name == "sqlite" else None
 
 
-def expired(moment: datetime) -> list[Complaint]:
+def expired(session: Session, moment: datetime) -> list[Complaint]:
     """Return closed complaints whose retention period has passed at ``moment``."""
     cutoff = moment - timedelta(days=current_app.config["SIAP_RETENTION_DAYS"])
     return list(
-        db.session.scalars(select(Complaint).where(Complaint.status.in_(CLOSED), Complaint.closed_at < cutoff))
+        session.scalars(select(Complaint).where(Complaint.status.in_(CLOSED), Complaint.closed_at < cutoff))
     )
 
 
-def expire(moment: datetime) -> int:
+def expire(session: Session, moment: datetime) -> int:
     """Delete expired complaints completely; return how many were deleted."""
-    old = expired(moment)
-    engine = _sqlite_engine()
+    old = expired(session, moment)
+    engine = _sqlite_engine(session)
     if engine is not None:
-        db.session.execute(text("PRAGMA secure_delete=ON"), bind_arguments={"bind": engine})
+        session.execute(text("PRAGMA secure_delete=ON"), bind_arguments={"bind": engine})
     paths = []
     for complaint in old:
         paths += storage.attachment_paths(complaint)
-        db.session.execute(delete(KeySession).where(KeySession.complaint_id == complaint.id))
-        audit.record("kedaluwarsa", actor=audit.SYSTEM, ref=complaint.ref)
-        db.session.delete(complaint)
-    db.session.commit()
+        session.execute(delete(KeySession).where(KeySession.complaint_id == complaint.id))
+        audit.record(session, "kedaluwarsa", actor=audit.SYSTEM, ref=complaint.ref)
+        session.delete(complaint)
+    session.commit()
     storage.remove(paths)
-    sessions.purge_idle()
+    sessions.purge_idle(session)
     if engine is not None:
         with engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

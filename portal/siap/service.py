@@ -16,21 +16,21 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from portal.core.clock import now
-from portal.extensions import db
 from portal.siap import audit, context, crypto, formkeys, storage
-from portal.siap.models import MESSAGE, NOTE, REPORT, REPORTER, Complaint, ComplaintEntry, UnitKey
+from portal.siap.models import MESSAGE, NOTE, REPORT, REPORTER, Complaint, ComplaintEntry, ComplaintStatus, UnitKey
 
-STATUSES = ("baru", "diverifikasi", "ditindaklanjuti", "selesai", "ditolak")
+STATUSES = tuple(ComplaintStatus)
 TRANSITIONS = {
-    "baru": ("diverifikasi", "ditolak"),
-    "diverifikasi": ("ditindaklanjuti", "ditolak"),
-    "ditindaklanjuti": ("selesai", "ditolak"),
-    "selesai": (),
-    "ditolak": (),
+    ComplaintStatus.NEW: (ComplaintStatus.VERIFIED, ComplaintStatus.REJECTED),
+    ComplaintStatus.VERIFIED: (ComplaintStatus.IN_HAND, ComplaintStatus.REJECTED),
+    ComplaintStatus.IN_HAND: (ComplaintStatus.DONE, ComplaintStatus.REJECTED),
+    ComplaintStatus.DONE: (),
+    ComplaintStatus.REJECTED: (),
 }
-CLOSED = ("selesai", "ditolak")
+CLOSED = tuple(s for s in ComplaintStatus if s.is_closed)
 REPORT_FIELDS = ("kategori", "peristiwa", "pihak", "waktu", "tempat", "uraian")
 _DUMMY_SALT = crypto.new_salt()
 
@@ -66,9 +66,9 @@ class Thread:
     received_at: datetime | None = None  # exact, from the sealed report (the row keeps the hour)
 
 
-def unit_key() -> UnitKey | None:
+def unit_key(session: Session) -> UnitKey | None:
     """Return the Secretariat's unit key, or None before ``init-unit``."""
-    return db.session.scalars(select(UnitKey).order_by(UnitKey.id.desc())).first()
+    return session.scalars(select(UnitKey).order_by(UnitKey.id.desc())).first()
 
 
 def _mentions(lookup: bytes, texts: list[str]) -> bool:
@@ -96,24 +96,29 @@ def _open_message(key: bytes, blob: bytes, stored: datetime) -> tuple[str, datet
     return raw, stored  # sealed before the time moved inside: plain text, the row's time
 
 
-def _commit_with_files(written: list[Path]) -> None:
+def _commit_with_files(session: Session, written: list[Path]) -> None:
     try:
-        db.session.commit()
+        session.commit()
     except Exception:
-        db.session.rollback()
+        session.rollback()
         storage.remove(written)
         raise
 
 
 def submit(
-    report: dict, identity: dict | None, uploads: list[storage.Upload], *, form_key: str | None = None
+    session: Session,
+    report: dict,
+    identity: dict | None,
+    uploads: list[storage.Upload],
+    *,
+    form_key: str | None = None,
 ) -> tuple[str, Complaint, bytes]:
     """File a complaint; return the receipt (to show once), the row and its private key.
 
     ``form_key``, the form's one-time key, is remembered (hashed) in the same commit, so a
     concurrent second filing with it fails with ``IntegrityError`` and leaves nothing.
     """
-    unit = unit_key()
+    unit = unit_key(session)
     if unit is None:
         raise NotReady(_l("Layanan pengaduan belum siap menerima laporan. Silakan coba lagi nanti."))
     ctx = context.get()
@@ -134,29 +139,29 @@ def submit(
         receipt_salt=salt,
         kdf_ops=ctx.kdf.ops,
         kdf_memory_kib=ctx.kdf.memory_kib,
-        status="baru",
+        status=ComplaintStatus.NEW,
         created_at=moment,
         updated_at=moment,
     )
     body = {"laporan": report, "identitas": identity, "waktu": moment.isoformat()}
     entry = ComplaintEntry(kind=REPORT, author=REPORTER, body=crypto.seal_json(public, body), created_at=moment)
     complaint.entries.append(entry)
-    db.session.add(complaint)
+    session.add(complaint)
     written: list[Path] = []
     try:
         storage.store(complaint, entry, uploads, written)
     except Exception:
-        db.session.rollback()
+        session.rollback()
         storage.remove(written)
         raise
-    audit.record("laporan_baru", actor=audit.REPORTER, ref=complaint.ref)
+    audit.record(session, "laporan_baru", actor=audit.REPORTER, ref=complaint.ref)
     if form_key is not None:
-        formkeys.remember(form_key)
-    _commit_with_files(written)
+        formkeys.remember(session, form_key)
+    _commit_with_files(session, written)
     return receipt, complaint, private
 
 
-def open_with_receipt(text: str) -> tuple[Complaint, bytes] | None:
+def open_with_receipt(session: Session, text: str) -> tuple[Complaint, bytes] | None:
     """Return the complaint and its private key for a typed receipt, or None.
 
     Unknown, malformed and expired receipts cost one key derivation too, so every
@@ -167,7 +172,7 @@ def open_with_receipt(text: str) -> tuple[Complaint, bytes] | None:
     complaint = None
     if receipt is not None:
         lookup = crypto.lookup_id(ctx.pepper, receipt)
-        complaint = db.session.scalars(select(Complaint).where(Complaint.lookup == lookup)).first()
+        complaint = session.scalars(select(Complaint).where(Complaint.lookup == lookup)).first()
     if complaint is None:
         ctx.kdf.derive(b"tidak-ada", _DUMMY_SALT)
         return None
@@ -184,6 +189,7 @@ def complaint_key(complaint: Complaint, unit_private_key: bytes) -> bytes:
 
 
 def add_entry(
+    session: Session,
     complaint: Complaint,
     text: str,
     uploads: list[storage.Upload],
@@ -211,14 +217,14 @@ def add_entry(
     try:
         storage.store(complaint, entry, uploads, written)
     except Exception:
-        db.session.rollback()
+        session.rollback()
         storage.remove(written)
         raise
     complaint.updated_at = moment
     actor = audit.REPORTER if author == REPORTER else audit.MEMBER
     action = {NOTE: "catatan", MESSAGE: "pesan_pelapor" if author == REPORTER else "balasan"}[kind]
-    audit.record(action, actor=actor, user_id=user_id, ref=complaint.ref, detail=f"berkas={len(uploads)}")
-    _commit_with_files(written)
+    audit.record(session, action, actor=actor, user_id=user_id, ref=complaint.ref, detail=f"berkas={len(uploads)}")
+    _commit_with_files(session, written)
     return entry
 
 
@@ -253,7 +259,7 @@ def find_attachment(complaint: Complaint, ref: str):
     return next((a for a in complaint.attachments if hmac.compare_digest(a.ref, ref)), None)
 
 
-def change_status(complaint: Complaint, new: str, user_id: int) -> None:
+def change_status(session: Session, complaint: Complaint, new: str, user_id: int) -> None:
     """Move a complaint along the allowed transitions; record who did it."""
     old = complaint.status
     if new not in TRANSITIONS.get(old, ()):
@@ -263,28 +269,28 @@ def change_status(complaint: Complaint, new: str, user_id: int) -> None:
     complaint.updated_at = moment
     if new in CLOSED:
         complaint.closed_at = moment
-    audit.record("status", user_id=user_id, ref=complaint.ref, detail=f"{old}->{new}")
-    db.session.commit()
+    audit.record(session, "status", user_id=user_id, ref=complaint.ref, detail=f"{old}->{new}")
+    session.commit()
 
 
-def forward(complaint: Complaint, unit_name: str, user_id: int) -> None:
+def forward(session: Session, complaint: Complaint, unit_name: str, user_id: int) -> None:
     """Record that the complaint was forwarded to a linked unit (once)."""
     if complaint.forwarded_to:
         raise SiapError(_l("Pengaduan ini sudah tercatat diteruskan."))
     complaint.forwarded_to = unit_name
     complaint.forwarded_at = now()
-    audit.record("diteruskan", user_id=user_id, ref=complaint.ref, detail=unit_name[:80])
-    db.session.commit()
+    audit.record(session, "diteruskan", user_id=user_id, ref=complaint.ref, detail=unit_name[:80])
+    session.commit()
 
 
-def by_ref(ref: str) -> Complaint | None:
+def by_ref(session: Session, ref: str) -> Complaint | None:
     """Return the complaint with this reference, or None."""
-    return db.session.scalars(select(Complaint).where(Complaint.ref == ref.upper()[:16])).first()
+    return session.scalars(select(Complaint).where(Complaint.ref == ref.upper()[:16])).first()
 
 
-def complaints(status: str | None = None) -> list[Complaint]:
+def complaints(session: Session, status: str | None = None) -> list[Complaint]:
     """Return complaints for the inbox: open ones first, newest first."""
     query = select(Complaint).order_by(Complaint.closed_at.is_not(None), Complaint.created_at.desc())
     if status in STATUSES:
         query = query.where(Complaint.status == status)
-    return list(db.session.scalars(query))
+    return list(session.scalars(query))

@@ -23,9 +23,9 @@ from datetime import UTC, datetime, timedelta
 
 from flask import Response, current_app, request
 from sqlalchemy import delete
+from sqlalchemy.orm import Session
 
 from portal.core.clock import now
-from portal.extensions import db
 from portal.siap import crypto
 from portal.siap.models import KeySession
 
@@ -77,12 +77,18 @@ def idle_limit() -> timedelta:
 
 
 def create(
-    kind: str, secret: bytes, *, complaint_id: int | None = None, user_id: int | None = None, receipt: str | None = None
+    session: Session,
+    kind: str,
+    secret: bytes,
+    *,
+    complaint_id: int | None = None,
+    user_id: int | None = None,
+    receipt: str | None = None,
 ) -> str:
     """Store a new session holding ``secret`` (and a receipt to show once); return the cookie token."""
     session_id, key = secrets.token_bytes(32), secrets.token_bytes(32)
     moment = now()
-    db.session.add(
+    session.add(
         KeySession(
             id_hash=_hash(session_id),
             kind=kind,
@@ -93,16 +99,16 @@ def create(
             last_seen=moment,
         )
     )
-    db.session.commit()
+    session.commit()
     return base64.urlsafe_b64encode(session_id + key).decode().rstrip("=")
 
 
-def load(kind: str, token: str | None) -> Opened | None:
+def load(session: Session, kind: str, token: str | None) -> Opened | None:
     """Return the live session of ``kind`` for a cookie token, touching it; None otherwise."""
     parts = _split(token or "")
     if parts is None:
         return None
-    row = db.session.get(KeySession, _hash(parts[0]))
+    row = session.get(KeySession, _hash(parts[0]))
     if row is None or row.kind != kind:
         return None
     opened = _open(parts[1], row.sealed_secret)
@@ -111,53 +117,53 @@ def load(kind: str, token: str | None) -> Opened | None:
     secret, last_used, receipt = opened
     moment = now()
     if moment - last_used > idle_limit():
-        db.session.delete(row)
-        db.session.commit()
+        session.delete(row)
+        session.commit()
         return None
     row.sealed_secret = _seal(parts[1], secret, moment, receipt)
     row.last_seen = moment
-    db.session.commit()
+    session.commit()
     return Opened(row, secret, token or "", receipt)
 
 
-def take_receipt(opened: Opened) -> str | None:
+def take_receipt(session: Session, opened: Opened) -> str | None:
     """Return the receipt this session holds and remove it for good (it is shown once)."""
     parts = _split(opened.token)
     if opened.receipt is None or parts is None:
         return None
     opened.row.sealed_secret = _seal(parts[1], opened.secret, now(), None)
-    db.session.commit()
+    session.commit()
     return opened.receipt
 
 
-def from_request(kind: str) -> Opened | None:
+def from_request(session: Session, kind: str) -> Opened | None:
     """Load the session of ``kind`` named by this request's cookie."""
-    return load(kind, request.cookies.get(COOKIES[kind][0]))
+    return load(session, kind, request.cookies.get(COOKIES[kind][0]))
 
 
-def destroy(token: str | None) -> None:
+def destroy(session: Session, token: str | None) -> None:
     """Delete the session named by ``token`` (logout)."""
     parts = _split(token or "")
     if parts is not None:
-        db.session.execute(delete(KeySession).where(KeySession.id_hash == _hash(parts[0])))
-        db.session.commit()
+        session.execute(delete(KeySession).where(KeySession.id_hash == _hash(parts[0])))
+        session.commit()
 
 
-def destroy_for_user(user_id: int) -> None:
+def destroy_for_user(session: Session, user_id: int) -> None:
     """Delete every unlocked session of a member (sign-out, revocation)."""
-    db.session.execute(delete(KeySession).where(KeySession.kind == MEMBER, KeySession.user_id == user_id))
-    db.session.commit()
+    session.execute(delete(KeySession).where(KeySession.kind == MEMBER, KeySession.user_id == user_id))
+    session.commit()
 
 
-def purge_idle() -> int:
+def purge_idle(session: Session) -> int:
     """Delete every session idle for longer than the limit; return how many.
 
     ``last_seen`` is kept to the hour, so a row goes an hour after it could have gone; the
     exact idle check is made on use, with the time sealed in the row.
     """
     cutoff = now() - idle_limit() - timedelta(hours=1)
-    result = db.session.execute(delete(KeySession).where(KeySession.last_seen < cutoff))
-    db.session.commit()
+    result = session.execute(delete(KeySession).where(KeySession.last_seen < cutoff))
+    session.commit()
     return result.rowcount or 0
 
 

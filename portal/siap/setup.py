@@ -11,9 +11,11 @@ from pathlib import Path
 from flask import Flask
 from flask_login import user_logged_out
 
+from portal.core.errors import register_quiet_prefix
+from portal.extensions import db
 from portal.siap import context, crypto, gates, privacy
+from portal.siap.context import MIGRATIONS
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 PRODUCTION_MIN_MEMORY_KIB = 64 * 1024
 
 DEFAULTS = {
@@ -77,6 +79,8 @@ def init_app(app: Flask) -> None:
     _register_cli(app)
     privacy.init_app(app)
     _register_errors(app)
+    # Complaints are anonymous: an unexpected error under /siap logs no path and no message.
+    register_quiet_prefix(app, "/siap", "SIAP")
 
 
 def _register_reporter(app: Flask) -> None:
@@ -96,12 +100,12 @@ def _register_workspace(app: Flask) -> None:
     def lock_on_sign_out(sender, user, **extra):
         # Signing out of the portal also locks SIAP: the unlocked unit key goes with it.
         if user is not None and getattr(user, "id", None) is not None:
-            sessions.destroy_for_user(user.id)
+            sessions.destroy_for_user(db.session, user.id)
 
     @password_changed.connect_via(app)
     def carry_key_over(sender, user, old, new, **extra):
         # The member's key is wrapped by the account password: re-wrap it in the same commit.
-        members.rewrap(user.id, old, new)
+        members.rewrap(db.session, user.id, old, new)
 
 
 def _register_cli(app: Flask) -> None:

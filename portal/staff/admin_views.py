@@ -16,14 +16,13 @@ from wtforms import SelectChoice
 
 from portal.auth import service as accounts
 from portal.auth.models import ROLE_ADMIN, ROLE_AGENT, ROLE_LEAD, ROLE_REQUESTER
-from portal.catalog.views import get_catalog
+from portal.catalog.service import get_catalog
 from portal.core.access import access
 from portal.core.numbers import to_int
 from portal.extensions import db
 from portal.staff import service
 from portal.staff.forms import AccountForm, ActiveForm
 from portal.staff.manage_views import ADMINS
-from portal.staff.views import bp
 
 INTERNAL_USER_TYPES = (2, 3, 8, 9)
 
@@ -71,14 +70,12 @@ def _page(form: AccountForm, status: int = 200, created=None, password: str | No
     return response
 
 
-@bp.get("/admin/pengguna")
 @access(ADMINS)
 def users():
     """Every account with its role, units and state; the form to create one."""
     return _page(_form())
 
 
-@bp.post("/admin/pengguna")
 @access(ADMINS)
 def user_create():
     """Create an account with a random password, shown once on the answer page."""
@@ -105,7 +102,6 @@ def user_create():
     return _page(_form(blank=True), 200, created=user, password=password)
 
 
-@bp.post("/admin/pengguna/sandi")
 @access(ADMINS)
 def user_reset():
     """Give an account a new random password, shown once; its sessions end and its owner is told."""
@@ -124,7 +120,6 @@ def user_reset():
     return _page(_form(blank=True), 200, reset=user, password=password)
 
 
-@bp.post("/admin/pengguna/status")
 @access(ADMINS)
 def user_active():
     """Deactivate an account (it is signed out at its next request) or activate it again."""

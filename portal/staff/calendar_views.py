@@ -10,19 +10,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal.core.access import access
 from portal.core.clock import today
+from portal.core.desk import get_calendar
 from portal.core.numbers import to_int
-from portal.core.templating import get_calendar
 from portal.extensions import db
 from portal.notices import service as notices
-from portal.staff import service
 from portal.staff.forms import AnnouncementForm, DeleteForm, OverrideForm
 from portal.staff.manage_views import LEADS
-from portal.staff.views import bp
 
 
 def _today():
@@ -31,15 +29,14 @@ def _today():
 
 def _changed() -> None:
     # This process's calendar and every cached page showing the desk status or announcements.
-    current_app.extensions["calendar_cache"].invalidate()
-    current_app.extensions["page_cache"].clear()
+    notices.publish_change()
 
 
 def _page(announcement_form=None, override_form=None, status=200):
     today = _today()
     page = render_template(
         "staff/calendar.html",
-        announcements=service.announcements_from(db.session, today),
+        announcements=notices.announcements_from(db.session, today),
         overrides=notices.upcoming_overrides(db.session, today, limit=100),
         announcement_form=announcement_form or AnnouncementForm(prefix="an"),
         override_form=override_form or OverrideForm(prefix="hr", data={"kind": "tutup"}),
@@ -49,14 +46,12 @@ def _page(announcement_form=None, override_form=None, status=200):
     return page, status
 
 
-@bp.get("/kalender")
 @access(LEADS)
 def calendar():
     """Coming closures and extra working days, current and coming announcements, forms to change them."""
     return _page()
 
 
-@bp.post("/kalender/pengumuman")
 @access(LEADS)
 def announcement_add():
     """Publish an announcement on the home page."""
@@ -75,7 +70,6 @@ def announcement_add():
     return redirect(url_for("staff.calendar"), 303)
 
 
-@bp.post("/kalender/pengumuman/hapus")
 @access(LEADS)
 def announcement_remove():
     """Take an announcement down."""
@@ -83,13 +77,12 @@ def announcement_remove():
     announcement_id = to_int(form.item_id.data) if form.validate() else None
     if announcement_id is None:
         abort(400)
-    if service.remove_announcement(db.session, announcement_id):
+    if notices.remove_announcement(db.session, announcement_id):
         _changed()
         flash(_("Pengumuman dihapus."), "success")
     return redirect(url_for("staff.calendar"), 303)
 
 
-@bp.post("/kalender/hari")
 @access(LEADS)
 def override_set():
     """Close the desk on a day, or open it on a day off; optionally announce it until that day."""
@@ -114,7 +107,6 @@ def override_set():
     return redirect(url_for("staff.calendar"), 303)
 
 
-@bp.post("/kalender/hari/hapus")
 @access(LEADS)
 def override_remove():
     """Remove the closure or extra working day of a date (given as YYYY-MM-DD)."""

@@ -12,25 +12,25 @@ import csv
 import io
 from dataclasses import dataclass
 
-from flask import Response, current_app, render_template
+from flask import Flask, Response, current_app, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.catalog.views import get_catalog
+from portal.catalog.service import get_catalog
 from portal.core.clock import now
-from portal.core.templating import format_number, get_calendar
+from portal.core.desk import get_calendar
+from portal.core.templating import format_number
 from portal.extensions import db
 from portal.staff import dashboard
-from portal.staff.views import bp
 
 CACHE_KEY = "staff_dashboard_cache"
 DEFAULT_CACHE_SECONDS = 60
 
 
-@bp.record_once
-def _install_cache(state) -> None:
-    state.app.extensions.setdefault(CACHE_KEY, dashboard.FiguresCache())
-    state.app.config.setdefault("DASHBOARD_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
+def install_cache(app: Flask) -> None:
+    """Give ``app`` the per-process cache of dashboard figures."""
+    app.extensions.setdefault(CACHE_KEY, dashboard.FiguresCache())
+    app.config.setdefault("DASHBOARD_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
 
 
 def current_figures() -> dashboard.Figures:
@@ -52,7 +52,6 @@ def channel_labels() -> dict[str, str]:
     return labels
 
 
-@bp.get("/dasbor", endpoint="dashboard")
 def dashboard_page():
     """Open work, SLA compliance per month, time to resolve, satisfaction and channels."""
     figures = current_figures()
@@ -69,7 +68,6 @@ def dashboard_page():
     )
 
 
-@bp.get("/dasbor.csv")
 def dashboard_csv():
     """The same figures as CSV, every cell safe to open in a spreadsheet."""
     figures = current_figures()
@@ -159,7 +157,7 @@ def csv_rows(figures: dashboard.Figures, channel_labels: dict[str, str]):
             yield tuple(neutralise(v) for v in (metric, s.code, s.name, "", value))
         for m in figures.months:
             for metric, value in (
-                ("selesai", s.resolved.get(m.key, 0)),
+                ("selesai", s.resolved.get(m.key, 0)),  # a metric name, like the others
                 ("selesai_dalam_norma", s.compliant.get(m.key, 0)),
                 ("persen_dalam_norma", s.percent(m.key)),
             ):

@@ -26,7 +26,7 @@ from portal.core.calendar import WorkingCalendar
 from portal.staff import service as staff_rules
 from portal.staff.dashboard import EXCLUDED_CODES
 from portal.tickets import service as tickets
-from portal.tickets.models import Survey, Ticket
+from portal.tickets.models import Survey, Ticket, TicketStatus
 from portal.tickets.types import types_for
 from portal.tickets.workflow import transition
 
@@ -194,15 +194,15 @@ def _live(session, ticket: Ticket, staff, catalog, calendar, now, rng, report: R
     if rng.random() < 0.05 or at(0.5) >= now:
         return  # still new
     staff_rules.assign(session, ticket, lead, rng.choice([agent, lead]), at(0.25))
-    transition(ticket, "diproses", actor_id=agent.id, calendar=calendar, now=at(0.5))
+    transition(ticket, TicketStatus.OPEN, actor_id=agent.id, calendar=calendar, now=at(0.5))
     waited = 0.0
     if rng.random() < 0.25:  # asked the requester for something
         waited = rng.uniform(1, 12)
-        transition(ticket, "menunggu-pengguna", actor_id=agent.id, calendar=calendar, now=at(1))
+        transition(ticket, TicketStatus.WAITING, actor_id=agent.id, calendar=calendar, now=at(1))
         if at(1 + waited) >= now or rng.random() < 0.2:
             session.commit()
             return  # still waiting
-        transition(ticket, "diproses", actor_id=None, calendar=calendar, now=at(1 + waited), author="pengguna")
+        transition(ticket, TicketStatus.OPEN, actor_id=None, calendar=calendar, now=at(1 + waited), author="pengguna")
     took = norm * (rng.uniform(0.1, 0.95) if rng.random() < 0.8 else rng.uniform(1.05, 2.0))
     resolved = at(max(took, 1.1) + waited)
     if resolved >= now or rng.random() < 0.08:
@@ -212,7 +212,7 @@ def _live(session, ticket: Ticket, staff, catalog, calendar, now, rng, report: R
     way = rng.choice(["informasi", "solusi", "solusi", "dokumentasi", *(["diteruskan"] if linked else [])])
     transition(
         ticket,
-        "selesai",
+        TicketStatus.RESOLVED,
         actor_id=agent.id,
         calendar=calendar,
         now=resolved,
@@ -221,9 +221,8 @@ def _live(session, ticket: Ticket, staff, catalog, calendar, now, rng, report: R
         unit=rng.choice(linked) if way == "diteruskan" else None,
     )
     if calendar.add_working_hours(resolved, 40) < now and rng.random() < 0.7:
-        transition(
-            ticket, "ditutup", actor_id=agent.id, calendar=calendar, now=calendar.add_working_hours(resolved, 40)
-        )
+        closed = calendar.add_working_hours(resolved, 40)
+        transition(ticket, TicketStatus.CLOSED, actor_id=agent.id, calendar=calendar, now=closed)
     if rng.random() < 0.35:
         rating = rng.choices((1, 2, 3, 4, 5), (3, 5, 15, 40, 37))[0]
         session.add(Survey(ticket_id=ticket.id, rating=rating, comment=rng.choice(COMMENTS), created_at=resolved))

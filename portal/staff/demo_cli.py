@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from portal.core.clock import now
-from portal.core.templating import get_calendar
+from portal.core.desk import get_calendar
 from portal.extensions import db
 from portal.staff import demo
 

@@ -9,23 +9,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Flask, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from portal.auth.levels import require_staff
 from portal.auth.models import ROLE_ADMIN, ROLE_LEAD
-from portal.auth.setup import require_staff
-from portal.catalog.views import get_catalog
+from portal.catalog.service import get_catalog
 from portal.core.access import register_level
 from portal.core.clock import now, today
+from portal.core.desk import get_calendar
 from portal.core.numbers import to_int
-from portal.core.templating import get_calendar
 from portal.extensions import db
+from portal.kb import service as kb
 from portal.staff import service
 from portal.staff.dashboard import services_of
 from portal.staff.forms import CannedReplyForm, DeleteForm
-from portal.staff.views import bp
 
 LEADS = "staf-ketua"
 ADMINS = "staf-admin"
@@ -44,10 +44,10 @@ def _require_role(*roles: str):
     return check
 
 
-@bp.record_once
-def _register_levels(state) -> None:
-    register_level(state.app, LEADS, _require_role(ROLE_LEAD, ROLE_ADMIN))
-    register_level(state.app, ADMINS, _require_role(ROLE_ADMIN))
+def register_levels(app: Flask) -> None:
+    """Register the ``LEADS`` and ``ADMINS`` access levels."""
+    register_level(app, LEADS, _require_role(ROLE_LEAD, ROLE_ADMIN))
+    register_level(app, ADMINS, _require_role(ROLE_ADMIN))
 
 
 def _my_services() -> list:
@@ -65,7 +65,6 @@ def _canned_form(services: list, reply=None) -> CannedReplyForm:
     return form
 
 
-@bp.get("/balasan")
 def canned():
     """The canned replies of the services of the staff member's units; a form to add or change one."""
     services = _my_services()
@@ -81,7 +80,6 @@ def canned():
     )
 
 
-@bp.post("/balasan")
 def canned_save():
     """Create or change a canned reply."""
     services = _my_services()
@@ -109,7 +107,6 @@ def canned_save():
     return page, 422
 
 
-@bp.post("/balasan/hapus")
 def canned_delete():
     """Delete a canned reply."""
     form = DeleteForm()
@@ -125,7 +122,6 @@ def canned_delete():
     return redirect(url_for("staff.canned"), 303)
 
 
-@bp.get("/umpan-balik")
 def knowledge():
     """Searches that found nothing and articles readers marked unhelpful, over the last 90 days."""
     since = today(get_calendar().tz) - timedelta(days=FEEDBACK_DAYS)
@@ -133,6 +129,6 @@ def knowledge():
     return render_template(
         "staff/knowledge.html",
         days=FEEDBACK_DAYS,
-        misses=service.search_misses(db.session, since),
-        feedback=[(articles.get(slug), slug, no, yes) for slug, no, yes in service.article_feedback(db.session, since)],
+        misses=kb.search_misses(db.session, since),
+        feedback=[(articles.get(slug), slug, no, yes) for slug, no, yes in kb.article_feedback(db.session, since)],
     )

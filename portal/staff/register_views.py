@@ -14,17 +14,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.catalog.models import Catalog
-from portal.catalog.views import get_catalog
+from portal.catalog.service import get_catalog
 from portal.staff import service as staff_rules
 from portal.staff.dashboard import EXCLUDED_CODES
 from portal.staff.forms import register_form
-from portal.staff.views import bp
 from portal.tickets import attachments
 from portal.tickets import service as tickets
 from portal.tickets.models import Ticket
 from portal.tickets.submit import checked_uploads, create_from_form
-from portal.tickets.types import types_for
-from portal.tickets.views import request_types
+from portal.tickets.types import request_types, types_for
 
 PORTAL_CHANNEL = "portal"  # the portal itself is not "another channel"
 
@@ -46,7 +44,6 @@ def other_channels(catalog: Catalog) -> tuple:
     return tuple(c for c in catalog.channels if c.key != PORTAL_CHANNEL)
 
 
-@bp.route("/tiket/baru", methods=["GET", "POST"])
 def register():
     """Choose a code, then a request type, then fill in the request on the requester's behalf."""
     catalog = get_catalog()

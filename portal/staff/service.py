@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from argon2 import PasswordHasher
 from flask_babel import gettext as _
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.auth import service as auth
 from portal.auth import sessions
 from portal.auth.models import ROLE_ADMIN, ROLE_REQUESTER, User
-from portal.kb.models import ArticleFeedback, SearchMiss
-from portal.notices.models import Announcement
 from portal.tickets.models import OPEN_STATUSES, STATUS_WAITING, CannedReply, Ticket, TicketEvent
 
 QUEUES = {
@@ -190,43 +188,6 @@ def delete_canned(session: Session, reply_id: int, codes: list[str]) -> None:
         raise StaffError(_("Balasan tidak ditemukan."))
     session.delete(reply)
     session.commit()
-
-
-def announcements_from(session: Session, today: date) -> list:
-    """Announcements still shown today or later, soonest first."""
-    query = select(Announcement).where(Announcement.ends_on >= today)
-    return list(session.scalars(query.order_by(Announcement.starts_on, Announcement.id)))
-
-
-def remove_announcement(session: Session, announcement_id: int) -> bool:
-    """Delete an announcement; tell whether there was one."""
-    row = session.get(Announcement, announcement_id)
-    if row is None:
-        return False
-    session.delete(row)
-    session.commit()
-    return True
-
-
-def search_misses(session: Session, since: date, limit: int = 100) -> list[tuple[str, int]]:
-    """Queries that found nothing since ``since``, most frequent first."""
-    total = func.sum(SearchMiss.count)
-    query = select(SearchMiss.query, total).where(SearchMiss.day >= since).group_by(SearchMiss.query)
-    return [tuple(r) for r in session.execute(query.order_by(total.desc(), SearchMiss.query).limit(limit))]
-
-
-def article_feedback(session: Session, since: date) -> list[tuple[str, int, int]]:
-    """Articles marked unhelpful since ``since``: (slug, unhelpful, helpful), most unhelpful first."""
-    no = func.sum(case((ArticleFeedback.helpful.is_(False), ArticleFeedback.count), else_=0))
-    yes = func.sum(case((ArticleFeedback.helpful.is_(True), ArticleFeedback.count), else_=0))
-    query = (
-        select(ArticleFeedback.slug, no, yes)
-        .where(ArticleFeedback.day >= since)
-        .group_by(ArticleFeedback.slug)
-        .having(no > 0)
-        .order_by(no.desc(), yes, ArticleFeedback.slug)
-    )
-    return [tuple(r) for r in session.execute(query)]
 
 
 def accounts(session: Session) -> list[User]:

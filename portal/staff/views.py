@@ -4,36 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from portal.auth.setup import STAFF
-from portal.catalog.views import get_catalog
-from portal.core.access import protect_blueprint
+from portal.catalog.service import get_catalog
 from portal.core.clock import now
+from portal.core.desk import get_calendar
 from portal.core.numbers import to_int
-from portal.core.templating import get_calendar
 from portal.extensions import db
 from portal.staff import service
 from portal.staff.forms import AssignForm, MessageForm, StatusChangeForm
 from portal.tickets import notify
-from portal.tickets.models import OPEN_STATUSES, Ticket
+from portal.tickets.models import OPEN_STATUSES, Ticket, TicketStatus
 from portal.tickets.service import renew_token
 from portal.tickets.workflow import FULFILMENTS, TRANSITIONS, WorkflowError, clock, transition
-
-bp = Blueprint("staff", __name__, url_prefix="/staf")
-protect_blueprint(bp, STAFF)
-
-STATUS_LABELS = {
-    "baru": _l("Baru"),
-    "diproses": _l("Diproses"),
-    "menunggu-pengguna": _l("Menunggu pengguna"),
-    "selesai": _l("Selesai"),
-    "ditutup": _l("Ditutup"),
-}
 
 
 def _filter() -> service.QueueFilter:
@@ -44,14 +30,13 @@ def _filter() -> service.QueueFilter:
     return service.QueueFilter(
         queue=queue if queue in service.QUEUES else "unit",
         service=args.get("layanan") or None,
-        status=args.get("status") if args.get("status") in STATUS_LABELS else None,
+        status=args.get("status") if args.get("status") in set(TicketStatus) else None,
         user_type=to_int(user_type, 1, 11),
         text=(args.get("q") or "")[:200] or None,
         page=to_int(page, 1, 999) or 1,
     )
 
 
-@bp.get("/")
 def queue():
     """The queues of the signed-in staff member's units."""
     f = _filter()
@@ -62,7 +47,7 @@ def queue():
         more=more,
         f=f,
         queues=service.QUEUES,
-        statuses=STATUS_LABELS,
+        statuses=list(TicketStatus),
         catalog=get_catalog(),
         now=now(),
     )
@@ -78,7 +63,7 @@ def _ticket_or_404(reference: str) -> Ticket:
 def _forms(ticket: Ticket) -> dict:
     catalog = get_catalog()
     status_form = StatusChangeForm(prefix="st")
-    allowed = [SelectChoice(s, STATUS_LABELS[s]) for s in sorted(TRANSITIONS[ticket.status])]
+    allowed = [SelectChoice(s, s.label) for s in sorted(TRANSITIONS[ticket.status])]
     # A placeholder first: the status changes only when one is chosen, never by a stray submit.
     status_form.status.choices = [SelectChoice("", _("— Pilih status —")), *allowed] if allowed else []
     status_form.fulfilment.choices = [SelectChoice("", "—")] + [SelectChoice(k, v) for k, v in FULFILMENTS.items()]
@@ -98,7 +83,6 @@ def _forms(ticket: Ticket) -> dict:
     }
 
 
-@bp.get("/tiket/<reference>")
 def ticket(reference: str):
     """One ticket: data, attachments, thread, internal notes, SLA panel, actions."""
     return _ticket_page(_ticket_or_404(reference))
@@ -114,7 +98,6 @@ def _ticket_page(t: Ticket, forms: dict | None = None, status: int = 200):
         ticket=t,
         sla=sla,
         catalog=catalog,
-        statuses=STATUS_LABELS,
         fulfilments=FULFILMENTS,
         canned=canned,
         **(forms or _forms(t)),
@@ -122,7 +105,6 @@ def _ticket_page(t: Ticket, forms: dict | None = None, status: int = 200):
     return page, status
 
 
-@bp.post("/tiket/<reference>/pesan")
 def message(reference: str):
     """A public reply (e-mailed to the requester) or an internal note (never shown to them)."""
     t = _ticket_or_404(reference)
@@ -139,7 +121,6 @@ def message(reference: str):
     return redirect(url_for("staff.ticket", reference=t.reference) + "#percakapan", 303)
 
 
-@bp.post("/tiket/<reference>/status")
 def change_status(reference: str):
     """Move the ticket along the workflow."""
     t = _ticket_or_404(reference)
@@ -165,14 +146,13 @@ def change_status(reference: str):
         flash(str(exc), "error")
         return _ticket_page(_ticket_or_404(reference), forms, 422)
     db.session.commit()
-    if t.status == "selesai":
+    if t.status == TicketStatus.RESOLVED:
         token = renew_token(db.session, t, now(), current_app.config["STATUS_LINK_DAYS"])
         notify.send_resolved(t, token)
-    flash(_("Status diubah menjadi %(s)s.", s=STATUS_LABELS[t.status]), "success")
+    flash(_("Status diubah menjadi %(s)s.", s=t.status.label), "success")
     return redirect(url_for("staff.ticket", reference=t.reference), 303)
 
 
-@bp.post("/tiket/<reference>/tugas")
 def assign(reference: str):
     """Claim the ticket, or assign it to a member of its unit."""
     t = _ticket_or_404(reference)
@@ -191,7 +171,6 @@ def assign(reference: str):
     return redirect(url_for("staff.ticket", reference=t.reference), 303)
 
 
-@bp.get("/tiket/<reference>/lampiran/<int:attachment_id>")
 def download(reference: str, attachment_id: int):
     """Send any attachment of a ticket the staff member may see, as a download."""
     t = _ticket_or_404(reference)

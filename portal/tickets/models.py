@@ -3,20 +3,57 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.core.clock import now
-from portal.core.models import UTCDateTime
+from portal.core.models import StrEnumType, UTCDateTime
 from portal.extensions import db
 
-# Workflow states; the allowed transitions live in the back office's workflow table.
-STATUS_NEW = "baru"
-STATUS_OPEN = "diproses"
-STATUS_WAITING = "menunggu-pengguna"
-STATUS_RESOLVED = "selesai"
-STATUS_CLOSED = "ditutup"
+
+class TicketStatus(StrEnum):
+    """Workflow states; the allowed transitions live in ``portal/tickets/workflow.py``."""
+
+    NEW = "baru"
+    OPEN = "diproses"
+    WAITING = "menunggu-pengguna"
+    RESOLVED = "selesai"
+    CLOSED = "ditutup"
+
+    @property
+    def label(self) -> LazyString:
+        """The name staff see."""
+        return _LABELS[self]
+
+    @property
+    def public_label(self) -> LazyString:
+        """The name the requester sees (addressed to them where it differs)."""
+        return _PUBLIC_LABELS.get(self, _LABELS[self])
+
+    @property
+    def desk_owes_reply(self) -> bool:
+        """Tell whether the next step is the desk's (the ticket can run late)."""
+        return self in (TicketStatus.NEW, TicketStatus.OPEN)
+
+
+_LABELS = {
+    TicketStatus.NEW: _l("Baru"),
+    TicketStatus.OPEN: _l("Diproses"),
+    TicketStatus.WAITING: _l("Menunggu pengguna"),
+    TicketStatus.RESOLVED: _l("Selesai"),
+    TicketStatus.CLOSED: _l("Ditutup"),
+}
+_PUBLIC_LABELS = {TicketStatus.WAITING: _l("Menunggu tanggapan Anda")}
+
+STATUS_NEW = TicketStatus.NEW
+STATUS_OPEN = TicketStatus.OPEN
+STATUS_WAITING = TicketStatus.WAITING
+STATUS_RESOLVED = TicketStatus.RESOLVED
+STATUS_CLOSED = TicketStatus.CLOSED
 OPEN_STATUSES = (STATUS_NEW, STATUS_OPEN, STATUS_WAITING)
 
 
@@ -47,7 +84,7 @@ class Ticket(db.Model):
     requester_email: Mapped[str] = mapped_column(String(254), index=True)
     user_type: Mapped[int] = mapped_column(Integer)
     requester_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
-    status: Mapped[str] = mapped_column(String(20), default=STATUS_NEW)
+    status: Mapped[TicketStatus] = mapped_column(StrEnumType(TicketStatus), default=STATUS_NEW)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
@@ -55,7 +92,7 @@ class Ticket(db.Model):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True, index=True)
     token_hash: Mapped[str] = mapped_column(String(64), index=True)
     token_expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    # The clock stops while the ticket waits on the requester (see portal/staff/workflow.py).
+    # The clock stops while the ticket waits on the requester (see portal/tickets/workflow.py).
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     paused_hours: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -78,6 +115,11 @@ class Ticket(db.Model):
         """Tell whether the ticket still waits for an answer."""
         return self.status in OPEN_STATUSES
 
+    @validates("status")
+    def _as_status(self, _key: str, value: str) -> TicketStatus:
+        # A plain string (from a form) becomes the member at once, not only after a reload.
+        return TicketStatus(value)
+
 
 class TicketEvent(db.Model):
     """Something that happened to a ticket: a message, a status change, an assignment."""
@@ -91,12 +133,16 @@ class TicketEvent(db.Model):
     author: Mapped[str] = mapped_column(String(20))  # pengguna | staf | sistem
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     body: Mapped[str] = mapped_column(Text, default="")
-    from_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
-    to_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    from_status: Mapped[TicketStatus | None] = mapped_column(StrEnumType(TicketStatus), nullable=True)
+    to_status: Mapped[TicketStatus | None] = mapped_column(StrEnumType(TicketStatus), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")
     attachments: Mapped[list[Attachment]] = relationship(back_populates="event", order_by="Attachment.id")
+
+    @validates("from_status", "to_status")
+    def _as_status(self, _key: str, value: str | None) -> TicketStatus | None:
+        return None if value is None else TicketStatus(value)
 
 
 class Attachment(db.Model):

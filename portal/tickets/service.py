@@ -21,6 +21,7 @@ from portal.core.counters import increment
 from portal.tickets import attachments as files
 from portal.tickets.models import (
     STATUS_CLOSED,
+    STATUS_NEW,
     STATUS_OPEN,
     STATUS_RESOLVED,
     STATUS_WAITING,
@@ -184,7 +185,7 @@ def create_ticket(
             author="pengguna" if actor_id is None else "staf",
             actor_id=actor_id,
             body="",
-            to_status=ticket.status or "baru",
+            to_status=ticket.status or STATUS_NEW,
             created_at=now,
         )
         ticket.events.append(event)

@@ -6,14 +6,14 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from portal.catalog.views import get_catalog
+from portal.catalog.service import get_catalog
 from portal.core.clock import now
-from portal.core.templating import get_calendar
+from portal.core.desk import get_calendar
 from portal.extensions import db, limiter
 from portal.tickets import attachments, notify, service
 from portal.tickets.forms import RenewForm, ReplyForm, StatusForm, SurveyForm
+from portal.tickets.models import TicketStatus
 from portal.tickets.submit import checked_uploads, upload_dir
-from portal.tickets.views import bp
 
 GRANTS_KEY = "tiket_akses"
 MAX_GRANTS = 10
@@ -41,7 +41,6 @@ def _not_found():
     return render_template("tickets/status.html", form=StatusForm(), not_found=True), 404
 
 
-@bp.route("/status", methods=["GET", "POST"])
 @limiter.limit(LOOKUP_LIMIT, methods=["POST"])
 def status():
     """Look a ticket up: the reference alone shows a summary; with the e-mail, the thread."""
@@ -62,7 +61,6 @@ def status():
     return render_template("tickets/summary.html", ticket=ticket, catalog=get_catalog())
 
 
-@bp.get("/status/<reference>")
 @limiter.limit(LOOKUP_LIMIT)
 def thread(reference: str):
     """The whole thread, for the private link's token or an e-mail-checked session."""
@@ -93,10 +91,10 @@ def _survey_open(ticket) -> bool:
     from portal.tickets.models import Survey
 
     done = db.session.scalars(select(Survey.id).where(Survey.ticket_id == ticket.id)).first()
-    return ticket.status in ("selesai", "ditutup") and ticket.resolved_at is not None and done is None
+    finished = ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+    return finished and ticket.resolved_at is not None and done is None
 
 
-@bp.post("/status/<reference>/survei")
 @limiter.limit("10 per hour")
 def survey(reference: str):
     """Record the requester's 1–5 rating and comment."""
@@ -114,7 +112,6 @@ def survey(reference: str):
     return redirect(url_for("tickets.thread", reference=ticket.reference), 303)
 
 
-@bp.post("/status/<reference>/balas")
 @limiter.limit("30 per hour")
 def reply(reference: str):
     """Add the requester's reply (reopens a recently resolved ticket)."""
@@ -136,7 +133,6 @@ def reply(reference: str):
     return page, 422
 
 
-@bp.get("/status/<reference>/lampiran/<int:attachment_id>")
 def download(reference: str, attachment_id: int):
     """Send a public attachment of the thread, as a download."""
     ticket = _granted_ticket_or_404(reference)
@@ -152,7 +148,6 @@ def download(reference: str, attachment_id: int):
     )
 
 
-@bp.post("/status/tautan-baru")
 @limiter.limit("5 per hour")
 def renew():
     """Send a new private link to the requester's address (same answer whatever happens)."""

@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import current_app, request
 
 from portal.core.clock import now
-from portal.core.templating import get_calendar
+from portal.core.desk import get_calendar
 from portal.extensions import db
 from portal.tickets import attachments, notify, service
 

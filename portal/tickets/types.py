@@ -6,6 +6,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import current_app
+
 from portal.catalog.loader import CatalogError
 from portal.catalog.models import Catalog
 from portal.tickets.fields import REGISTRY
@@ -81,3 +83,8 @@ def types_for(types: tuple[RequestType, ...], code: str) -> list[RequestType]:
     specific = [t for t in types if "*" not in t.codes and t.serves(code)]
     general = [t for t in types if "*" in t.codes]
     return specific + general
+
+
+def request_types() -> tuple[RequestType, ...]:
+    """Return the request types loaded for this application."""
+    return current_app.extensions["request_types"]

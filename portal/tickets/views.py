@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.catalog import service as catalog_rules
-from portal.catalog.views import get_catalog
-from portal.core.access import PUBLIC, protect_blueprint
+from portal.catalog.service import get_catalog
 from portal.core.clock import today
 from portal.extensions import db, limiter
 from portal.tickets import attachments, service
 from portal.tickets.forms import form_class
 from portal.tickets.submit import checked_uploads, create_from_form
-from portal.tickets.types import types_for
-
-bp = Blueprint("tickets", __name__)
-protect_blueprint(bp, PUBLIC)
+from portal.tickets.types import request_types, types_for
 
 
-def request_types():
-    """Return the request types loaded for this application."""
-    return current_app.extensions["request_types"]
-
-
-@bp.get("/permintaan/<code>")
 def choose(code: str):
     """Answer first: exclusions and FAQ of the code, then the request types to choose from."""
     catalog = get_catalog()
@@ -44,7 +34,6 @@ def choose(code: str):
     )
 
 
-@bp.route("/permintaan/<code>/<type_key>", methods=["GET", "POST"])
 @limiter.limit("30 per hour", methods=["POST"])
 def form(code: str, type_key: str):
     """Show and accept the form of one request type."""
@@ -88,7 +77,6 @@ def _suggestions(form, code: str):
     return [h for h in result.hits if h.kind == "article"]
 
 
-@bp.get("/permintaan/<code>/saran")
 def suggestion(code: str):
     """Count that a suggested article was opened from a form, then go to it."""
     slug = request.args.get("artikel", "")

@@ -102,7 +102,7 @@ class Stored:
 
 def stored_ticket(site, reference: str) -> Stored:
     """Read a ticket, its events and its attachments (with the bytes on disk) from the database."""
-    from portal.core.templating import get_calendar
+    from portal.core.desk import get_calendar
     from portal.core.timefmt import format_wib
 
     app = site.app

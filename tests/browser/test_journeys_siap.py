@@ -85,7 +85,7 @@ def secretariat(site) -> None:
         site, email="sekretariat@kemenkeu.go.id", role="agen", units=("Sekretariat DJPb",), name="Sekar"
     )
     with site.app.app_context():
-        members.init_unit(db.session.get(User, user_id), PASSWORD)
+        members.init_unit(db.session, db.session.get(User, user_id), PASSWORD)
         db.session.remove()
 
 
@@ -94,7 +94,7 @@ def stored_complaint(site, receipt: str) -> dict:
     from portal.siap import service
 
     with site.app.app_context():
-        opened = service.open_with_receipt(receipt)
+        opened = service.open_with_receipt(db.session, receipt)
         assert opened is not None, "the receipt must open a complaint in the SIAP database"
         complaint, key = opened
         thread = service.read_thread(complaint, key, internal=False)
@@ -182,7 +182,7 @@ def file_through_service(site, what: str) -> tuple[str, str]:
 
     with site.app.app_context():
         report = {"kategori": "layanan", "peristiwa": what, "uraian": f"Uraian: {what}"}
-        receipt, complaint, _key = service.submit(report, None, [])
+        receipt, complaint, _key = service.submit(db.session, report, None, [])
         ref = complaint.ref
         db.session.remove()
         return receipt, ref

@@ -39,7 +39,7 @@ def member(app, make_user) -> Member:
 
     user_id = make_user(email=MEMBER_EMAIL, role="agen", units=(UNIT,), password=MEMBER_PASSWORD, name="Sekar")
     with app.app_context():
-        members.init_unit(db.session.get(User, user_id), MEMBER_PASSWORD)
+        members.init_unit(db.session, db.session.get(User, user_id), MEMBER_PASSWORD)
     return Member(user_id, MEMBER_EMAIL, MEMBER_PASSWORD)
 
 

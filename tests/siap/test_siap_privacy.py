@@ -259,7 +259,7 @@ def test_unlocking_is_throttled_per_member(throttled_app):
             known_units=auth.owner_units(throttled_app.extensions["catalog"]),
             ph=auth.hasher(1024),
         )
-        members.init_unit(db.session.get(User, user.id), MEMBER_PASSWORD)
+        members.init_unit(db.session, db.session.get(User, user.id), MEMBER_PASSWORD)
     client = throttled_app.test_client()
     client.post("/staf/masuk", data={"email": "s@kemenkeu.go.id", "password": MEMBER_PASSWORD})
     codes = [client.post("/siap/sekretariat/buka", data={"password": "salah-salah"}).status_code for _ in range(12)]

@@ -18,7 +18,7 @@ REPORT = {"kategori": "disiplin", "peristiwa": "", "pihak": "", "waktu": "", "te
 def _submit(text: str, files=()):
     report = {**REPORT, "peristiwa": text, "uraian": text}
     uploads = [storage.Upload(name, io.BytesIO(data)) for name, data in files]
-    return service.submit(report, {"nama": text, "kontak": ""}, uploads)
+    return service.submit(db.session, report, {"nama": text, "kontak": ""}, uploads)
 
 
 def test_rows_hold_only_ciphertext_and_the_receipt_only_as_hmac(app, member):
@@ -43,10 +43,10 @@ def test_receipt_opens_only_its_own_complaint(app, member):
     with app.app_context():
         receipt_a, a, key_a = _submit("satu")
         receipt_b, b, _ = _submit("dua")
-        opened = service.open_with_receipt(crypto.format_receipt(receipt_a).lower())
+        opened = service.open_with_receipt(db.session, crypto.format_receipt(receipt_a).lower())
         assert opened is not None and opened[0].id == a.id and opened[1] == key_a
-        assert service.open_with_receipt(crypto.new_receipt()) is None
-        assert service.open_with_receipt("bukan resi") is None
+        assert service.open_with_receipt(db.session, crypto.new_receipt()) is None
+        assert service.open_with_receipt(db.session, "bukan resi") is None
 
 
 def test_another_pepper_finds_nothing(app, member):
@@ -54,7 +54,7 @@ def test_another_pepper_finds_nothing(app, member):
         receipt, _, _ = _submit("satu")
         ctx = context.get()
         app.extensions["siap"] = context.SiapContext(b"x" * 64, ctx.kdf, ctx.files_dir)
-        assert service.open_with_receipt(receipt) is None
+        assert service.open_with_receipt(db.session, receipt) is None
 
 
 def test_unit_key_opens_every_complaint_key(app, member):
@@ -62,7 +62,7 @@ def test_unit_key_opens_every_complaint_key(app, member):
 
     with app.app_context():
         _, complaint, key = _submit("satu")
-        state, unit_private = members.unlock(db.session.get(User, member.id), member.password)
+        state, unit_private = members.unlock(db.session, db.session.get(User, member.id), member.password)
         assert state is members.Unlock.OPEN
         assert service.complaint_key(complaint, unit_private) == key
 
@@ -80,8 +80,8 @@ def test_a_message_containing_the_receipt_is_refused(app, member):
     with app.app_context():
         receipt, complaint, _ = _submit("satu")
         with pytest.raises(service.SiapError, match="kode resi"):
-            service.add_entry(complaint, f"ini kode {crypto.format_receipt(receipt)}", [], author=REPORTER)
-        service.add_entry(complaint, "pesan biasa", [], author=REPORTER)
+            service.add_entry(db.session, complaint, f"ini kode {crypto.format_receipt(receipt)}", [], author=REPORTER)
+        service.add_entry(db.session, complaint, "pesan biasa", [], author=REPORTER)
         assert len(complaint.entries) == 2
 
 
@@ -89,22 +89,24 @@ def test_status_moves_only_along_the_table(app, member):
     with app.app_context():
         _, complaint, _ = _submit("satu")
         with pytest.raises(service.SiapError):
-            service.change_status(complaint, "selesai", member.id)
+            service.change_status(db.session, complaint, "selesai", member.id)
         for step in ("diverifikasi", "ditindaklanjuti", "selesai"):
-            service.change_status(complaint, step, member.id)
+            service.change_status(db.session, complaint, step, member.id)
         assert complaint.closed_at is not None
         with pytest.raises(service.SiapError):
-            service.change_status(complaint, "baru", member.id)
+            service.change_status(db.session, complaint, "baru", member.id)
         with pytest.raises(service.SiapError, match="ditutup"):
-            service.add_entry(complaint, "masih ada?", [], author=REPORTER)
+            service.add_entry(db.session, complaint, "masih ada?", [], author=REPORTER)
     assert service.TRANSITIONS["selesai"] == service.TRANSITIONS["ditolak"] == ()
 
 
 def test_internal_notes_stay_out_of_the_reporter_thread(app, member):
     with app.app_context():
         _, complaint, key = _submit("satu")
-        service.add_entry(complaint, "catatan rahasia", [], author=SECRETARIAT, kind="catatan", user_id=member.id)
-        service.add_entry(complaint, "balasan", [], author=SECRETARIAT, user_id=member.id)
+        service.add_entry(
+            db.session, complaint, "catatan rahasia", [], author=SECRETARIAT, kind="catatan", user_id=member.id
+        )
+        service.add_entry(db.session, complaint, "balasan", [], author=SECRETARIAT, user_id=member.id)
         reporter = [i.text for i in service.read_thread(complaint, key, internal=False).items]
         staff = [i.text for i in service.read_thread(complaint, key, internal=True).items]
         assert reporter == ["balasan"] and staff == ["catatan rahasia", "balasan"]
@@ -129,7 +131,7 @@ def test_files_over_the_limit_are_refused_and_leave_nothing(make_app):
         user = auth.create_user(db.session, email="s@kemenkeu.go.id", name="S", role="agen",
                                 password="kata-sandi-rahasia-9", units=["Sekretariat DJPb"],
                                 known_units=auth.owner_units(app.extensions["catalog"]), ph=auth.hasher(1024))
-        members.init_unit(db.session.get(User, user.id), "kata-sandi-rahasia-9")
+        members.init_unit(db.session, db.session.get(User, user.id), "kata-sandi-rahasia-9")
         with pytest.raises(storage.FileRefused):
             _submit("satu", [("besar.bin", b"x" * 500)])
         assert db.session.scalars(select(ComplaintEntry)).all() == []
@@ -149,5 +151,5 @@ def test_admins_and_outsiders_never_get_a_grant(app, member, make_user):
     with app.app_context():
         for user_id in (admin, outsider):
             with pytest.raises(service.SiapError):
-                members.grant(member.id, db.session.get(User, user_id))
+                members.grant(db.session, member.id, db.session.get(User, user_id))
         assert {g.user_id for g in db.session.scalars(select(UnitKeyGrant))} == {member.id}

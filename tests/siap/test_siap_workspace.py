@@ -124,7 +124,7 @@ def test_member_works_a_complaint_and_everything_is_audited(app, member, member_
     with app.app_context():
         from portal.siap.service import by_ref
 
-        assert by_ref(ref).forwarded_to == app.extensions["catalog"].linked_units_for("WBSM.01")[0].name
+        assert by_ref(db.session, ref).forwarded_to == app.extensions["catalog"].linked_units_for("WBSM.01")[0].name
         events = db.session.scalars(select(SiapAuditEvent).where(SiapAuditEvent.complaint_ref == ref)).all()
     actions = [e.action for e in events]
     for action in ("laporan_baru", "buka_pengaduan", "balasan", "catatan", "status", "diteruskan"):
@@ -148,7 +148,7 @@ def test_grant_enrol_complete_and_revoke(app, member, member_client, make_user, 
     with app.app_context():
         from portal.siap.members import own_fingerprint
 
-        fingerprint = own_fingerprint(newcomer)
+        fingerprint = own_fingerprint(db.session, newcomer)
     assert fingerprint in member_client.get("/siap/sekretariat/anggota").get_data(as_text=True)
     assert fresh.get("/siap/sekretariat").headers["Location"].endswith("/buka")  # still waiting
     member_client.post(f"/siap/sekretariat/anggota/{newcomer}/selesaikan")
@@ -179,7 +179,7 @@ def test_inbox_shows_age_against_the_32_working_hour_norm(app, member_client, fi
     with app.app_context():
         from portal.siap.service import by_ref
 
-        complaint = by_ref(ref)
+        complaint = by_ref(db.session, ref)
         complaint.created_at = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)  # Monday 08.00 WIB
         db.session.commit()
     app.config["NOW"] = datetime(2026, 11, 9, 1, 0, tzinfo=UTC)  # one week later: 5 × 8 = 40 working hours

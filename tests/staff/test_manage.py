@@ -65,7 +65,7 @@ def test_closure_is_announced_honoured_and_removable(app, people):
     # Monday 30 November is closed: a request received now is due a day later than before.
     reference = new_ticket(app)
     with app.app_context():
-        from portal.core.templating import get_calendar
+        from portal.core.desk import get_calendar
         from portal.tickets.models import Ticket
 
         assert not get_calendar().is_working_day(date(2026, 11, 30))
@@ -76,7 +76,7 @@ def test_closure_is_announced_honoured_and_removable(app, people):
     lead.post("/staf/kalender/hari/hapus", data={"item_id": "2026-11-30"})
     with app.app_context():
         assert db.session.scalars(select(CalendarOverride)).all() == []
-        from portal.core.templating import get_calendar
+        from portal.core.desk import get_calendar
 
         assert get_calendar().is_working_day(date(2026, 11, 30))
 

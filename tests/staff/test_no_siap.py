@@ -52,7 +52,7 @@ def test_a_filed_complaint_shows_nowhere_in_the_back_office(app, people, make_us
     password = "kata-sandi-sekretariat-1"
     lead_id = make_user(email="sekar@kemenkeu.go.id", role="ketua", units=("Sekretariat DJPb",), password=password)
     with app.app_context():
-        members.init_unit(db.session.get(User, lead_id), password)
+        members.init_unit(db.session, db.session.get(User, lead_id), password)
     data = {"kategori": "layanan", "peristiwa": MARKER, "uraian": f"Uraian {MARKER}", "anonim": "y"}
     with app.app_context():  # the complaint form's one-time key, issued on the app's clock
         data["kunci"] = formkeys.new_key()

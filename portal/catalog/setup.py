@@ -1,0 +1,27 @@
+"""Wire the service catalog into an application: the loaded catalog, pages, layout, CLI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app
+
+from portal.catalog.cli import catalog_cli
+from portal.catalog.loader import load_catalog
+from portal.catalog.service import DATA_DIR
+from portal.catalog.views import bp
+from portal.core.templating import register_context
+
+
+def layout_context() -> dict[str, Any]:
+    """Give every page the catalog (opening hours and channels in the footer)."""
+    return {"layout_catalog": current_app.extensions["catalog"]}
+
+
+def init_app(app: Flask) -> None:
+    """Load and validate the catalog; register its pages, its layout context and ``flask catalog``."""
+    # Parsed and validated once per process: a broken catalog stops start-up here.
+    app.extensions["catalog"] = load_catalog(DATA_DIR / app.config["CATALOG_FILE"])
+    register_context(app, layout_context)
+    app.register_blueprint(bp)
+    app.cli.add_command(catalog_cli)

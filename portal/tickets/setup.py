@@ -1,0 +1,22 @@
+"""Wire requests and tickets into an application: request types, template helpers, pages."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from portal.catalog.service import DATA_DIR
+from portal.core.templating import register_global
+from portal.tickets.fields import field_label
+from portal.tickets.models import TicketStatus
+from portal.tickets.routes import bp
+from portal.tickets.types import load_request_types
+
+
+def init_app(app: Flask) -> None:
+    """Load the request types (checked against the catalog), the field-label helper, the pages."""
+    app.extensions["request_types"] = load_request_types(
+        DATA_DIR / app.config["REQUEST_TYPES_FILE"], app.extensions["catalog"]
+    )
+    register_global(app, "field_label", field_label)
+    register_global(app, "TicketStatus", TicketStatus)
+    app.register_blueprint(bp)
