@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 from portal.api.views import bp
 from portal.core.access import access, register_level
 from portal.core.clock import now
+from portal.core.security import private
 from portal.core.templating import get_calendar
 from portal.extensions import db, limiter
 from portal.tickets import notify, service
@@ -81,6 +82,7 @@ def _error(status: int, message: str, fields: dict | None = None):
 
 @bp.get("/tickets/<reference>")
 @access(API_CLIENT)
+@private
 @limiter.limit("120 per minute")
 def ticket_summary(reference: str):
     """Return the summary of one ticket."""
@@ -92,6 +94,7 @@ def ticket_summary(reference: str):
 
 @bp.post("/tickets")
 @access(API_CLIENT)
+@private
 @limiter.limit("60 per minute")
 def create():
     """Create a ticket from ``{request_type, service_code, user_type, fields}`` (422 per field)."""

@@ -15,6 +15,7 @@ from portal.catalog.views import get_catalog
 from portal.core.access import protect_blueprint
 from portal.core.clock import now
 from portal.core.numbers import to_int
+from portal.core.security import private
 from portal.core.templating import get_calendar
 from portal.extensions import db
 from portal.staff import service
@@ -26,6 +27,7 @@ from portal.tickets.workflow import FULFILMENTS, TRANSITIONS, WorkflowError, clo
 
 bp = Blueprint("staff", __name__, url_prefix="/staf")
 protect_blueprint(bp, STAFF)
+private(bp)  # every back-office page shows tickets or staff data: never cached
 
 STATUS_LABELS = {
     "baru": _l("Baru"),

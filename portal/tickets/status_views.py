@@ -2,37 +2,31 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.catalog.views import get_catalog
 from portal.core.clock import now
+from portal.core.security import no_referrer
 from portal.core.templating import get_calendar
 from portal.extensions import db, limiter
-from portal.tickets import attachments, notify, service
+from portal.tickets import attachments, grants, notify, service
 from portal.tickets.forms import RenewForm, ReplyForm, StatusForm, SurveyForm
 from portal.tickets.submit import checked_uploads, upload_dir
 from portal.tickets.views import bp
 
-GRANTS_KEY = "tiket_akses"
-MAX_GRANTS = 10
 LOOKUP_LIMIT = "20 per minute;200 per day"
 
 
-def _granted(reference: str) -> bool:
-    return reference in session.get(GRANTS_KEY, [])
+def _granted_ticket(reference: str, with_thread: bool = False):
+    """Return the ticket when this browser holds a live grant to it, else None."""
+    return grants.granted_ticket(db.session, reference, grants.secret_for(reference), now(), with_thread)
 
 
-def _grant(reference: str) -> None:
-    # The thread stays readable in this browser session after the e-mail check.
-    grants = [r for r in session.get(GRANTS_KEY, []) if r != reference][-(MAX_GRANTS - 1) :]
-    session[GRANTS_KEY] = [*grants, reference]
-
-
-def _granted_ticket_or_404(reference: str):
-    ticket = service.find(db.session, reference)
-    if ticket is None or not _granted(ticket.reference):
+def _granted_ticket_or_404(reference: str, with_thread: bool = False):
+    ticket = _granted_ticket(reference, with_thread)
+    if ticket is None:
         abort(404)
     return ticket
 
@@ -57,24 +51,23 @@ def status():
         if not service.email_grants(ticket, form.email.data):
             # Same page as an unknown reference: the e-mail check reveals nothing.
             return _not_found()
-        _grant(ticket.reference)
+        grants.give(ticket, token_hash=None)
         return redirect(url_for("tickets.thread", reference=ticket.reference), 303)
     return render_template("tickets/summary.html", ticket=ticket, catalog=get_catalog())
 
 
 @bp.get("/status/<reference>")
 @limiter.limit(LOOKUP_LIMIT)
+@no_referrer
 def thread(reference: str):
-    """The whole thread, for the private link's token or an e-mail-checked session."""
-    ticket = service.find(db.session, reference, with_thread=True)
+    """The whole thread, for a browser holding a grant; ``?t=`` exchanges a link's token for one."""
+    if "t" in request.args:
+        return _exchange(reference, request.args["t"])
+    ticket = _granted_ticket(reference, with_thread=True)
     if ticket is None:
-        return _not_found()
-    token = request.args.get("t")
-    if token and service.token_grants(ticket, token, now()):
-        _grant(ticket.reference)
-    elif not _granted(ticket.reference):
-        if token:
-            flash(_("Tautan ini sudah tidak berlaku. Minta tautan baru di bawah ini."), "error")
+        ticket = service.find(db.session, reference)
+        if ticket is None:
+            return _not_found()
         return render_template("tickets/summary.html", ticket=ticket, catalog=get_catalog()), 403
     events = [e for e in ticket.events if e.public]
     return render_template(
@@ -83,21 +76,38 @@ def thread(reference: str):
         events=events,
         catalog=get_catalog(),
         form=ReplyForm(),
-        fresh=request.args.get("baru") == "1" and bool(token),
-        token=token,
+        fresh=request.args.get("baru") == "1",
         survey_form=SurveyForm() if _survey_open(ticket) else None,
     )
+
+
+def _exchange(reference: str, token: str):
+    """Trade a private link's token for a grant, then drop the token from the address bar.
+
+    The token never stays in a URL that the browser's history, a referrer or an access log
+    keeps: the answer is always a redirect to ``/status/<reference>``.
+    """
+    ticket = service.find(db.session, reference)
+    if ticket is None:
+        return _not_found()
+    if service.token_grants(ticket, token, now()):
+        grants.give(ticket, token_hash=ticket.token_hash)
+    elif _granted_ticket(ticket.reference) is None:
+        flash(_("Tautan ini sudah tidak berlaku. Minta tautan baru di bawah ini."), "error")
+    return redirect(url_for("tickets.thread", reference=ticket.reference), 303)
 
 
 def _survey_open(ticket) -> bool:
     from portal.tickets.models import Survey
 
-    done = db.session.scalars(select(Survey.id).where(Survey.ticket_id == ticket.id)).first()
-    return ticket.status in ("selesai", "ditutup") and ticket.resolved_at is not None and done is None
+    if ticket.status not in ("selesai", "ditutup") or ticket.resolved_at is None:
+        return False  # no query for the open tickets, which are most of those looked at
+    return db.session.scalars(select(Survey.id).where(Survey.ticket_id == ticket.id)).first() is None
 
 
 @bp.post("/status/<reference>/survei")
 @limiter.limit("10 per hour")
+@no_referrer
 def survey(reference: str):
     """Record the requester's 1–5 rating and comment."""
     ticket = _granted_ticket_or_404(reference)
@@ -116,9 +126,10 @@ def survey(reference: str):
 
 @bp.post("/status/<reference>/balas")
 @limiter.limit("30 per hour")
+@no_referrer
 def reply(reference: str):
     """Add the requester's reply (reopens a recently resolved ticket)."""
-    ticket = _granted_ticket_or_404(reference)
+    ticket = _granted_ticket_or_404(reference, with_thread=True)
     form = ReplyForm()
     if form.validate():
         try:
@@ -137,6 +148,7 @@ def reply(reference: str):
 
 
 @bp.get("/status/<reference>/lampiran/<int:attachment_id>")
+@no_referrer
 def download(reference: str, attachment_id: int):
     """Send a public attachment of the thread, as a download."""
     ticket = _granted_ticket_or_404(reference)

@@ -9,14 +9,17 @@ from portal.catalog import service as catalog_rules
 from portal.catalog.views import get_catalog
 from portal.core.access import PUBLIC, protect_blueprint
 from portal.core.clock import today
+from portal.core.security import private
 from portal.extensions import db, limiter
 from portal.tickets import attachments, service
 from portal.tickets.forms import form_class
+from portal.tickets.grants import grant_new_ticket
 from portal.tickets.submit import checked_uploads, create_from_form
 from portal.tickets.types import types_for
 
 bp = Blueprint("tickets", __name__)
 protect_blueprint(bp, PUBLIC)
+private(bp)  # request forms, status look-ups and threads hold personal data: never cached
 
 
 def request_types():
@@ -74,7 +77,9 @@ def form(code: str, type_key: str):
         except service.TicketError as exc:
             error = str(exc)
         else:
-            return redirect(url_for("tickets.thread", reference=created.ticket.reference, t=created.token, baru=1), 303)
+            # The new ticket's private link is in the e-mail only: this browser gets a grant, and
+            # the redirect carries no token for an access log to keep.
+            return redirect(grant_new_ticket(created.ticket), 303)
     page = render_template("tickets/form.html", error=error, suggestions=[], **context)
     return page, 422
 

@@ -1,0 +1,126 @@
+"""Server-side grants to a requester's thread, made from a private link or the e-mail check.
+
+The browser's session cookie keeps only ``<reference>:<grant id>`` entries (at most
+``MAX_GRANTS``). Which ticket, which token generation and until when live in ``ticket_grant``,
+so the server can revoke a grant: renewing the private link deletes the grants made from the old
+token, and a grant made from a token stops working when that token expires or is replaced, even
+if a copy of the cookie is replayed. Only the SHA-256 of a grant id is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app, url_for
+from flask import session as cookie
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, selectinload
+
+from portal.core.clock import now
+from portal.extensions import db
+from portal.tickets.models import Ticket, TicketEvent, TicketGrant
+from portal.tickets.service import normalise_reference
+
+GRANTS_KEY = "tiket_akses"
+MAX_GRANTS = 10
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create(session: Session, ticket: Ticket, now: datetime, hours: float, token_hash: str | None) -> str:
+    """Store a grant to ``ticket`` valid for ``hours``; return its random id (for the cookie).
+
+    ``token_hash`` names the token generation the grant came from (None: the e-mail check).
+    """
+    # Expired grants are useless: drop them here rather than in a separate job (indexed delete).
+    session.execute(delete(TicketGrant).where(TicketGrant.expires_at <= now))
+    secret = secrets.token_urlsafe(24)
+    session.add(
+        TicketGrant(
+            secret_hash=_hash(secret),
+            ticket_id=ticket.id,
+            token_hash=token_hash,
+            created_at=now,
+            expires_at=now + timedelta(hours=hours),
+        )
+    )
+    session.commit()
+    return secret
+
+
+def is_live(grant: TicketGrant, ticket: Ticket, now: datetime) -> bool:
+    """Tell whether ``grant`` still opens ``ticket`` at ``now``.
+
+    A grant from a private link also needs that link's token to be the ticket's current one,
+    and unexpired: renewal and expiry revoke it whatever the grant's own expiry says.
+    """
+    if grant.ticket_id != ticket.id or now >= grant.expires_at:
+        return False
+    if grant.token_hash is None:
+        return True
+    return hmac.compare_digest(grant.token_hash, ticket.token_hash) and now <= ticket.token_expires_at
+
+
+def granted_ticket(session: Session, reference: str, secret: str | None, now: datetime, with_thread: bool = False):
+    """Return the ticket ``reference`` when ``secret`` is a live grant to it, else None.
+
+    One statement for the grant and the ticket; ``with_thread`` also loads the events and their
+    attachments (two more, however long the thread).
+    """
+    if not secret:
+        return None
+    query = (
+        select(TicketGrant, Ticket)
+        .join(Ticket, TicketGrant.ticket_id == Ticket.id)
+        .where(TicketGrant.secret_hash == _hash(secret), Ticket.reference == normalise_reference(reference))
+    )
+    if with_thread:
+        query = query.options(selectinload(Ticket.events).selectinload(TicketEvent.attachments))
+    row = session.execute(query).first()
+    if row is None or not is_live(row.TicketGrant, row.Ticket, now):
+        return None
+    return row.Ticket
+
+
+# --- The browser's side: the session cookie holds only "<reference>:<grant id>" entries. ---
+
+
+def remember(reference: str, secret: str) -> None:
+    """Keep the grant id for ``reference`` in this browser's session (newest last)."""
+    reference = normalise_reference(reference)
+    kept = [e for e in cookie.get(GRANTS_KEY, []) if isinstance(e, str) and e.partition(":")[0] != reference]
+    cookie[GRANTS_KEY] = [*kept[-(MAX_GRANTS - 1) :], f"{reference}:{secret}"]
+
+
+def secret_for(reference: str) -> str | None:
+    """Return this browser's grant id for ``reference``, if it holds one.
+
+    Entries without a grant id (the references that older versions kept) open nothing.
+    """
+    reference = normalise_reference(reference)
+    for entry in cookie.get(GRANTS_KEY, []):
+        if isinstance(entry, str):
+            ref, _sep, secret = entry.partition(":")
+            if ref == reference and secret:
+                return secret
+    return None
+
+
+def give(ticket: Ticket, token_hash: str | None) -> None:
+    """Store a grant to ``ticket`` for this request's browser and keep its id in the session."""
+    hours = current_app.config["STATUS_GRANT_HOURS"]
+    remember(ticket.reference, create(db.session, ticket, now(), hours, token_hash))
+
+
+def grant_new_ticket(ticket: Ticket) -> str:
+    """Give the browser that just submitted ``ticket`` a grant; return where to send it.
+
+    The grant belongs to the token of the confirmation e-mail, like one made from that link.
+    """
+    give(ticket, ticket.token_hash)
+    return url_for("tickets.thread", reference=ticket.reference, baru=1)
