@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, current_app, request
 
+from portal.core import logs
 from portal.extensions import talisman
 
 NO_STORE = "_portal_no_store"
@@ -81,6 +82,7 @@ def init_app(app: Flask) -> None:
     # its Referrer-Policy wins over Talisman's site-wide one.
     app.after_request(private_headers)
     app.before_request(refuse_foreign_sites)
+    logs.install()  # no status-link token in the access log of Werkzeug or gunicorn
     talisman.init_app(
         app,
         force_https=https,
