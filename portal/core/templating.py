@@ -69,6 +69,9 @@ def init_app(app: Flask) -> None:
 
     app.add_template_global(field_label, "field_label")
     app.add_template_global(csrf_field, "csrf_field")
+    from portal.core import i18n
+
+    i18n.install(app)  # translations looked up once per request, not once per string
 
     @app.context_processor
     def layout_context() -> dict:

@@ -12,12 +12,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app, url_for
 from flask import session as cookie
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy.orm import Session
 
 from portal.core.clock import now
 from portal.extensions import db
@@ -66,25 +68,38 @@ def is_live(grant: TicketGrant, ticket: Ticket, now: datetime) -> bool:
     return hmac.compare_digest(grant.token_hash, ticket.token_hash) and now <= ticket.token_expires_at
 
 
-def granted_ticket(session: Session, reference: str, secret: str | None, now: datetime, with_thread: bool = False):
-    """Return the ticket ``reference`` when ``secret`` is a live grant to it, else None.
+@dataclass(frozen=True)
+class Granted:
+    """A live grant's ticket, and the id of its last event (what a reply changes)."""
 
-    One statement for the grant and the ticket; ``with_thread`` also loads the events and their
-    attachments (two more, however long the thread).
+    ticket: Ticket
+    last_event_id: int | None
+
+
+@cache
+def _lookup_statement():
+    # Built once: the thread page runs it on every request, and SQLAlchemy reuses the compiled
+    # form of a statement object it has seen (building a select costs more than running it).
+    last_event = select(func.max(TicketEvent.id)).where(TicketEvent.ticket_id == Ticket.id).scalar_subquery()
+    return (
+        select(TicketGrant, Ticket, last_event.label("last_event_id"))
+        .join(Ticket, TicketGrant.ticket_id == Ticket.id)
+        .where(TicketGrant.secret_hash == bindparam("secret"), Ticket.reference == bindparam("reference"))
+    )
+
+
+def lookup(session: Session, reference: str, secret: str | None, now: datetime) -> Granted | None:
+    """Return the ticket ``reference`` (and its last event id) when ``secret`` is a live grant to it.
+
+    One statement for the grant, the ticket and the last event's id.
     """
     if not secret:
         return None
-    query = (
-        select(TicketGrant, Ticket)
-        .join(Ticket, TicketGrant.ticket_id == Ticket.id)
-        .where(TicketGrant.secret_hash == _hash(secret), Ticket.reference == normalise_reference(reference))
-    )
-    if with_thread:
-        query = query.options(selectinload(Ticket.events).selectinload(TicketEvent.attachments))
-    row = session.execute(query).first()
+    params = {"secret": _hash(secret), "reference": normalise_reference(reference)}
+    row = session.execute(_lookup_statement(), params).first()
     if row is None or not is_live(row.TicketGrant, row.Ticket, now):
         return None
-    return row.Ticket
+    return Granted(row.Ticket, row.last_event_id)
 
 
 # --- The browser's side: the session cookie holds only "<reference>:<grant id>" entries. ---

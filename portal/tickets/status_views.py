@@ -11,7 +11,7 @@ from portal.core.clock import now
 from portal.core.security import no_referrer
 from portal.core.templating import get_calendar
 from portal.extensions import db, limiter
-from portal.tickets import attachments, grants, notify, service
+from portal.tickets import attachments, grants, notify, rendering, service
 from portal.tickets.forms import RenewForm, ReplyForm, StatusForm, SurveyForm
 from portal.tickets.submit import checked_uploads, upload_dir
 from portal.tickets.views import bp
@@ -19,16 +19,16 @@ from portal.tickets.views import bp
 LOOKUP_LIMIT = "20 per minute;200 per day"
 
 
-def _granted_ticket(reference: str, with_thread: bool = False):
-    """Return the ticket when this browser holds a live grant to it, else None."""
-    return grants.granted_ticket(db.session, reference, grants.secret_for(reference), now(), with_thread)
+def _granted(reference: str) -> grants.Granted | None:
+    """Return the ticket this browser holds a live grant to (with its last event id), else None."""
+    return grants.lookup(db.session, reference, grants.secret_for(reference), now())
 
 
-def _granted_ticket_or_404(reference: str, with_thread: bool = False):
-    ticket = _granted_ticket(reference, with_thread)
-    if ticket is None:
+def _granted_or_404(reference: str) -> grants.Granted:
+    granted = _granted(reference)
+    if granted is None:
         abort(404)
-    return ticket
+    return granted
 
 
 def _not_found():
@@ -63,18 +63,17 @@ def thread(reference: str):
     """The whole thread, for a browser holding a grant; ``?t=`` exchanges a link's token for one."""
     if "t" in request.args:
         return _exchange(reference, request.args["t"])
-    ticket = _granted_ticket(reference, with_thread=True)
-    if ticket is None:
+    granted = _granted(reference)
+    if granted is None:
         ticket = service.find(db.session, reference)
         if ticket is None:
             return _not_found()
         return render_template("tickets/summary.html", ticket=ticket, catalog=get_catalog()), 403
-    events = [e for e in ticket.events if e.public]
+    ticket = granted.ticket
     return render_template(
         "tickets/thread.html",
         ticket=ticket,
-        events=events,
-        catalog=get_catalog(),
+        thread_body=rendering.thread_body(db.session, ticket, granted.last_event_id, get_catalog()),
         form=ReplyForm(),
         fresh=request.args.get("baru") == "1",
         survey_form=SurveyForm() if _survey_open(ticket) else None,
@@ -92,7 +91,7 @@ def _exchange(reference: str, token: str):
         return _not_found()
     if service.token_grants(ticket, token, now()):
         grants.give(ticket, token_hash=ticket.token_hash)
-    elif _granted_ticket(ticket.reference) is None:
+    elif _granted(ticket.reference) is None:
         flash(_("Tautan ini sudah tidak berlaku. Minta tautan baru di bawah ini."), "error")
     return redirect(url_for("tickets.thread", reference=ticket.reference), 303)
 
@@ -110,7 +109,7 @@ def _survey_open(ticket) -> bool:
 @no_referrer
 def survey(reference: str):
     """Record the requester's 1–5 rating and comment."""
-    ticket = _granted_ticket_or_404(reference)
+    ticket = _granted_or_404(reference).ticket
     form = SurveyForm()
     if form.validate():
         try:
@@ -129,7 +128,8 @@ def survey(reference: str):
 @no_referrer
 def reply(reference: str):
     """Add the requester's reply (reopens a recently resolved ticket)."""
-    ticket = _granted_ticket_or_404(reference, with_thread=True)
+    granted = _granted_or_404(reference)
+    ticket = granted.ticket
     form = ReplyForm()
     if form.validate():
         try:
@@ -142,16 +142,15 @@ def reply(reference: str):
         else:
             flash(_("Pesan Anda telah dikirim."), "success")
             return redirect(url_for("tickets.thread", reference=ticket.reference) + "#percakapan", 303)
-    events = [e for e in ticket.events if e.public]
-    page = render_template("tickets/thread.html", ticket=ticket, events=events, catalog=get_catalog(), form=form)
-    return page, 422
+    body = rendering.thread_body(db.session, ticket, granted.last_event_id, get_catalog())
+    return render_template("tickets/thread.html", ticket=ticket, thread_body=body, form=form), 422
 
 
 @bp.get("/status/<reference>/lampiran/<int:attachment_id>")
 @no_referrer
 def download(reference: str, attachment_id: int):
     """Send a public attachment of the thread, as a download."""
-    ticket = _granted_ticket_or_404(reference)
+    ticket = _granted_or_404(reference).ticket
     attachment = next((a for a in ticket.attachments if a.id == attachment_id and a.public), None)
     if attachment is None:
         abort(404)
