@@ -1,34 +1,51 @@
-"""The requester's thread page: its ticket-only part rendered once per change, kept per process.
+"""The requester's thread page, rendered once per change of the ticket and kept per process.
 
 Most of the page (the summary, the request's fields and every message with its files) depends
-only on the ticket. It is rendered once and kept in a small per-process LRU keyed on what changes
-when the thread does: the ticket's ``updated_at`` and status and the id of its last event (a reply
-at a frozen clock still adds an event). Entries also expire after ``TTL_SECONDS``, so a change
-that touched none of these shows within a minute in every worker. The cache is only read after the
-grant check, with the ticket the grant opens: it never serves a thread to anyone the database
-would refuse.
+only on the ticket; the rest is the layout and the reply form. Both levels are kept in small
+per-process LRUs keyed on what changes when the thread does: the ticket's ``updated_at`` and
+status and the id of its last event (a reply at a frozen clock still adds an event). Entries also
+expire after ``TTL_SECONDS``, so a change that touched none of these shows within a minute in
+every worker. The caches are only read after the grant check, with the ticket the grant opens:
+they never serve a thread to anyone the database would refuse.
+
+* ``thread_body``: the ticket-only part, for every visitor.
+* ``thread_page``: the whole page, for anonymous visitors without a flashed message (like the
+  catalog's page cache), keyed also on the desk status the layout shows. The page's only
+  per-visitor value, the CSRF token of its forms, is stored as a placeholder and filled in
+  with this session's token on every answer.
 """
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from collections.abc import Callable
+
+from flask import current_app, render_template, session
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.core.pagecache import PageCache
+from portal.core.templating import desk_key
 from portal.tickets.models import Ticket, TicketEvent
 
 TTL_SECONDS = 60.0
 MAX_ENTRIES = 1024  # a few KB each: a few MB per process at most
 EXTENSION = "thread_cache"
+PAGES = "thread_page_cache"
+CSRF_PLACEHOLDER = "\x00csrf\x00"  # never in a rendered page: text is escaped, NUL is not HTML
 
 
-def _cache() -> PageCache:
-    cache = current_app.extensions.get(EXTENSION)
+def _cache(name: str = EXTENSION) -> PageCache:
+    cache = current_app.extensions.get(name)
     if cache is None:
-        cache = current_app.extensions.setdefault(EXTENSION, PageCache(TTL_SECONDS, MAX_ENTRIES))
+        cache = current_app.extensions.setdefault(name, PageCache(TTL_SECONDS, MAX_ENTRIES))
     return cache
+
+
+def _version(ticket: Ticket, last_event_id: int | None) -> tuple:
+    return (ticket.id, ticket.updated_at, ticket.status, last_event_id)
 
 
 def _load_thread(session: Session, ticket: Ticket) -> list[TicketEvent]:
@@ -44,7 +61,7 @@ def _load_thread(session: Session, ticket: Ticket) -> list[TicketEvent]:
 
 def thread_body(session: Session, ticket: Ticket, last_event_id: int | None, catalog) -> Markup:
     """Return the ticket-only part of the thread page, from the cache when the ticket is unchanged."""
-    key = (ticket.id, ticket.updated_at, ticket.status, last_event_id)
+    key = _version(ticket, last_event_id)
     cache = _cache()
     body = cache.get(key)
     if body is None:
@@ -52,3 +69,22 @@ def thread_body(session: Session, ticket: Ticket, last_event_id: int | None, cat
         body = render_template("tickets/_thread_body.html", ticket=ticket, events=events, catalog=catalog)
         cache.put(key, body)
     return Markup(body)  # noqa: S704  (our own template, autoescaped when it was rendered)
+
+
+def thread_page(ticket: Ticket, last_event_id: int | None, variant: tuple, render: Callable[[], str]) -> str:
+    """Return the whole thread page: ``render()`` it, or reuse it with this session's CSRF token.
+
+    ``variant`` holds what else the page shows (the confirmation notice, the survey form).
+    """
+    config = current_app.config
+    if not config.get("PAGE_CACHE", True) or current_user.is_authenticated or "_flashes" in session:
+        return render()
+    token = generate_csrf() if config.get("WTF_CSRF_ENABLED", True) else ""
+    cache = _cache(PAGES)
+    key = (*_version(ticket, last_event_id), variant, desk_key())
+    page = cache.get(key)
+    if page is None:
+        page = render()
+        cache.put(key, page.replace(token, CSRF_PLACEHOLDER) if token else page)
+        return page
+    return page.replace(CSRF_PLACEHOLDER, token) if token else page

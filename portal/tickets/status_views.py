@@ -69,15 +69,20 @@ def thread(reference: str):
         if ticket is None:
             return _not_found()
         return render_template("tickets/summary.html", ticket=ticket, catalog=get_catalog()), 403
-    ticket = granted.ticket
-    return render_template(
-        "tickets/thread.html",
-        ticket=ticket,
-        thread_body=rendering.thread_body(db.session, ticket, granted.last_event_id, get_catalog()),
-        form=ReplyForm(),
-        fresh=request.args.get("baru") == "1",
-        survey_form=SurveyForm() if _survey_open(ticket) else None,
-    )
+    ticket, last_event_id = granted.ticket, granted.last_event_id
+    fresh, survey_open = request.args.get("baru") == "1", _survey_open(ticket)
+
+    def render() -> str:
+        return render_template(
+            "tickets/thread.html",
+            ticket=ticket,
+            thread_body=rendering.thread_body(db.session, ticket, last_event_id, get_catalog()),
+            form=ReplyForm(),
+            fresh=fresh,
+            survey_form=SurveyForm() if survey_open else None,
+        )
+
+    return rendering.thread_page(ticket, last_event_id, (fresh, survey_open), render)
 
 
 def _exchange(reference: str, token: str):
