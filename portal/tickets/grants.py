@@ -14,7 +14,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, cached_property
 
 from flask import current_app, url_for
 from flask import session as cookie
@@ -55,51 +55,77 @@ def create(session: Session, ticket: Ticket, now: datetime, hours: float, token_
     return secret
 
 
-def is_live(grant: TicketGrant, ticket: Ticket, now: datetime) -> bool:
-    """Tell whether ``grant`` still opens ``ticket`` at ``now``.
+def is_live(grant_token_hash: str | None, grant_expires_at, token_hash: str, token_expires_at, now: datetime) -> bool:
+    """Tell whether a grant (its token generation and expiry) still opens its ticket at ``now``.
 
-    A grant from a private link also needs that link's token to be the ticket's current one,
-    and unexpired: renewal and expiry revoke it whatever the grant's own expiry says.
+    A grant from a private link also needs that link's token to be the ticket's current one
+    (``token_hash``) and unexpired: renewal and expiry revoke it whatever its own expiry says.
     """
-    if grant.ticket_id != ticket.id or now >= grant.expires_at:
+    if now >= grant_expires_at:
         return False
-    if grant.token_hash is None:
-        return True
-    return hmac.compare_digest(grant.token_hash, ticket.token_hash) and now <= ticket.token_expires_at
+    if grant_token_hash is None:
+        return True  # the e-mail check: no link behind it
+    return hmac.compare_digest(grant_token_hash, token_hash) and now <= token_expires_at
 
 
-@dataclass(frozen=True)
+@dataclass
 class Granted:
-    """A live grant's ticket, and the id of its last event (what a reply changes)."""
+    """A live grant's ticket as the thread page needs it, read in one statement.
 
-    ticket: Ticket
-    last_event_id: int | None
+    ``version`` changes whenever the thread does (``updated_at``, status, the last event's id);
+    the ORM ticket is only loaded when a caller needs more (``ticket``).
+    """
+
+    session: Session
+    ticket_id: int
+    status: str
+    resolved_at: datetime | None
+    version: tuple
+
+    @cached_property
+    def ticket(self) -> Ticket:
+        """The ticket itself (one more statement, or none when the session already holds it)."""
+        return self.session.get(Ticket, self.ticket_id)
 
 
 @cache
 def _lookup_statement():
     # Built once: the thread page runs it on every request, and SQLAlchemy reuses the compiled
     # form of a statement object it has seen (building a select costs more than running it).
+    # Plain columns, not entities: a view served from the render cache needs nothing else.
     last_event = select(func.max(TicketEvent.id)).where(TicketEvent.ticket_id == Ticket.id).scalar_subquery()
     return (
-        select(TicketGrant, Ticket, last_event.label("last_event_id"))
+        select(
+            TicketGrant.token_hash.label("grant_token_hash"),
+            TicketGrant.expires_at.label("grant_expires_at"),
+            Ticket.id,
+            Ticket.token_hash,
+            Ticket.token_expires_at,
+            Ticket.updated_at,
+            Ticket.status,
+            Ticket.resolved_at,
+            last_event.label("last_event_id"),
+        )
         .join(Ticket, TicketGrant.ticket_id == Ticket.id)
         .where(TicketGrant.secret_hash == bindparam("secret"), Ticket.reference == bindparam("reference"))
     )
 
 
 def lookup(session: Session, reference: str, secret: str | None, now: datetime) -> Granted | None:
-    """Return the ticket ``reference`` (and its last event id) when ``secret`` is a live grant to it.
+    """Return the ticket ``reference`` when ``secret`` is a live grant to it, else None.
 
-    One statement for the grant, the ticket and the last event's id.
+    One statement for the grant, the ticket's state and the id of its last event.
     """
     if not secret:
         return None
     params = {"secret": _hash(secret), "reference": normalise_reference(reference)}
     row = session.execute(_lookup_statement(), params).first()
-    if row is None or not is_live(row.TicketGrant, row.Ticket, now):
+    if row is None or not is_live(
+        row.grant_token_hash, row.grant_expires_at, row.token_hash, row.token_expires_at, now
+    ):
         return None
-    return Granted(row.Ticket, row.last_event_id)
+    version = (row.id, row.updated_at, row.status, row.last_event_id)
+    return Granted(session, row.id, row.status, row.resolved_at, version)
 
 
 # --- The browser's side: the session cookie holds only "<reference>:<grant id>" entries. ---

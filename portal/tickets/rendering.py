@@ -44,12 +44,8 @@ def _cache(name: str = EXTENSION) -> PageCache:
     return cache
 
 
-def _version(ticket: Ticket, last_event_id: int | None) -> tuple:
-    return (ticket.id, ticket.updated_at, ticket.status, last_event_id)
-
-
 def _load_thread(session: Session, ticket: Ticket) -> list[TicketEvent]:
-    # Two statements whatever the thread's length: the events, then all their attachments.
+    # Two statements whatever the thread's length: the public events, then all their attachments.
     query = (
         select(TicketEvent)
         .where(TicketEvent.ticket_id == ticket.id, TicketEvent.public.is_(True))
@@ -59,19 +55,22 @@ def _load_thread(session: Session, ticket: Ticket) -> list[TicketEvent]:
     return list(session.scalars(query))
 
 
-def thread_body(session: Session, ticket: Ticket, last_event_id: int | None, catalog) -> Markup:
-    """Return the ticket-only part of the thread page, from the cache when the ticket is unchanged."""
-    key = _version(ticket, last_event_id)
+def thread_body(granted, catalog) -> Markup:
+    """Return the ticket-only part of the thread page, from the cache when the ticket is unchanged.
+
+    ``granted`` is ``grants.Granted``: its ``version`` is the key, its ticket is only loaded to render.
+    """
     cache = _cache()
-    body = cache.get(key)
+    body = cache.get(granted.version)
     if body is None:
-        events = _load_thread(session, ticket)
+        ticket = granted.ticket
+        events = _load_thread(granted.session, ticket)
         body = render_template("tickets/_thread_body.html", ticket=ticket, events=events, catalog=catalog)
-        cache.put(key, body)
+        cache.put(granted.version, body)
     return Markup(body)  # noqa: S704  (our own template, autoescaped when it was rendered)
 
 
-def thread_page(ticket: Ticket, last_event_id: int | None, variant: tuple, render: Callable[[], str]) -> str:
+def thread_page(granted, variant: tuple, render: Callable[[], str]) -> str:
     """Return the whole thread page: ``render()`` it, or reuse it with this session's CSRF token.
 
     ``variant`` holds what else the page shows (the confirmation notice, the survey form).
@@ -81,7 +80,7 @@ def thread_page(ticket: Ticket, last_event_id: int | None, variant: tuple, rende
         return render()
     token = generate_csrf() if config.get("WTF_CSRF_ENABLED", True) else ""
     cache = _cache(PAGES)
-    key = (*_version(ticket, last_event_id), variant, desk_key())
+    key = (*granted.version, variant, desk_key())
     page = cache.get(key)
     if page is None:
         page = render()

@@ -69,20 +69,19 @@ def thread(reference: str):
         if ticket is None:
             return _not_found()
         return render_template("tickets/summary.html", ticket=ticket, catalog=get_catalog()), 403
-    ticket, last_event_id = granted.ticket, granted.last_event_id
-    fresh, survey_open = request.args.get("baru") == "1", _survey_open(ticket)
+    fresh, survey_open = request.args.get("baru") == "1", _survey_open(granted)
 
     def render() -> str:
         return render_template(
             "tickets/thread.html",
-            ticket=ticket,
-            thread_body=rendering.thread_body(db.session, ticket, last_event_id, get_catalog()),
+            ticket=granted.ticket,
+            thread_body=rendering.thread_body(granted, get_catalog()),
             form=ReplyForm(),
             fresh=fresh,
             survey_form=SurveyForm() if survey_open else None,
         )
 
-    return rendering.thread_page(ticket, last_event_id, (fresh, survey_open), render)
+    return rendering.thread_page(granted, (fresh, survey_open), render)
 
 
 def _exchange(reference: str, token: str):
@@ -101,12 +100,12 @@ def _exchange(reference: str, token: str):
     return redirect(url_for("tickets.thread", reference=ticket.reference), 303)
 
 
-def _survey_open(ticket) -> bool:
+def _survey_open(granted: grants.Granted) -> bool:
     from portal.tickets.models import Survey
 
-    if ticket.status not in ("selesai", "ditutup") or ticket.resolved_at is None:
+    if granted.status not in ("selesai", "ditutup") or granted.resolved_at is None:
         return False  # no query for the open tickets, which are most of those looked at
-    return db.session.scalars(select(Survey.id).where(Survey.ticket_id == ticket.id)).first() is None
+    return db.session.scalars(select(Survey.id).where(Survey.ticket_id == granted.ticket_id)).first() is None
 
 
 @bp.post("/status/<reference>/survei")
@@ -147,7 +146,7 @@ def reply(reference: str):
         else:
             flash(_("Pesan Anda telah dikirim."), "success")
             return redirect(url_for("tickets.thread", reference=ticket.reference) + "#percakapan", 303)
-    body = rendering.thread_body(db.session, ticket, granted.last_event_id, get_catalog())
+    body = rendering.thread_body(granted, get_catalog())
     return render_template("tickets/thread.html", ticket=ticket, thread_body=body, form=form), 422
 
 
