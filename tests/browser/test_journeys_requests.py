@@ -54,8 +54,9 @@ def received(site, page, email: str) -> str:
     assert stored.status == "baru"
     [letter] = letters(site, email, reference)
     assert f"Perkiraan selesai: {due}" in letter.get_content()
-    token = parse_qs(urlsplit(page.url).query)["t"]
-    assert parse_qs(urlsplit(private_link(letter)).query)["t"] == token, "the letter links to this thread"
+    assert "t" not in parse_qs(urlsplit(page.url).query), "the page after a submission carries no token"
+    link = urlsplit(private_link(letter))
+    assert link.path == f"/status/{reference}" and parse_qs(link.query)["t"], "the letter links to this thread"
     return reference
 
 
