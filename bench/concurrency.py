@@ -11,7 +11,7 @@ every client is 127.0.0.1, and the form allows 30 posts per hour per address). T
 
 * form: each simulated requester has its own cookie jar, GETs ``/permintaan/<code>/<type>`` for
   its session cookie and CSRF token, then all of them POST the multipart form at once through a
-  pool of ``--clients`` threads; a 303 to ``/status/<ref>?t=…`` carries the reference;
+  pool of ``--clients`` threads; a 303 to ``/status/<ref>?baru=1`` carries the reference;
 * api: ``--submissions`` ``POST /api/v1/tickets`` with a bearer token created in the instance before
   the server started, through the same pool; a 201 carries the reference.
 

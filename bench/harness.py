@@ -224,7 +224,9 @@ def resolve(scenario: Scenario, server: Server) -> tuple[Scenario, Path | None]:
     lists = server.context.get("requests", {})
     if scenario.rotate not in lists:
         raise SetupError(f"{scenario.name}: app {scenario.app} has no request list {scenario.rotate!r}")
-    method, path, body = lists[scenario.rotate][0]
+    method, path, body, *cookie = lists[scenario.rotate][0]
+    if cookie:  # a request that needs its own cookie (a requester's grant): the pre-flight sends it
+        scenario = replace(scenario, headers={**scenario.headers, "Cookie": cookie[0]})
     return replace(scenario, method=method, path=path, body=body), server.context["files"][scenario.rotate]
 
 

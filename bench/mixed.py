@@ -2,7 +2,7 @@
 
 * ``request_list``: the list wrk goes through (``bench/wrk_mixed.lua``), in the workload's
   proportions, from the portal's own data: catalog pages and every service page, the FAQ index,
-  its code pages and every article, the private status links of the seeded tickets; searches
+  its code pages and every article, the threads of the seeded tickets (grant cookie); searches
   ``/cari?q=…`` with the judged queries of ``tests/relevance.toml``; ticket submissions through
   ``POST /api/v1/tickets`` with the seeded bodies the portal accepted, each with a ``{{MARK}}``
   that the Lua script turns into a marker unique to the run, thread and submission.
@@ -41,7 +41,7 @@ READ_SHARES = {
     "faq": 4,  # /faq
     "faq-code": 8,  # /faq/<code>
     "article": 18,  # /faq/<code>/<slug>, every article
-    "status": 8,  # /status/<ref>?t=<token>, the seeded tickets' private links
+    "status": 8,  # /status/<ref> with its requester's grant cookie, the seeded tickets' threads
 }
 if sum(READ_SHARES.values()) != READ:
     raise RuntimeError("READ_SHARES must add up to the reading share")
@@ -55,7 +55,7 @@ RESPAWN_TIMEOUT = 30.0
 SETTLE_SECONDS = 1.0
 
 
-def read_urls(status_links: list[str]) -> dict[str, list[str]]:
+def read_urls(status_links: list[tuple[str, str]]) -> dict[str, list]:
     """Return the URLs of each kind of page read, from the catalog, the KB and the seeded tickets."""
     # Imported here, like bench/tickets.py by run.py: a working tree mid-edit must not stop --rev runs.
     from portal.catalog.loader import load_catalog
@@ -91,12 +91,13 @@ def submission_bodies(bodies: list[dict]) -> list[str]:
 
 
 def request_list(
-    bodies: list[dict], status_links: list[str], status_of: Callable[[str], int], seed: int = 7
-) -> tuple[list[tuple[str, str, str]], list[str]]:
-    """Return the mixed (method, path, body) list and the URLs left out because they did not answer 200.
+    bodies: list[dict], status_links: list[tuple[str, str]], status_of: Callable[[str], int], seed: int = 7
+) -> tuple[list[tuple[str, ...]], list[str]]:
+    """Return the mixed (method, path, body[, cookie]) list and the URLs left out as not answering 200.
 
     ``status_of(path)`` sends one GET and returns the status: every page and search URL is tried
-    once before it goes into the list (the status links were just made by the seeding).
+    once before it goes into the list. ``status_links`` are (thread path, grant cookie) pairs,
+    just opened by the fixtures.
     """
     rng = random.Random(seed)
     kinds = read_urls(status_links)
@@ -107,10 +108,11 @@ def request_list(
             dropped += [(kind, url, status) for url in urls if (status := status_of(url)) != 200]
     bad = {url for _kind, url, _status in dropped}
     shares = {**READ_SHARES, "search": SEARCH}
-    items: list[tuple[str, str, str]] = []
+    items: list[tuple[str, ...]] = []
     for kind, share in shares.items():
         urls = [u for u in kinds[kind] if u not in bad]
-        items += [("GET", url, "") for url in spread(urls, LIST_LENGTH * share // 100, rng)]
+        picked = spread(urls, LIST_LENGTH * share // 100, rng)
+        items += [("GET", u[0], "", u[1]) if kind == "status" else ("GET", u, "") for u in picked]
     posts = spread(submission_bodies(bodies), LIST_LENGTH * SUBMIT // 100, rng)
     items += [("POST", "/api/v1/tickets", body) for body in posts]
     rng.shuffle(items)

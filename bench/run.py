@@ -157,17 +157,23 @@ def seed_fixtures(server: Server, tmp: Path, rotates: set[str] | None = None) ->
         print(f"  {server.name}: the portal refused {line} (left out)", file=sys.stderr)
     if len(created) < len(bodies) / 2:
         raise SetupError(f"{server.name}: the portal refused {len(refused)} of {len(bodies)} seeded tickets")
+    # Each seeded ticket's private link opened once, as its requester would: the token is traded
+    # for a grant (303), the thread then read with the grant cookie alone.
+    try:
+        threads = tickets.open_threads(server.port, [link for _body, _ref, link in created])
+    except (RuntimeError, OSError) as exc:
+        raise SetupError(f"{server.name}: {exc}\n{server.tail()}") from exc
     # Only bodies the portal accepted are posted again by ticket-create.
     lists = {
         "ticket-create": [("POST", "/api/v1/tickets", json.dumps(body)) for body, _ref, _link in created],
         "ticket-api": [("GET", f"/api/v1/tickets/{ref}", "") for _body, ref, _link in created],
-        "ticket-status": [("GET", link, "") for _body, _ref, link in created],
+        "ticket-status": [("GET", path, "", cookie) for path, cookie in threads],
     }
     if rotates is None or "mixed" in rotates:
         print(f"  {server.name}: building the mixed workload (each page and search tried once) …", file=sys.stderr)
         lists["mixed"], dropped = mixed.request_list(
             [body for body, _ref, _link in created],
-            [link for _body, _ref, link in created],
+            threads,
             lambda path: request(server.port, Scenario("check", server.name, path, "")),
         )
         for line in dropped:
@@ -176,8 +182,9 @@ def seed_fixtures(server: Server, tmp: Path, rotates: set[str] | None = None) ->
     server.context["files"] = {}
     for name, items in lists.items():
         path = tmp / f"{server.name}-{name}.requests"
-        # One request per line, tab-separated; json.dumps escapes tabs and newlines inside bodies.
-        path.write_text("".join(f"{m}\t{p}\t{b}\n" for m, p, b in items))
+        # One request per line, tab-separated (method, path, body[, cookie]); json.dumps escapes tabs
+        # and newlines inside bodies.
+        path.write_text("".join("\t".join(item) + "\n" for item in items))
         server.context["files"][name] = path
 
 

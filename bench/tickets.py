@@ -9,6 +9,8 @@
   what an anonymous requester may submit (internal-only services need a sign-in there).
 * ``post_ticket`` / ``seed``: create tickets through the API (127.0.0.1 only) and return their
   references and private status links.
+* ``open_threads``: open each private link once, as its requester's browser would (the token is
+  traded for a grant cookie), and return the thread's path with that cookie.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import random
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -194,3 +197,45 @@ def describe_refused(refused: list) -> list[str]:
         key = (body["request_type"], body["service_code"], body["user_type"])
         seen.setdefault(key, answer.get("message", answer))
     return [f"{t} {c} user type {u}: {m}" for (t, c, u), m in sorted(seen.items())]
+
+
+def _get(port: int, path: str, cookie: str) -> tuple[int, str, str]:
+    """GET ``path`` with ``cookie``; return (status, Location, the cookie as the browser would keep it)."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=60)
+    try:
+        conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        response = conn.getresponse()
+        response.read()
+        jar = SimpleCookie(cookie)
+        for header in response.msg.get_all("Set-Cookie") or []:
+            jar.load(header)
+        kept = "; ".join(f"{name}={morsel.value}" for name, morsel in jar.items() if morsel.value)
+        return response.status, response.getheader("Location") or "", kept
+    finally:
+        conn.close()
+
+
+def open_thread(port: int, link: str) -> tuple[str, str]:
+    """Open a private link like a browser: return (thread path, cookie) to read the thread with.
+
+    The portal answers the link with a 303 to ``/status/<ref>`` and a grant in the session cookie;
+    the thread is then read once more (its reply form adds the CSRF token to the cookie). A portal
+    that still shows the thread at the link itself (``--rev`` of an older commit) keeps the link.
+    """
+    status, location, cookie = _get(port, link, "")
+    if status == 200:
+        return link, cookie
+    if status != 303 or not location:
+        raise RuntimeError(f"opening {link.split('?')[0]}?t=… got HTTP {status}")
+    parts = urlsplit(location)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    status, _location, cookie = _get(port, path, cookie)
+    if status != 200:
+        raise RuntimeError(f"the thread {path} got HTTP {status} after its link was opened")
+    return path, cookie
+
+
+def open_threads(port: int, links: list[str], workers: int = 4) -> list[tuple[str, str]]:
+    """Open every link once (``open_thread``); return the (thread path, cookie) pairs in order."""
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(lambda link: open_thread(port, link), links))

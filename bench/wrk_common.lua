@@ -4,8 +4,10 @@
 -- it works whatever wrk's working directory is). It defines:
 --   setup()        numbers the threads (thread_number, from 0) and keeps them for done();
 --   load_requests  reads a request list written by run.py, one request per line,
---                  "METHOD<TAB>PATH<TAB>BODY" (the body may be empty), formatted for wrk, and
---                  places this thread's cursor in it (every thread starts somewhere else);
+--                  "METHOD<TAB>PATH<TAB>BODY[<TAB>COOKIE]" (the body may be empty; the cookie,
+--                  e.g. a requester's grant to a thread, is sent with that request only),
+--                  formatted for wrk, and places this thread's cursor in it (every thread
+--                  starts somewhere else);
 --   take()         returns the request under the cursor and moves it on (wrapping around);
 --   done()         prints one JSON line prefixed with "WRK_JSON " (wrk's own --latency report has
 --                  no p95 and no machine-readable error counts), which run.py parses; then calls
@@ -22,19 +24,32 @@ end
 local list = {}
 local cursor = 1
 
+local function with_cookie(base, cookie)
+  local headers = {}
+  for name, value in pairs(base) do
+    headers[name] = value
+  end
+  headers["Cookie"] = cookie
+  return headers
+end
+
 -- mixed = false: every request with wrk's -H headers. mixed = true (wrk_mixed.lua): GET requests
 -- without them, POST requests kept as {path = ..., body = ...} for request() to complete.
 function load_requests(path, mixed)
   for line in io.lines(path) do
-    local method, target, body = line:match("^([^\t]*)\t([^\t]*)\t(.*)$")
+    local method, target, body, cookie = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t?(.*)$")
     if method ~= nil then
       if body == "" then body = nil end
       if not mixed then
-        list[#list + 1] = wrk.format(method, target, nil, body)
+        local headers = nil
+        if cookie ~= "" then headers = with_cookie(wrk.headers, cookie) end
+        list[#list + 1] = wrk.format(method, target, headers, body)
       elseif method == "POST" then
         list[#list + 1] = { path = target, body = body }
       else
-        list[#list + 1] = wrk.format(method, target, {}, body)
+        local headers = {}
+        if cookie ~= "" then headers["Cookie"] = cookie end
+        list[#list + 1] = wrk.format(method, target, headers, body)
       end
     end
   end

@@ -37,12 +37,17 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 60 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = 4 * 3600
+    # Forms on no-referrer pages (the requester's thread, SIAP) post without a Referer, which
+    # Flask-WTF's HTTPS Referer check refuses; core.security checks Sec-Fetch-Site instead.
+    WTF_CSRF_SSL_STRICT = False
 
     # Requests: attachments are checked one by one so a too-big file gives a message and
     # keeps what was typed; MAX_CONTENT_LENGTH only stops absurd bodies.
     ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
     ATTACHMENT_MAX_COUNT = 5
     STATUS_LINK_DAYS = 30
+    # A browser keeps a thread open this long after the private link or the e-mail check.
+    STATUS_GRANT_HOURS = 12
 
     MAIL_SENDER = "HAI-DJPb <hai.djpb@kemenkeu.go.id>"  # the e-mail channel of section B.1
     MAIL_SERVER = ""

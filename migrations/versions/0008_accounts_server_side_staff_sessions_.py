@@ -6,7 +6,7 @@ in before this revision have no row and are asked to sign in again. ``login_thro
 failed sign-ins per keyed hash of the normalised address (or per trusted browser).
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-06 17:43:40.450999
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

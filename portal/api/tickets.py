@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 from portal.core.access import access, register_level
 from portal.core.clock import now
 from portal.core.desk import get_calendar
+from portal.core.security import private
 from portal.extensions import db, limiter
 from portal.tickets import notify, service
 from portal.tickets.forms import form_class
@@ -79,6 +80,7 @@ def _error(status: int, message: str, fields: dict | None = None):
 
 
 @access(API_CLIENT)
+@private
 @limiter.limit("120 per minute")
 def ticket_summary(reference: str):
     """Return the summary of one ticket."""
@@ -89,6 +91,7 @@ def ticket_summary(reference: str):
 
 
 @access(API_CLIENT)
+@private
 @limiter.limit("60 per minute")
 def create():
     """Create a ticket from ``{request_type, service_code, user_type, fields}`` (422 per field)."""

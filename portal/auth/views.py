@@ -12,9 +12,11 @@ from portal.auth import service, signin
 from portal.auth.forms import LoginForm, PasswordForm
 from portal.auth.levels import SIGNED_IN
 from portal.core.access import PUBLIC, access
+from portal.core.security import private
 from portal.extensions import db, limiter
 
 bp = Blueprint("auth", __name__, url_prefix="/staf")
+private(bp)  # sign-in and password forms: never cached
 
 
 def _safe_next(target: str | None) -> str | None:

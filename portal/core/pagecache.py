@@ -15,7 +15,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from functools import wraps
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from flask import Flask, Response, current_app, make_response, request, session
 from flask.typing import ResponseReturnValue
@@ -29,15 +29,18 @@ TTL_SECONDS = 30.0
 MAX_ENTRIES = 512
 
 
-class PageCache:
-    """A small LRU of rendered pages with a time to live."""
+V = TypeVar("V", bytes, str)
+
+
+class PageCache(Generic[V]):
+    """A small LRU of rendered pages (bytes or text, one kind per cache) with a time to live."""
 
     def __init__(self, ttl: float = TTL_SECONDS, size: int = MAX_ENTRIES):
         self.ttl, self.size = ttl, size
-        self._items: OrderedDict[Hashable, tuple[float, bytes]] = OrderedDict()
+        self._items: OrderedDict[Hashable, tuple[float, V]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> bytes | None:
+    def get(self, key: Hashable) -> V | None:
         """Return the cached body for ``key`` if it is still fresh."""
         with self._lock:
             item = self._items.get(key)
@@ -46,7 +49,7 @@ class PageCache:
             self._items.move_to_end(key)
             return item[1]
 
-    def put(self, key: Hashable, body: bytes) -> None:
+    def put(self, key: Hashable, body: V) -> None:
         """Remember a rendered body."""
         with self._lock:
             self._items[key] = (time.monotonic(), body)
@@ -62,7 +65,7 @@ class PageCache:
 
 def init_app(app: Flask) -> None:
     """Give ``app`` its page cache, emptied whenever public content changes."""
-    cache = app.extensions["page_cache"] = PageCache()
+    cache = app.extensions["page_cache"] = PageCache[bytes]()
 
     @public_content_changed.connect_via(app)
     def forget_pages(sender: Flask, **extra: object) -> None:
@@ -85,7 +88,7 @@ def cached_page(view: Callable[..., ResponseReturnValue]) -> Callable[..., Respo
     def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
         if not _cacheable():
             return view(*args, **kwargs)
-        cache: PageCache = current_app.extensions["page_cache"]
+        cache: PageCache[bytes] = current_app.extensions["page_cache"]
         key = (request.full_path, desk_key())
         body = cache.get(key)
         if body is not None:

@@ -59,6 +59,9 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_size, "filesize")
     app.add_template_filter(format_number, "number")
     register_global(app, "csrf_field", csrf_field)
+    from portal.core import i18n
+
+    i18n.install(app)  # translations looked up once per request, not once per string
 
     @app.context_processor
     def layout_context() -> dict[str, Any]:

@@ -9,10 +9,12 @@ from flask import Blueprint
 
 from portal.auth.levels import STAFF
 from portal.core.access import protect_blueprint
+from portal.core.security import private
 from portal.staff import admin_views, calendar_views, dashboard_views, manage_views, register_views, views
 
 bp = Blueprint("staff", __name__, url_prefix="/staf")
 protect_blueprint(bp, STAFF)
+private(bp)  # every back-office page shows tickets or staff data: never cached
 
 GET, POST = ["GET"], ["POST"]
 

@@ -212,3 +212,24 @@ class SuggestionOpened(db.Model):
     slug: Mapped[str] = mapped_column(String(120))
     day: Mapped[date] = mapped_column(Date)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TicketGrant(db.Model):
+    """A browser's access to one requester's thread, kept on the server.
+
+    The browser's session cookie holds only ``<reference>:<grant id>``; the id is random and only
+    its hash is stored here. A grant made from a private link remembers that link's token
+    (``token_hash``): renewing or expiring the token revokes it. A grant made by the e-mail
+    check on /status has no token (``token_hash`` is NULL). Every grant has its own expiry.
+    """
+
+    __tablename__ = "ticket_grant"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+    ticket: Mapped[Ticket] = relationship()

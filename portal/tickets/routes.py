@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import Blueprint
 
 from portal.core.access import PUBLIC, protect_blueprint
+from portal.core.security import private
 from portal.tickets import status_views, views
 
 bp = Blueprint("tickets", __name__)
 protect_blueprint(bp, PUBLIC)
+private(bp)  # request forms, status look-ups and threads hold personal data: never cached
 
 GET, POST = ["GET"], ["POST"]
 

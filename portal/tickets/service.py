@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -30,6 +30,7 @@ from portal.tickets.models import (
     Survey,
     Ticket,
     TicketEvent,
+    TicketGrant,
 )
 from portal.tickets.types import RequestType
 
@@ -240,8 +241,13 @@ def email_grants(ticket: Ticket, email: str | None) -> bool:
 
 
 def renew_token(session: Session, ticket: Ticket, now: datetime, days: int = 30) -> str:
-    """Replace the status-link token (the old link stops working); return the new one."""
+    """Replace the status-link token (the old link stops working); return the new one.
+
+    Every browser that opened the thread through an older link loses it too: the grants made
+    from a link are deleted (e-mail-checked grants, which need no link, stay).
+    """
     token = new_token()
+    session.execute(delete(TicketGrant).where(TicketGrant.ticket_id == ticket.id, TicketGrant.token_hash.is_not(None)))
     ticket.token_hash = hash_token(token)
     ticket.token_expires_at = now + timedelta(days=days)
     session.commit()

@@ -2,39 +2,33 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.catalog.service import get_catalog
 from portal.core.clock import now
 from portal.core.desk import get_calendar
+from portal.core.security import no_referrer
 from portal.extensions import db, limiter
-from portal.tickets import attachments, notify, service
+from portal.tickets import attachments, grants, notify, rendering, service
 from portal.tickets.forms import RenewForm, ReplyForm, StatusForm, SurveyForm
 from portal.tickets.models import TicketStatus
 from portal.tickets.submit import checked_uploads, upload_dir
 
-GRANTS_KEY = "tiket_akses"
-MAX_GRANTS = 10
 LOOKUP_LIMIT = "20 per minute;200 per day"
 
 
-def _granted(reference: str) -> bool:
-    return reference in session.get(GRANTS_KEY, [])
+def _granted(reference: str) -> grants.Granted | None:
+    """Return the ticket this browser holds a live grant to (with its last event id), else None."""
+    return grants.lookup(db.session, reference, grants.secret_for(reference), now())
 
 
-def _grant(reference: str) -> None:
-    # The thread stays readable in this browser session after the e-mail check.
-    grants = [r for r in session.get(GRANTS_KEY, []) if r != reference][-(MAX_GRANTS - 1) :]
-    session[GRANTS_KEY] = [*grants, reference]
-
-
-def _granted_ticket_or_404(reference: str):
-    ticket = service.find(db.session, reference)
-    if ticket is None or not _granted(ticket.reference):
+def _granted_or_404(reference: str) -> grants.Granted:
+    granted = _granted(reference)
+    if granted is None:
         abort(404)
-    return ticket
+    return granted
 
 
 def _not_found():
@@ -56,49 +50,67 @@ def status():
         if not service.email_grants(ticket, form.email.data):
             # Same page as an unknown reference: the e-mail check reveals nothing.
             return _not_found()
-        _grant(ticket.reference)
+        grants.give(ticket, token_hash=None)
         return redirect(url_for("tickets.thread", reference=ticket.reference), 303)
     return render_template("tickets/summary.html", ticket=ticket, catalog=get_catalog())
 
 
 @limiter.limit(LOOKUP_LIMIT)
+@no_referrer
 def thread(reference: str):
-    """The whole thread, for the private link's token or an e-mail-checked session."""
-    ticket = service.find(db.session, reference, with_thread=True)
+    """The whole thread, for a browser holding a grant; ``?t=`` exchanges a link's token for one."""
+    if "t" in request.args:
+        return _exchange(reference, request.args["t"])
+    granted = _granted(reference)
+    if granted is None:
+        ticket = service.find(db.session, reference)
+        if ticket is None:
+            return _not_found()
+        return render_template("tickets/summary.html", ticket=ticket, catalog=get_catalog()), 403
+    fresh, survey_open = request.args.get("baru") == "1", _survey_open(granted)
+
+    def render() -> str:
+        return render_template(
+            "tickets/thread.html",
+            ticket=granted.ticket,
+            thread_body=rendering.thread_body(granted, get_catalog()),
+            form=ReplyForm(),
+            fresh=fresh,
+            survey_form=SurveyForm() if survey_open else None,
+        )
+
+    return rendering.thread_page(granted, (fresh, survey_open), render)
+
+
+def _exchange(reference: str, token: str):
+    """Trade a private link's token for a grant, then drop the token from the address bar.
+
+    The token never stays in a URL that the browser's history, a referrer or an access log
+    keeps: the answer is always a redirect to ``/status/<reference>``.
+    """
+    ticket = service.find(db.session, reference)
     if ticket is None:
         return _not_found()
-    token = request.args.get("t")
-    if token and service.token_grants(ticket, token, now()):
-        _grant(ticket.reference)
-    elif not _granted(ticket.reference):
-        if token:
-            flash(_("Tautan ini sudah tidak berlaku. Minta tautan baru di bawah ini."), "error")
-        return render_template("tickets/summary.html", ticket=ticket, catalog=get_catalog()), 403
-    events = [e for e in ticket.events if e.public]
-    return render_template(
-        "tickets/thread.html",
-        ticket=ticket,
-        events=events,
-        catalog=get_catalog(),
-        form=ReplyForm(),
-        fresh=request.args.get("baru") == "1" and bool(token),
-        token=token,
-        survey_form=SurveyForm() if _survey_open(ticket) else None,
-    )
+    if service.token_grants(ticket, token, now()):
+        grants.give(ticket, token_hash=ticket.token_hash)
+    elif _granted(ticket.reference) is None:
+        flash(_("Tautan ini sudah tidak berlaku. Minta tautan baru di bawah ini."), "error")
+    return redirect(url_for("tickets.thread", reference=ticket.reference), 303)
 
 
-def _survey_open(ticket) -> bool:
+def _survey_open(granted: grants.Granted) -> bool:
     from portal.tickets.models import Survey
 
-    done = db.session.scalars(select(Survey.id).where(Survey.ticket_id == ticket.id)).first()
-    finished = ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
-    return finished and ticket.resolved_at is not None and done is None
+    if granted.status not in (TicketStatus.RESOLVED, TicketStatus.CLOSED) or granted.resolved_at is None:
+        return False  # no query for the open tickets, which are most of those looked at
+    return db.session.scalars(select(Survey.id).where(Survey.ticket_id == granted.ticket_id)).first() is None
 
 
 @limiter.limit("10 per hour")
+@no_referrer
 def survey(reference: str):
     """Record the requester's 1–5 rating and comment."""
-    ticket = _granted_ticket_or_404(reference)
+    ticket = _granted_or_404(reference).ticket
     form = SurveyForm()
     if form.validate():
         try:
@@ -113,9 +125,11 @@ def survey(reference: str):
 
 
 @limiter.limit("30 per hour")
+@no_referrer
 def reply(reference: str):
     """Add the requester's reply (reopens a recently resolved ticket)."""
-    ticket = _granted_ticket_or_404(reference)
+    granted = _granted_or_404(reference)
+    ticket = granted.ticket
     form = ReplyForm()
     if form.validate():
         try:
@@ -128,14 +142,14 @@ def reply(reference: str):
         else:
             flash(_("Pesan Anda telah dikirim."), "success")
             return redirect(url_for("tickets.thread", reference=ticket.reference) + "#percakapan", 303)
-    events = [e for e in ticket.events if e.public]
-    page = render_template("tickets/thread.html", ticket=ticket, events=events, catalog=get_catalog(), form=form)
-    return page, 422
+    body = rendering.thread_body(granted, get_catalog())
+    return render_template("tickets/thread.html", ticket=ticket, thread_body=body, form=form), 422
 
 
+@no_referrer
 def download(reference: str, attachment_id: int):
     """Send a public attachment of the thread, as a download."""
-    ticket = _granted_ticket_or_404(reference)
+    ticket = _granted_or_404(reference).ticket
     attachment = next((a for a in ticket.attachments if a.id == attachment_id and a.public), None)
     if attachment is None:
         abort(404)

@@ -11,6 +11,7 @@ from portal.core.clock import today
 from portal.extensions import db, limiter
 from portal.tickets import attachments, service
 from portal.tickets.forms import form_class
+from portal.tickets.grants import grant_new_ticket
 from portal.tickets.submit import checked_uploads, create_from_form
 from portal.tickets.types import request_types, types_for
 
@@ -63,7 +64,9 @@ def form(code: str, type_key: str):
         except service.TicketError as exc:
             error = str(exc)
         else:
-            return redirect(url_for("tickets.thread", reference=created.ticket.reference, t=created.token, baru=1), 303)
+            # The new ticket's private link is in the e-mail only: this browser gets a grant, and
+            # the redirect carries no token for an access log to keep.
+            return redirect(grant_new_ticket(created.ticket), 303)
     page = render_template("tickets/form.html", error=error, suggestions=[], **context)
     return page, 422
 

@@ -211,7 +211,7 @@ def test_resolution_sends_survey_link_and_rating_is_stored(app, people):
     mail = sorted((Path(app.instance_path) / "outbox").glob("*.eml"))[-1].read_text()
     link = re.search(r"http://localhost(/status/\S+)", mail.replace("=\n", "").replace("=3D", "=")).group(1)
     requester = app.test_client()
-    page = requester.get(link).get_data(as_text=True)
+    page = requester.get(link, follow_redirects=True).get_data(as_text=True)
     assert "Beri penilaian" in page
     requester.post(f"/status/{reference}/survei", data={"rating": "4", "comment": "Cepat."})
     requester.post(f"/status/{reference}/survei", data={"rating": "1"})

@@ -64,7 +64,7 @@ def test_registration_records_the_channel_and_sends_the_confirmation(app, people
     body = mail.get_content()
     link = re.search(r"http://localhost(/status/\S+\?t=\S+)", body).group(1)
     assert t.reference in link
-    thread = app.test_client().get(link)  # the requester's private link opens the thread
+    thread = app.test_client().get(link, follow_redirects=True)  # the private link opens the thread
     assert thread.status_code == 200 and "Reset user SAKTI" in thread.get_data(as_text=True)
 
 

@@ -46,3 +46,12 @@ def thread_url(response) -> str:
     """The private thread link a successful submission redirects to."""
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
     return response.headers["Location"]
+
+
+def mailed_link(app, index: int = -1) -> str:
+    """The private link ``/status/<ref>?t=…`` of an e-mail in ``app``'s outbox (the newest by default)."""
+    import re
+
+    from tests.conftest import outbox
+
+    return re.search(r"http://localhost(/status/\S+\?t=\S+)", outbox(app)[index].get_content()).group(1)
