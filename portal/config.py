@@ -58,6 +58,9 @@ class Config:
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Reverse proxies in front that set X-Forwarded-For/-Proto (0: none, the headers are ignored,
+    # so nobody can spoof an address past the per-client limits by sending them).
+    PROXY_FIX_X_FOR = 0
 
 
 def apply_environment(config: dict, prefix: str = "PORTAL") -> None:

@@ -8,6 +8,7 @@ thread, staff data or a form holding personal data: ``Cache-Control: no-store``)
 from __future__ import annotations
 
 from flask import Flask, abort, current_app, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.core import logs
 from portal.extensions import talisman
@@ -83,6 +84,11 @@ def init_app(app: Flask) -> None:
     app.after_request(private_headers)
     app.before_request(refuse_foreign_sites)
     logs.install()  # no status-link token in the access log of Werkzeug or gunicorn
+    hops = int(app.config.get("PROXY_FIX_X_FOR") or 0)
+    if hops:
+        # Werkzeug's ProxyFix trusts exactly ``hops`` proxies: per-client limits (sign-in, SIAP)
+        # then count each client, not the proxy, and HTTPS is seen as such behind TLS offload.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     talisman.init_app(
         app,
         force_https=https,
