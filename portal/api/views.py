@@ -7,6 +7,7 @@ import json
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import gettext as _
 
+from portal.api.openapi import document
 from portal.api.service import catalog_document
 from portal.core.access import PUBLIC, protect_blueprint
 from portal.core.numbers import to_int
@@ -30,6 +31,18 @@ def catalog():
     response.add_etag()
     response.headers["Cache-Control"] = "public, max-age=300"
     return response.make_conditional(request)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """Return the OpenAPI 3.1 document of this API."""
+    body = current_app.extensions.get("openapi_json")
+    if body is None:  # like the catalog it describes: fixed for the life of the process
+        spec = document(current_app.extensions["catalog"], current_app.extensions["request_types"])
+        body = current_app.extensions["openapi_json"] = json.dumps(spec, ensure_ascii=False).encode()
+    response = Response(body, mimetype="application/json")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 MAX_LIMIT = 50
