@@ -193,23 +193,49 @@ def test_generated_requests_never_get_a_server_error(app, world, caplog):
             run_operation(operation, GenerationMode.NEGATIVE)
 
     # 2. Nearly valid ticket bodies, some replayed with an Idempotency-Key.
-    request_types = [t.key for t in app.extensions["request_types"]]
+    catalog = app.extensions["catalog"]
+    pairs = [
+        (rtype, code)
+        for rtype in app.extensions["request_types"]
+        for code in (("CRSM.01", "BCSM.02.01") if "*" in rtype.codes else rtype.codes)
+    ]
     fields = st.dictionaries(st.sampled_from(field_names()), value, max_size=8)
-    valid_fields = st.fixed_dictionaries(
-        {"nama": value, "email": st.sampled_from(["budi@satker.go.id", "x"]) | value, "subjek": value, "detail": value},
-        optional={"nomor_sp2d": value, "kode_satker": value, "npwp": value},
-    )
+    digits = {"kode_satker": 6, "npwp": 15, "nomor_sp2d": 15, "nomor_rekening": 10, "nomor_rekening_supplier": 10}
+    good = {
+        **{name: st.from_regex(rf"\A[0-9]{{{n}}}\Z") for name, n in digits.items()},
+        "email": st.sampled_from(["budi@satker.go.id", "admin@maju.co.id"]),
+        "tipe_supplier": st.sampled_from(["badan-usaha", "perorangan", "pegawai", "satker"]),
+        "nomor_spm": st.just("SPM-001/2026"),
+        "nomor_kontrak": st.just("KTR.12/2026"),
+        "nomor_tiket": st.just("HAI-2611-7KQ4M9XD"),
+        "subjek": st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=5, max_size=150),
+        "detail": st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=10, max_size=400),
+    }
+
+    @st.composite
+    def ticket_body(draw) -> dict:
+        # Mostly plausible values, so that many bodies get past validation to ticket creation.
+        rtype, code = draw(st.sampled_from(pairs))
+        eligible = sorted(catalog.service_of(code).eligible)
+        user_type = draw(st.sampled_from(eligible)) if draw(st.integers(0, 3)) else draw(st.integers(0, 11) | st.none())
+        typed = {
+            name: draw(good.get(name, text.filter(str.strip))) if draw(st.integers(0, 5)) else draw(value)
+            for name in rtype.fields
+            if name != "lampiran"
+        }
+        chosen = draw(
+            st.sampled_from([typed, typed, typed, None]) | st.builds(lambda extra: {**typed, **extra}, fields)
+        )
+        return {
+            "request_type": rtype.key,
+            "service_code": code,
+            "user_type": user_type,
+            "fields": chosen or draw(fields),
+        }
 
     @fuzz(250)
     @given(
-        body=st.fixed_dictionaries(
-            {
-                "request_type": st.sampled_from(request_types),
-                "service_code": st.sampled_from(["CRSM.01", "BCSM.02.01", "ITSM.02", "WBSM.01", "XX"]),
-                "user_type": st.integers(0, 11) | st.sampled_from(["1", None]),
-                "fields": valid_fields | fields,
-            }
-        ),
+        body=ticket_body(),
         key=st.none() | st.sampled_from(["fuzz-key-0000000000001", "fuzz-key-0000000000002", "bad key"]),
     )
     def api_body(body, key):

@@ -99,8 +99,8 @@ def create():
     With an ``Idempotency-Key`` header, a retry with the same key and content answers the first
     response again (201, plus ``Idempotent-Replayed: true``); other content with that key is a 422.
     """
-    key = request.headers.get("Idempotency-Key")
-    if key is not None and (key := idempotency.clean_key(key)) is None:
+    once = request.headers.get("Idempotency-Key")
+    if once is not None and (once := idempotency.clean_key(once)) is None:
         return _error(400, _("Idempotency-Key harus 16–255 karakter ASCII tanpa spasi."))
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
@@ -123,7 +123,7 @@ def create():
     if not form.validate():
         return _error(422, _("Periksa kembali isian."), {k: [str(e) for e in v] for k, v in form.errors.items()})
     try:
-        if key is None:
+        if once is None:
             created = create_from_form(form, rtype, code, uploads=[], channel="api")
             return jsonify(_created_body(created.ticket, created.token)), 201
         outcome = create_once(
@@ -132,7 +132,7 @@ def create():
             code,
             uploads=[],
             channel="api",
-            key=key,
+            key=once,
             scope=f"api:{g.api_token.id}",  # each integration has keys of its own
             per_content=False,
             body=_created_body,

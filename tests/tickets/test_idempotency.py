@@ -107,6 +107,18 @@ def test_api_replay_answers_the_first_response(app, client, token):
     assert quoted.get_json() == first.get_json()  # the structured-header form of the same key
 
 
+def test_api_requests_without_a_key_are_never_replayed(app, client, token):
+    first = client.post("/api/v1/tickets", json=PAYLOAD, headers=auth(token))
+    second = client.post("/api/v1/tickets", json=PAYLOAD, headers=auth(token))
+    assert first.status_code == second.status_code == 201 and "Idempotent-Replayed" not in second.headers
+    assert first.get_json()["reference"] != second.get_json()["reference"]
+    other = {**PAYLOAD, "fields": {**PAYLOAD["fields"], "nomor_sp2d": "240111301000999"}}
+    assert client.post("/api/v1/tickets", json=other, headers=auth(token)).status_code == 201
+    assert len(tickets(app)) == 3
+    with app.app_context():
+        assert db.session.scalars(select(SubmissionKey)).all() == []
+
+
 def test_api_key_with_other_content_is_refused(app, client, token):
     headers = {**auth(token), "Idempotency-Key": "order-2026-000000000001"}
     assert client.post("/api/v1/tickets", json=PAYLOAD, headers=headers).status_code == 201
