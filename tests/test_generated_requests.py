@@ -233,7 +233,7 @@ def test_generated_requests_never_get_a_server_error(app, world, caplog):
             "fields": chosen or draw(fields),
         }
 
-    @fuzz(250)
+    @fuzz(230)
     @given(
         body=ticket_body(),
         key=st.none() | st.sampled_from(["fuzz-key-0000000000001", "fuzz-key-0000000000002", "bad key"]),
@@ -281,7 +281,7 @@ def test_generated_requests_never_get_a_server_error(app, world, caplog):
     def run_route(rule) -> None:
         role = who(rule.endpoint)
 
-        @fuzz(45)
+        @fuzz(42)
         @given(
             data=st.dictionaries(st.sampled_from(names), value, max_size=10),
             args=st.fixed_dictionaries({name: st.just(real.get(name, "1")) | text for name in rule.arguments}),

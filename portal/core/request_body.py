@@ -1,10 +1,11 @@
-"""Bad request bodies answer 400: a broken chunked encoding, or JSON nested beyond reason.
+"""Bad input answers 400: a broken chunked encoding, JSON nested beyond reason, a NUL where none belongs.
 
-Both used to escape as 500s. The WSGI server decodes ``Transfer-Encoding: chunked`` lazily, while
+Each used to escape as a 500. The WSGI server decodes ``Transfer-Encoding: chunked`` lazily, while
 the application reads the body, and each server reports a bad chunk size its own way (gunicorn
 raises ``InvalidChunkSize``, a plain ``Exception``; Werkzeug's server an ``OSError``). And Python's
 JSON parser recurses, so ``[[[[…`` a few thousand deep raised ``RecursionError``, which
-``get_json(silent=True)`` does not catch.
+``get_json(silent=True)`` does not catch. A NUL character passes SQLite but makes PostgreSQL
+refuse the statement (text cannot hold it); forms refuse it in ``PortalForm.validate``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import BadRequest
 
@@ -72,13 +73,29 @@ class BodyGuard:
         return self.wsgi_app(environ, start_response)
 
 
+def _storable(text: str) -> bool:
+    # PostgreSQL text holds no NUL, and a lone surrogate (JSON "\\ud800") has no UTF-8 form at all.
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def depth_of(value: Any) -> int:
-    """Return how deeply lists and objects nest in ``value`` (a scalar is 0), without recursion."""
+    """Return how deeply lists and objects nest in ``value`` (a scalar is 0), without recursion.
+
+    Raise ``ValueError`` for a string (value or key) that no database could store.
+    """
     deepest, stack = 0, [(value, 0)]
     while stack:
         item, depth = stack.pop()
+        if isinstance(item, str) and not _storable(item):
+            raise ValueError("JSON text holds a NUL or a lone surrogate")
         if isinstance(item, dict):
-            item = list(item.values())
+            item = [*item.keys(), *item.values()]
         if isinstance(item, list):
             depth += 1
             deepest = max(deepest, depth)
@@ -87,13 +104,13 @@ def depth_of(value: Any) -> int:
 
 
 class DepthLimitedJSONProvider(DefaultJSONProvider):
-    """Flask's JSON provider, refusing documents nested deeper than ``MAX_JSON_DEPTH``.
+    """Flask's JSON provider, refusing documents nested deeper than ``MAX_JSON_DEPTH``, and unstorable text.
 
     ``ValueError`` is what ``request.get_json`` turns into "no JSON" (``silent=True``) or a 400.
     """
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
-        """Parse ``s``; raise ``ValueError`` when it nests too deeply."""
+        """Parse ``s``; raise ``ValueError`` when it nests too deeply or holds unstorable text."""
         try:
             value = json.loads(s, **kwargs)
         except RecursionError as exc:
@@ -103,7 +120,15 @@ class DepthLimitedJSONProvider(DefaultJSONProvider):
         return value
 
 
+def refuse_nul_in_url() -> None:
+    """Answer 400 to a path or query string holding a NUL: no route takes one, and PostgreSQL cannot compare it."""
+    parts = [*(request.view_args or {}).values(), *request.args.keys(), *request.args.values()]
+    if any(isinstance(part, str) and "\x00" in part for part in parts):
+        raise BadRequest()
+
+
 def init_app(app: Flask) -> None:
     """Guard the request body of every route of ``app``."""
     app.json = DepthLimitedJSONProvider(app)
     app.wsgi_app = BodyGuard(app.wsgi_app)
+    app.before_request(refuse_nul_in_url)
