@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import secrets
-from pathlib import Path
+
+from portal.core.files import private_dir, private_opener
 
 
 class Config:
@@ -78,8 +79,7 @@ def finalise(config: dict, instance_path: str) -> None:
     The secret key is generated once and kept in ``instance/secret_key`` so sessions
     survive restarts of an embedded install; production sets ``PORTAL_SECRET_KEY``.
     """
-    instance = Path(instance_path)
-    instance.mkdir(parents=True, exist_ok=True)
+    instance = private_dir(instance_path)  # 0700: databases, uploads and the outbox live here
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'portal.db'}"
     if not config.get("SECRET_KEY"):
@@ -88,8 +88,7 @@ def finalise(config: dict, instance_path: str) -> None:
             # Write the key completely, then link it into place: link() fails when another
             # worker got there first, and nobody ever reads a half-written key.
             tmp = instance / f".secret_key.{os.getpid()}"
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w") as fh:
+            with open(tmp, "w", opener=private_opener) as fh:
                 fh.write(secrets.token_hex(32))
             try:
                 os.link(tmp, key_file)

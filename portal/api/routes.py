@@ -18,6 +18,7 @@ GET, POST = ["GET"], ["POST"]
 # Read-only and public: the catalog and FAQ search.
 bp.add_url_rule("/catalog", view_func=views.catalog, methods=GET)
 bp.add_url_rule("/search", view_func=views.search, methods=GET)
+bp.add_url_rule("/openapi.json", view_func=views.openapi, methods=GET)  # describes this list
 
 # Channel integrations, behind bearer tokens: file a ticket, read its summary.
 bp.add_url_rule("/tickets", view_func=tickets.create, methods=POST)

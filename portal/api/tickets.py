@@ -17,10 +17,10 @@ from portal.core.clock import now
 from portal.core.desk import get_calendar
 from portal.core.security import private
 from portal.extensions import db, limiter
-from portal.tickets import notify, service
+from portal.tickets import idempotency, notify, service
 from portal.tickets.forms import form_class
 from portal.tickets.models import ApiToken, Ticket
-from portal.tickets.submit import create_from_form
+from portal.tickets.submit import create_from_form, create_once
 
 API_CLIENT = "api-token"  # the access level of channel integrations
 # How stale ``last_used_at`` may get: a commit on every request, reads included, would make each API
@@ -94,7 +94,14 @@ def ticket_summary(reference: str):
 @private
 @limiter.limit("60 per minute")
 def create():
-    """Create a ticket from ``{request_type, service_code, user_type, fields}`` (422 per field)."""
+    """Create a ticket from ``{request_type, service_code, user_type, fields}`` (422 per field).
+
+    With an ``Idempotency-Key`` header, a retry with the same key and content answers the first
+    response again (201, plus ``Idempotent-Replayed: true``); other content with that key is a 422.
+    """
+    once = request.headers.get("Idempotency-Key")
+    if once is not None and (once := idempotency.clean_key(once)) is None:
+        return _error(400, _("Idempotency-Key harus 16–255 karakter ASCII tanpa spasi."))
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return _error(400, _("Badan permintaan harus berupa objek JSON."))
@@ -116,7 +123,30 @@ def create():
     if not form.validate():
         return _error(422, _("Periksa kembali isian."), {k: [str(e) for e in v] for k, v in form.errors.items()})
     try:
-        created = create_from_form(form, rtype, code, uploads=[], channel="api")
+        if once is None:
+            created = create_from_form(form, rtype, code, uploads=[], channel="api")
+            return jsonify(_created_body(created.ticket, created.token)), 201
+        outcome = create_once(
+            form,
+            rtype,
+            code,
+            uploads=[],
+            channel="api",
+            key=once,
+            scope=f"api:{g.api_token.id}",  # each integration has keys of its own
+            per_content=False,
+            body=_created_body,
+        )
+    except idempotency.KeyReused:
+        message = _("Idempotency-Key ini sudah dipakai untuk permintaan dengan isi berbeda.")
+        return _error(422, message, {"idempotency_key": [message]})
     except service.TicketError as exc:
         return _error(422, str(exc), {"user_type": [str(exc)]})
-    return jsonify({**summary(created.ticket), "status_url": notify.status_link(created.ticket, created.token)}), 201
+    response = jsonify(outcome.answer["body"])
+    if outcome.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response, 201
+
+
+def _created_body(ticket: Ticket, token: str) -> dict:
+    return {**summary(ticket), "status_url": notify.status_link(ticket, token)}

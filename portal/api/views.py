@@ -7,10 +7,13 @@ import json
 from flask import Response, current_app, jsonify, request
 from flask_babel import gettext as _
 
+from portal.api.openapi import document
 from portal.api.service import catalog_document
+from portal.catalog.service import get_catalog
 from portal.core.numbers import to_int
 from portal.extensions import db
 from portal.kb import service as kb_rules
+from portal.tickets.types import request_types
 
 
 def catalog():
@@ -25,6 +28,17 @@ def catalog():
     response.add_etag()
     response.headers["Cache-Control"] = "public, max-age=300"
     return response.make_conditional(request)
+
+
+def openapi():
+    """Return the OpenAPI 3.1 document of this API."""
+    body = current_app.extensions.get("openapi_json")
+    if body is None:  # like the catalog it describes: fixed for the life of the process
+        spec = document(get_catalog(), request_types())
+        body = current_app.extensions["openapi_json"] = json.dumps(spec, ensure_ascii=False).encode()
+    response = Response(body, mimetype="application/json")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 MAX_LIMIT = 50

@@ -8,15 +8,30 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 
+from portal.core.files import ensure_private_file, private_dir, private_opener
 from portal.extensions import db
 
 
 def init_app(app: Flask) -> None:
-    """Turn on WAL and foreign keys for every SQLite connection the app opens."""
+    """Turn on WAL and foreign keys for every SQLite connection the app opens.
+
+    SQLite database files are created here, empty and with mode 0600, before any connection
+    opens them: SQLite would create them 0644 under the usual umask.
+    """
     with app.app_context():
         for engine in db.engines.values():  # every bind, e.g. SIAP's own database
             if engine.dialect.name == "sqlite":
+                _precreate(engine.url)
                 event.listen(engine, "connect", _sqlite_pragmas)
+
+
+def _precreate(url) -> None:
+    name = url.database
+    if not name or name == ":memory:" or name.startswith("file:") or "uri" in url.query:
+        return  # in memory, or a URI whose flags SQLite interprets itself
+    path = Path(name)
+    private_dir(path.parent)
+    ensure_private_file(path)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -38,7 +53,7 @@ def upgrade_database(app: Flask) -> None:
     from flask_migrate import upgrade
 
     lock_path = Path(app.instance_path) / ".migrate.lock"
-    with open(lock_path, "w") as lock, app.app_context():
+    with open(lock_path, "a", opener=private_opener) as lock, app.app_context():
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             upgrade()

@@ -28,6 +28,10 @@ MESSAGES = {
 def init_app(app: Flask) -> None:
     """Register one handler for every HTTP error and for unexpected exceptions."""
     app.extensions.setdefault("quiet_error_prefixes", {})
+    from portal.core import request_body
+
+    # A body the client framed badly (chunk sizes) or nested absurdly (JSON) is a 400, not a 500.
+    request_body.init_app(app)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)
 

@@ -58,6 +58,18 @@ class IndonesianMessages:
 class PortalForm(FlaskForm):
     """What every form of the portal derives from (CSRF from Flask-WTF, messages in Indonesian)."""
 
+    def validate(self, extra_validators=None) -> bool:
+        """Validate as WTForms does, and refuse text holding a NUL character.
+
+        Nobody types one, and PostgreSQL text cannot store it: it would fail at the commit, as a 500.
+        """
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.data, str) and "\x00" in field.data:
+                field.errors = [*field.errors, _("Isian mengandung karakter yang tidak diizinkan.")]
+                valid = False
+        return valid
+
     class Meta:
         """Hand WTForms the Indonesian messages instead of its catalog, which has no Indonesian."""
 

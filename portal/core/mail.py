@@ -12,6 +12,7 @@ from flask import Flask
 from flask_babel import gettext as _
 
 from portal.core.clock import now
+from portal.core.files import private_dir, write_private
 
 
 def letter(name: str, *paragraphs: str) -> str:
@@ -46,7 +47,7 @@ def send_mail(app: Flask, to: str, subject: str, body: str) -> Path | None:
             smtp.send_message(message)
         return None
     outbox = Path(app.instance_path) / "outbox"
-    outbox.mkdir(parents=True, exist_ok=True)
+    private_dir(outbox)  # the letters carry private status links
     path = outbox / f"{message['Message-ID'].strip('<>').replace('@', '_')}.eml"
-    path.write_bytes(message.as_bytes())
+    write_private(path, message.as_bytes())
     return path

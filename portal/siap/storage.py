@@ -11,6 +11,7 @@ from typing import BinaryIO
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from portal.core.files import private_dir, private_opener
 from portal.siap import context, crypto
 from portal.siap.models import Complaint, ComplaintEntry, ComplaintFile
 
@@ -60,12 +61,12 @@ def store(complaint: Complaint, entry: ComplaintEntry, uploads: list[Upload], wr
     the database transaction fails.
     """
     limit = current_app.config["SIAP_MAX_FILE_BYTES"]
-    context.get().files_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(context.get().files_dir)
     for upload in uploads:
         stored_name = f"{secrets.token_hex(16)}.bin"
         path = path_of(stored_name)
         written.append(path)
-        with open(path, "xb") as target:
+        with open(path, "xb", opener=private_opener) as target:
             try:
                 sealed_key, size = crypto.encrypt_file(complaint.public_key, upload.stream, target, limit)
             except ValueError as exc:

@@ -11,6 +11,8 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
+from portal.core.files import private_dir, write_private
+
 # The types the help desk accepts, recognised by their first bytes (``filetype``).
 ALLOWED = {
     "application/pdf": "pdf",
@@ -88,7 +90,7 @@ def _safe_name(name: str | None, extension: str) -> str:
 
 def store(upload: Upload, folder: Path) -> str:
     """Write a checked file under a random name in ``folder``; return that name."""
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     stored = secrets.token_hex(16)
-    (folder / stored).write_bytes(upload.content)
+    write_private(folder / stored, upload.content, exclusive=True)
     return stored

@@ -7,7 +7,19 @@ from enum import StrEnum
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.core.clock import now
@@ -231,5 +243,30 @@ class TicketGrant(db.Model):
     token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+    ticket: Mapped[Ticket] = relationship()
+
+
+class SubmissionKey(db.Model):
+    """A one-time submission key (form) or ``Idempotency-Key`` (API), and the ticket it created.
+
+    Written in the same transaction as the ticket, so a key is taken exactly when its ticket
+    exists. Only hashes of the key are stored; the first answer (the status token, and the API's
+    response body) is sealed with a key derived from the client's key, which the server does not keep.
+    """
+
+    __tablename__ = "submission_key"
+    __table_args__ = (UniqueConstraint("scope", "key_hash", "variant"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(40))  # "form", or "api:<token id>" per integration
+    key_hash: Mapped[str] = mapped_column(String(64))
+    # The form may reuse a key for other content (a new request); the API may not, so its rows
+    # leave this empty and the unique constraint allows one row per key.
+    variant: Mapped[str] = mapped_column(String(64), default="")
+    fingerprint: Mapped[str] = mapped_column(String(64))  # hash of the request's content
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
+    sealed_answer: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
     ticket: Mapped[Ticket] = relationship()

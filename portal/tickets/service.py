@@ -150,8 +150,13 @@ def create_ticket(
     account=None,
     actor_id: int | None = None,
     token_days: int = 30,
+    on_create=None,
 ) -> Created:
-    """Validate eligibility, compute the due time, store the ticket and its files."""
+    """Validate eligibility, compute the due time, store the ticket and its files.
+
+    ``on_create(session, ticket, token)``, if given, adds rows that must be committed in the
+    ticket's own transaction (the submission key of ``idempotency``).
+    """
     if catalog.service_of(code).code in SEGREGATED:
         raise TicketError(_("Pengaduan (WBSM.01) disampaikan melalui SIAP, bukan sebagai tiket."))
     check_eligibility(catalog, code, rtype, user_type, account, vouched=channel != "portal")
@@ -193,6 +198,8 @@ def create_ticket(
         _attach(ticket, event, uploads, upload_dir, now)
         session.add(ticket)
         try:
+            if on_create is not None:
+                on_create(session, ticket, token)
             session.commit()
             return Created(ticket, token)
         except IntegrityError:  # a reference collision: draw again

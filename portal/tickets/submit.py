@@ -7,6 +7,9 @@ the confirmation letter once the ticket is stored.
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from flask import current_app, request
@@ -14,7 +17,7 @@ from flask import current_app, request
 from portal.core.clock import now
 from portal.core.desk import get_calendar
 from portal.extensions import db
-from portal.tickets import attachments, notify, service
+from portal.tickets import attachments, idempotency, notify, service
 
 
 def upload_dir() -> Path:
@@ -31,10 +34,13 @@ def checked_uploads() -> list[attachments.Upload]:
     )
 
 
-def create_from_form(form, rtype, code: str, *, uploads: list, channel: str, account=None, actor_id=None):
+def create_from_form(
+    form, rtype, code: str, *, uploads: list, channel: str, account=None, actor_id=None, on_create=None
+):
     """Store the ticket of a validated request form and send its confirmation; return ``service.Created``.
 
     Raises ``service.TicketError`` (or its ``SignInRequired``) when the rules refuse the request.
+    ``on_create`` is passed on to ``service.create_ticket`` (rows committed with the ticket).
     """
     catalog = current_app.extensions["catalog"]
     created = service.create_ticket(
@@ -52,6 +58,83 @@ def create_from_form(form, rtype, code: str, *, uploads: list, channel: str, acc
         account=account,
         actor_id=actor_id,
         token_days=current_app.config["STATUS_LINK_DAYS"],
+        on_create=on_create,
     )
     notify.send_confirmation(created.ticket, created.token, catalog.get(code).name)
     return created
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a keyed submission gave: the ticket with its status token, the answer, whether it was replayed."""
+
+    created: service.Created
+    answer: dict
+    replayed: bool
+
+
+def create_once(
+    form,
+    rtype,
+    code: str,
+    *,
+    uploads: list,
+    channel: str,
+    key: str,
+    scope: str,
+    per_content: bool,
+    account=None,
+    body=None,
+) -> Outcome:
+    """Like ``create_from_form``, but a key already used with this content returns the first ticket.
+
+    The key's row is committed with the ticket (``idempotency.remember``); ``body(ticket, token)``,
+    if given, is the response body sealed with it so that a replay answers the same. Raises
+    ``idempotency.KeyReused`` when ``per_content`` is false and the key came with other content.
+    """
+    moment = now()
+    since = idempotency.window_start(moment, current_app.config.get("IDEMPOTENCY_KEY_HOURS", idempotency.DEFAULT_HOURS))
+    content = {
+        "code": code,
+        "type": rtype.key,
+        "user_type": form.pengguna.data,
+        "values": {name: form[name].data for name in rtype.fields if name != "lampiran"},
+        "files": [hashlib.sha256(upload.content).hexdigest() for upload in uploads],
+    }
+    content_hash = idempotency.fingerprint(content)
+    lookup = partial(
+        idempotency.find,
+        db.session,
+        scope=scope,
+        key=key,
+        content_hash=content_hash,
+        since=since,
+        per_content=per_content,
+    )
+    if (replay := lookup()) is not None:
+        return Outcome(service.Created(replay.ticket, replay.answer["token"]), replay.answer, True)
+    kept = {}
+
+    def keep(session, ticket, token):
+        session.flush()  # the ticket's defaults and id, which the answer shows
+        kept["answer"] = {"token": token, "body": body(ticket, token) if body else None}
+        idempotency.remember(
+            session,
+            scope=scope,
+            key=key,
+            content_hash=content_hash,
+            ticket=ticket,
+            answer=kept["answer"],
+            now=moment,
+            since=since,
+            per_content=per_content,
+        )
+
+    try:
+        created = create_from_form(form, rtype, code, uploads=uploads, channel=channel, account=account, on_create=keep)
+    except service.TicketError:
+        # Another worker may have committed the same key meanwhile (the unique constraint refused ours).
+        if (replay := lookup()) is None:
+            raise
+        return Outcome(service.Created(replay.ticket, replay.answer["token"]), replay.answer, True)
+    return Outcome(created, kept["answer"], False)

@@ -9,10 +9,10 @@ from portal.catalog import service as catalog_rules
 from portal.catalog.service import get_catalog
 from portal.core.clock import today
 from portal.extensions import db, limiter
-from portal.tickets import attachments, service
+from portal.tickets import attachments, idempotency, service
 from portal.tickets.forms import form_class
 from portal.tickets.grants import grant_new_ticket
-from portal.tickets.submit import checked_uploads, create_from_form
+from portal.tickets.submit import checked_uploads, create_once
 from portal.tickets.types import request_types, types_for
 
 
@@ -49,13 +49,25 @@ def form(code: str, type_key: str):
     form = form_class(rtype, catalog.user_types)()
     if request.method == "GET" and account is not None and account.user_type:
         form.pengguna.data = str(account.user_type)
-    context = {"node": node, "service": catalog.service_of(code), "rtype": rtype, "form": form}
+    # The one-time submission key: a resubmission of the same content returns the first ticket.
+    key = idempotency.clean_key(request.form.get(idempotency.FORM_FIELD)) or idempotency.new_form_key()
+    context = {"node": node, "service": catalog.service_of(code), "rtype": rtype, "form": form, "submission_key": key}
     if request.method == "GET" or request.form.get("aksi") == "saran":
         return render_template("tickets/form.html", suggestions=_suggestions(form, code), **context)
     error = None
     if form.validate():
         try:
-            created = create_from_form(form, rtype, code, uploads=checked_uploads(), channel="portal", account=account)
+            created = create_once(
+                form,
+                rtype,
+                code,
+                uploads=checked_uploads(),
+                channel="portal",
+                account=account,
+                key=key,
+                scope=idempotency.FORM_SCOPE,
+                per_content=True,
+            ).created
         except attachments.AttachmentError as exc:
             form.lampiran.errors = [*form.lampiran.errors, str(exc)] if "lampiran" in rtype.fields else []
             error = str(exc)

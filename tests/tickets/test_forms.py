@@ -15,7 +15,7 @@ def field_names(html: str) -> list[str]:
     names = []
     for el in form.select("input, select, textarea"):
         name = el.get("name")
-        if name and name not in ("csrf_token", "aksi") and name not in names:
+        if name and name not in ("csrf_token", "kunci_kirim", "aksi") and name not in names:
             names.append(name)
     return names
 
