@@ -1,4 +1,5 @@
-"""The shape of ``portal/``: core knows no feature, no one imports another feature's views, no cycles.
+"""The shape of ``portal/``: core knows no feature, no one imports another feature's views, no cycles,
+one route list per feature.
 
 The import graph is read from the source (every ``import`` statement, including those inside
 functions, which hide cycles from Python at start-up but not from a reader).
@@ -129,6 +130,82 @@ def test_every_feature_wires_itself():
 
 def test_no_import_cycles():
     assert cycles(import_graph()) == []
+
+
+# ``@bp.route``, ``@bp.get``, … attach a URL rule; so does ``add_url_rule``, and ``Blueprint(…)`` makes
+# the thing rules are attached to. ``@limiter.limit``, ``@access`` and the like stay on the views.
+ROUTE_DECORATORS = {"route", "get", "post", "put", "patch", "delete"}
+ROUTE_CALLS = {"add_url_rule", "Blueprint"}
+# Features with a single view module, which lists their few routes beside the views (no routes.py).
+ROUTES_IN_VIEWS = {"auth", "catalog", "kb"}
+
+
+def attaches_routes(tree: ast.Module) -> bool:
+    """Tell whether a module makes a blueprint or attaches a URL rule (decorator or ``add_url_rule``)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if name in ROUTE_CALLS:
+                return True
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for decorator in node.decorator_list:
+                target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                if isinstance(target, ast.Attribute) and target.attr in ROUTE_DECORATORS:
+                    return True
+    return False
+
+
+def route_modules(base: Path = PORTAL) -> set[str]:
+    """The modules under ``base`` that make a blueprint or attach a route."""
+    return {module_name(p, base.parent) for p in base.rglob("*.py") if attaches_routes(ast.parse(p.read_text()))}
+
+
+def misplaced_routes(modules: set[str], routes_in_views: set[str] = ROUTES_IN_VIEWS) -> list[str]:
+    """Modules attaching routes that are not their feature's one route list.
+
+    The route list is ``portal.<feature>.routes``, or ``portal.<feature>.views`` for the features
+    in ``routes_in_views``.
+    """
+    allowed = {f"portal.{feature_of(m)}.routes" for m in modules} | {f"portal.{f}.views" for f in routes_in_views}
+    return sorted(modules - allowed)
+
+
+def test_each_feature_lists_its_routes_in_one_module():
+    # Blueprints and URL rules live in the feature's routes.py; view modules carry only views (with
+    # their @access and @limiter.limit). A second view module in auth, catalog or kb means a routes.py.
+    modules = route_modules()
+    assert misplaced_routes(modules) == []
+    for name in ROUTES_IN_VIEWS:
+        assert not (PORTAL / name / "routes.py").exists(), name
+        assert [p.name for p in (PORTAL / name).glob("*.py") if is_views(p.stem)] == ["views.py"], name
+    # Every routes.py holds routes, and each feature serving pages has exactly one such list.
+    lists = {f"portal.{p.parent.name}.routes" for p in PORTAL.glob("*/routes.py")}
+    assert modules == lists | {f"portal.{name}.views" for name in ROUTES_IN_VIEWS}
+    assert "portal.siap.routes" in modules
+
+
+def test_the_route_check_sees_every_way_of_attaching_a_route(tmp_path):
+    # A miniature portal: rules by decorator, by add_url_rule in a setup, a blueprint made elsewhere.
+    package = tmp_path / "portal"
+    for folder in ("shop", "desk"):
+        (package / folder).mkdir(parents=True)
+        (package / folder / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    (package / "shop" / "routes.py").write_text(
+        "from flask import Blueprint\nfrom portal.shop import views\n"
+        "bp = Blueprint('shop', __name__)\nbp.add_url_rule('/', view_func=views.index)\n"
+    )
+    (package / "shop" / "views.py").write_text("@limiter.limit('1 per day')\n@access(PUBLIC)\ndef index():\n    pass\n")
+    (package / "shop" / "more_views.py").write_text("@bp.get('/more')\ndef more():\n    pass\n")
+    (package / "shop" / "setup.py").write_text("def init_app(app):\n    app.add_url_rule('/x', 'x', print)\n")
+    (package / "desk" / "views.py").write_text("@bp.route('/desk', methods=['GET'])\nasync def page():\n    pass\n")
+    (package / "desk" / "panel.py").write_text("import flask\nside = flask.Blueprint('side', __name__)\n")
+    modules = route_modules(package)
+    everything = ["portal.desk.panel", "portal.desk.views", "portal.shop.more_views", "portal.shop.setup"]
+    assert misplaced_routes(modules, routes_in_views=set()) == everything
+    assert misplaced_routes(modules, routes_in_views={"desk"}) == [m for m in everything if m != "portal.desk.views"]
+    assert "portal.shop.routes" in modules and "portal.shop.views" not in modules
 
 
 def test_the_checks_see_imports_inside_functions(tmp_path):

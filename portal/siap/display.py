@@ -8,18 +8,19 @@ under ``/siap/aset`` instead. The files are the application's own static folder.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, current_app, has_request_context, request, send_from_directory
+from collections.abc import Callable
+from typing import Any, cast
+
+from flask import Flask, Response, abort, current_app, has_request_context, request, send_from_directory
 
 from portal.core.access import PUBLIC, access
 from portal.siap import privacy
 
-bp = Blueprint("siap_aset", __name__, url_prefix="/siap/aset")
-ENDPOINT = "siap_aset.asset"
+ENDPOINT = "siap_aset.asset"  # ``asset`` below, on the ``siap_aset`` blueprint of ``routes.py``
 
 
-@bp.get("/<path:filename>")
 @access(PUBLIC)
-def asset(filename: str):
+def asset(filename: str) -> Response:
     """Send a file of the static folder (no-store, like every SIAP answer)."""
     folder = current_app.static_folder
     if folder is None:  # an app without a static folder has no assets to send
@@ -27,10 +28,10 @@ def asset(filename: str):
     return send_from_directory(folder, filename)
 
 
-def siap_url_for(original):
+def siap_url_for(original: Callable[..., str]) -> Callable[..., str]:
     """Wrap the templates' ``url_for`` so static files of SIAP pages resolve under ``/siap/aset``."""
 
-    def url_for(endpoint: str, **values):
+    def url_for(endpoint: str, **values: Any) -> str:
         if endpoint == "static" and has_request_context() and privacy.is_siap_path(request.path):
             endpoint = ENDPOINT
         return original(endpoint, **values)
@@ -39,6 +40,6 @@ def siap_url_for(original):
 
 
 def init_app(app: Flask) -> None:
-    """Serve the assets and make SIAP pages point at them."""
-    app.register_blueprint(bp)
-    app.jinja_env.globals["url_for"] = siap_url_for(app.jinja_env.globals["url_for"])
+    """Make SIAP pages point at their assets (``siap_aset``, registered by ``setup``, serves them)."""
+    original = cast(Callable[..., str], app.jinja_env.globals["url_for"])  # Flask's, set by create_jinja_environment
+    app.jinja_env.globals["url_for"] = siap_url_for(original)

@@ -1,4 +1,4 @@
-"""Wire SIAP into an application: settings, database bind, blueprints, gates, CLI.
+"""Wire SIAP into an application: settings, database bind, blueprints (``routes``), gates, CLI.
 
 Called from the factory before the database extension is bound, because the ``siap``
 bind must be in ``SQLALCHEMY_BINDS`` when Flask-SQLAlchemy creates its engines.
@@ -13,7 +13,7 @@ from flask_login import user_logged_out
 
 from portal.core.errors import register_quiet_prefix
 from portal.extensions import db
-from portal.siap import context, crypto, gates, privacy
+from portal.siap import context, crypto, display, gates, privacy, routes
 from portal.siap.context import MIGRATIONS
 
 PRODUCTION_MIN_MEMORY_KIB = 64 * 1024
@@ -74,8 +74,8 @@ def init_app(app: Flask) -> None:
     # The factory's migration run applies this environment too (portal.core.dbsetup).
     app.extensions.setdefault("extra_migrations", []).append(str(MIGRATIONS))
     gates.init_app(app)
-    _register_reporter(app)
-    _register_workspace(app)
+    _register_routes(app)
+    _connect_signals(app)
     _register_cli(app)
     privacy.init_app(app)
     _register_errors(app)
@@ -83,18 +83,16 @@ def init_app(app: Flask) -> None:
     register_quiet_prefix(app, "/siap", "SIAP")
 
 
-def _register_reporter(app: Flask) -> None:
-    from portal.siap import display, views
-
-    app.register_blueprint(views.bp)
+def _register_routes(app: Flask) -> None:
+    # The blueprints of routes.py: the reporter's pages, the assets, the Secretariat's workspace.
+    for blueprint in routes.BLUEPRINTS:
+        app.register_blueprint(blueprint)
     display.init_app(app)
 
 
-def _register_workspace(app: Flask) -> None:
+def _connect_signals(app: Flask) -> None:
     from portal.auth.service import password_changed
-    from portal.siap import members, sessions, workspace
-
-    app.register_blueprint(workspace.bp)
+    from portal.siap import members, sessions
 
     @user_logged_out.connect_via(app)
     def lock_on_sign_out(sender, user, **extra):

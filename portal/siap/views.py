@@ -4,6 +4,7 @@ No page needs JavaScript. Filing answers with a redirect to ``/siap/resi`` (post
 get): the receipt waits there, sealed inside the new server-side session under the key in
 the reporter's cookie, and is removed the first time the page shows it. The complaint form
 carries a one-time key (``formkeys``), so sending the same form again files nothing.
+Their addresses are listed in ``routes.py`` (blueprint ``siap``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import hmac
 import io
 import ipaddress
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -21,8 +22,6 @@ from portal.extensions import db, limiter
 from portal.siap import audit, context, crypto, formkeys, gates, quota, service, sessions, storage
 from portal.siap.forms import ComplaintForm, MessageForm, ReceiptForm
 from portal.siap.models import REPORTER, Complaint
-
-bp = Blueprint("siap", __name__, url_prefix="/siap")
 
 
 def uploads(field) -> list[storage.Upload]:
@@ -60,7 +59,6 @@ def _failed(response) -> bool:
     return response.status_code != 303
 
 
-@bp.get("")
 @access(PUBLIC)
 def index():
     """Explain SIAP and how anonymity works."""
@@ -74,7 +72,6 @@ def _form_page(form: ComplaintForm, status: int, error: str | None = None):
     return render_template("siap/lapor.html", form=form, error=error), status
 
 
-@bp.route("/lapor", methods=["GET", "POST"])
 @access(PUBLIC)
 def report():
     """Show the complaint form; file the complaint once, then send the reporter to the receipt."""
@@ -115,7 +112,6 @@ def report():
     return response
 
 
-@bp.get("/resi")
 @access(PUBLIC)
 def receipt():
     """Show the receipt of the complaint just filed, once; afterwards say that it was shown."""
@@ -130,7 +126,6 @@ def receipt():
     )
 
 
-@bp.route("/masuk", methods=["GET", "POST"])
 @access(PUBLIC)
 @limiter.limit(lambda: current_app.config["SIAP_LOGIN_LIMIT_CLIENT"], key_func=client_key,
                methods=["POST"], deduct_when=_failed)
@@ -162,7 +157,6 @@ def _own_complaint() -> tuple:
     return complaint, opened.secret
 
 
-@bp.get("/laporan")
 @access(gates.REPORTER_LEVEL)
 def thread():
     """Show the reporter's complaint, its status and the messages (never internal notes)."""
@@ -171,7 +165,6 @@ def thread():
     return render_template("siap/laporan.html", thread=data, form=MessageForm(), notice=request.args.get("ok"))
 
 
-@bp.post("/laporan/pesan")
 @access(gates.REPORTER_LEVEL)
 def message():
     """Add a message (and files) to the reporter's own complaint."""
@@ -193,7 +186,6 @@ def message():
     return render_template("siap/laporan.html", thread=data, form=form, error=error), status
 
 
-@bp.get("/laporan/berkas/<ref>")
 @access(gates.REPORTER_LEVEL)
 def download(ref: str):
     """Send one file of the reporter's own complaint, as a download."""
@@ -205,7 +197,6 @@ def download(ref: str):
     return send_file(io.BytesIO(data), mimetype="application/octet-stream", as_attachment=True, download_name=name)
 
 
-@bp.post("/keluar")
 @access(PUBLIC)
 def logout():
     """End the reporter session: delete it on the server and forget the cookie."""

@@ -2,7 +2,8 @@
 
 Every route is 404 for anyone but a Secretariat member holding a grant; members must
 unlock (re-enter their password) before anything is decrypted. Every access to a
-complaint and every change is written to the audit log.
+complaint and every change is written to the audit log. The addresses are listed in
+``routes.py`` (blueprint ``siap_sekretariat``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from portal.auth.models import User
@@ -22,8 +23,6 @@ from portal.siap import audit, context, gates, members, service, sessions, stora
 from portal.siap.forms import ActionForm, MessageForm, NoteForm, StatusForm, UnlockForm
 from portal.siap.models import NOTE, SECRETARIAT, Complaint
 from portal.siap.views import uploads
-
-bp = Blueprint("siap_sekretariat", __name__, url_prefix="/siap/sekretariat")
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,6 @@ def _complaint(ref: str) -> tuple[Complaint, bytes]:
     return complaint, service.complaint_key(complaint, _unit_key())
 
 
-@bp.route("/buka", methods=["GET", "POST"])
 @access(gates.MEMBER_LEVEL)
 @limiter.limit("10 per 10 minutes", methods=["POST"], key_func=lambda: f"siap-buka:{current_user.id}",
                deduct_when=lambda response: response.status_code == 401)
@@ -77,7 +75,6 @@ def unlock():
     ), status
 
 
-@bp.post("/kunci")
 @access(gates.MEMBER_LEVEL)
 def lock():
     """Lock the workspace: delete the unlocked session and its key."""
@@ -87,7 +84,6 @@ def lock():
     return response
 
 
-@bp.get("")
 @access(gates.UNLOCKED_LEVEL)
 def inbox():
     """List complaints with status and age against the WBSM.01 norm (working hours)."""
@@ -104,7 +100,6 @@ def inbox():
                            statuses=service.STATUSES, current=request.args.get("status"))
 
 
-@bp.get("/pengaduan/<ref>")
 @access(gates.UNLOCKED_LEVEL)
 def detail(ref: str):
     """Show one complaint with its internal notes; the opening is audited."""
@@ -128,7 +123,6 @@ def _render_detail(complaint: Complaint, key: bytes, status_code: int = 200, **f
     ), status_code
 
 
-@bp.post("/pengaduan/<ref>/balas")
 @access(gates.UNLOCKED_LEVEL)
 def reply(ref: str):
     """Send a reply (and files) to the reporter."""
@@ -144,7 +138,6 @@ def reply(ref: str):
     return _render_detail(complaint, key, 400, reply_form=form)
 
 
-@bp.post("/pengaduan/<ref>/catatan")
 @access(gates.UNLOCKED_LEVEL)
 def note(ref: str):
     """Add an internal note the reporter never sees."""
@@ -158,7 +151,6 @@ def note(ref: str):
     return redirect(url_for(".detail", ref=complaint.ref, ok="catatan"), 303)
 
 
-@bp.post("/pengaduan/<ref>/status")
 @access(gates.UNLOCKED_LEVEL)
 def change_status(ref: str):
     """Move the complaint to the next status (allowed transitions only)."""
@@ -170,7 +162,6 @@ def change_status(ref: str):
     return redirect(url_for(".detail", ref=complaint.ref, ok="status"), 303)
 
 
-@bp.post("/pengaduan/<ref>/teruskan")
 @access(gates.UNLOCKED_LEVEL)
 def forward(ref: str):
     """Record forwarding to the catalog's linked unit for WBSM.01."""
@@ -185,7 +176,6 @@ def forward(ref: str):
     return redirect(url_for(".detail", ref=complaint.ref, ok="diteruskan"), 303)
 
 
-@bp.get("/pengaduan/<ref>/berkas/<file_ref>")
 @access(gates.UNLOCKED_LEVEL)
 def download(ref: str, file_ref: str):
     """Send one file of a complaint as a download; audited."""
@@ -199,7 +189,6 @@ def download(ref: str, file_ref: str):
     return send_file(io.BytesIO(data), mimetype="application/octet-stream", as_attachment=True, download_name=name)
 
 
-@bp.get("/anggota")
 @access(gates.UNLOCKED_LEVEL)
 def roster():
     """List the unit's accounts with their access, to grant, complete or revoke."""
@@ -207,7 +196,6 @@ def roster():
                            notice=request.args.get("ok"), error=None)
 
 
-@bp.post("/anggota/<int:user_id>/<action>")
 @access(gates.UNLOCKED_LEVEL)
 def change_member(user_id: int, action: str):
     """Grant access, complete a pending grant, or revoke access."""
@@ -227,7 +215,6 @@ def change_member(user_id: int, action: str):
     return redirect(url_for(".roster", ok=action), 303)
 
 
-@bp.get("/audit")
 @access(gates.UNLOCKED_LEVEL)
 def audit_log():
     """Show the newest audit events (no content is ever in them)."""
