@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import functools
 import os
 import queue
 import secrets
@@ -26,6 +27,34 @@ def outbox(app) -> list[email.message.EmailMessage]:
     """The e-mails written to ``app``'s outbox folder, oldest first."""
     folder = Path(app.instance_path) / "outbox"
     return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(folder.glob("*.eml"))]
+
+
+def add_staff(
+    app,
+    email="agen@kemenkeu.go.id",
+    role="agen",
+    units=("Direktorat SITP",),
+    password="kata-sandi-rahasia-1",
+    name="Petugas Uji",
+    user_type=None,
+) -> int:
+    """Create an account in ``app``'s database (cheap Argon2 settings); returns its id."""
+    from portal.auth import service
+    from portal.extensions import db
+
+    with app.app_context():
+        user = service.create_user(
+            db.session,
+            email=email,
+            name=name,
+            role=role,
+            password=password,
+            units=list(units),
+            known_units=service.owner_units(app.extensions["catalog"]),
+            user_type=user_type,
+            ph=service.hasher(1024),
+        )
+        return user.id
 
 
 @pytest.fixture(scope="session")
@@ -216,33 +245,8 @@ def runner(app):
 
 @pytest.fixture
 def make_user(app):
-    """Create an account in ``app``'s database; returns its id."""
-    from portal.auth import service
-    from portal.extensions import db
-
-    def factory(
-        email="agen@kemenkeu.go.id",
-        role="agen",
-        units=("Direktorat SITP",),
-        password="kata-sandi-rahasia-1",
-        name="Petugas Uji",
-        user_type=None,
-    ):
-        with app.app_context():
-            user = service.create_user(
-                db.session,
-                email=email,
-                name=name,
-                role=role,
-                password=password,
-                units=list(units),
-                known_units=service.owner_units(app.extensions["catalog"]),
-                user_type=user_type,
-                ph=service.hasher(1024),
-            )
-            return user.id
-
-    return factory
+    """Create an account in ``app``'s database; returns its id (see ``add_staff``)."""
+    return functools.partial(add_staff, app)
 
 
 @pytest.fixture

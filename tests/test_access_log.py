@@ -8,20 +8,13 @@ from __future__ import annotations
 
 import http.client
 import logging
-import os
-import socket
-import subprocess
-import sys
 import threading
-import time
-from pathlib import Path
 
-import pytest
 from werkzeug.serving import make_server
 
 from portal.core.logs import redact
+from tests.servers import gunicorn_server, server_env
 
-ROOT = Path(__file__).resolve().parent.parent
 SECRET = "Zq8sEcReTtOkEnZq8sEcReT"
 REFERER_SECRET = "RefErErSeCrEtToKeN42"
 
@@ -55,48 +48,13 @@ def test_redact_finds_the_token_wherever_a_url_is_written():
     assert redact("GET /layanan?pengguna=1&at=2 HTTP/1.1") == "GET /layanan?pengguna=1&at=2 HTTP/1.1"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_gunicorn_access_log_of_the_production_command_holds_no_token(tmp_path, shared_index):
     log = tmp_path / "access.log"
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
-    env.update(PORTAL_INSTANCE_PATH=str(tmp_path / "instance"), PORTAL_KB_INDEX_PATH=shared_index)
+    env = server_env({"PORTAL_INSTANCE_PATH": str(tmp_path / "instance"), "PORTAL_KB_INDEX_PATH": shared_index})
     # The README's command (``gunicorn -w 4 -b 127.0.0.1:8000 --access-logfile - app:app``), one
     # worker, the log to a file; the combined format also writes the Referer.
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "-w",
-        "1",
-        "-b",
-        f"127.0.0.1:{port}",
-        "--no-control-socket",
-        "--access-logfile",
-        str(log),
-        "app:app",
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                _get(port, "/")
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"gunicorn did not start: {server.stderr.read().decode()[-2000:]}")
-                time.sleep(0.3)
+    with gunicorn_server(env, tmp_path / "gunicorn.log", access_log=log, probe="/") as port:
         assert _requests(port) == [404, 404, 200]
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        server.stderr.close()
     written = log.read_text()
     assert "/status/HAI-2611-AAAAAAAA?t=[REDACTED]&baru=1" in written, written
     assert "baru=1&%74=[REDACTED]" in written, written

@@ -11,6 +11,7 @@ import pytest
 
 from portal.auth import service
 from portal.extensions import db
+from tests.conftest import add_staff
 
 
 def test_create_user_rules(app, make_user):
@@ -102,17 +103,7 @@ def test_deactivated_account_cannot_sign_in(app, client, make_user, login):
 
 def test_sign_in_is_throttled_per_account(make_app, make_user):
     app = make_app(RATELIMIT_ENABLED=True)
-    with app.app_context():
-        service.create_user(
-            db.session,
-            email="agen@kemenkeu.go.id",
-            name="A",
-            role="agen",
-            password="kata-sandi-rahasia-1",
-            units=["Direktorat SITP"],
-            known_units=["Direktorat SITP"],
-            ph=service.hasher(1024),
-        )
+    add_staff(app, name="A")
     statuses = []
     for i in range(7):
         # Different client addresses: a per-address limit alone would not stop this.

@@ -11,17 +11,9 @@ import pytest
 
 from portal.core import files
 from tests.siap.conftest import SIAP_TEST_CONFIG, complaint_data, member  # noqa: F401  (fixture)
+from tests.tickets.conftest import VALID
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-VALID = {
-    "pengguna": "1",
-    "nama": "Budi Santoso",
-    "email": "budi@satker.go.id",
-    "nama_satker": "Satker Uji",
-    "kode_satker": "123456",
-    "subjek": "Pembatalan SP2D gaji",
-    "detail": "SP2D terbit dengan rekening yang salah.",
-}
 
 
 def mode(path: Path) -> int:

@@ -13,6 +13,7 @@ from portal.auth import service
 from portal.auth.models import LoginThrottle
 from portal.auth.throttle import DEVICE_COOKIE, Policy
 from portal.extensions import db
+from tests.conftest import add_staff
 
 START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 ADDRESS = "ksitp@djpb.go.id"
@@ -24,17 +25,7 @@ RIGHT = "kata-sandi-rahasia-1"
 def throttled(make_app):
     """An app with the per-address limiter on too (as in production) and the test account."""
     app = make_app(RATELIMIT_ENABLED=True, NOW=START)
-    with app.app_context():
-        service.create_user(
-            db.session,
-            email=ADDRESS,
-            name="K",
-            role="agen",
-            password=RIGHT,
-            units=["Direktorat SITP"],
-            known_units=["Direktorat SITP"],
-            ph=service.hasher(1024),
-        )
+    add_staff(app, email=ADDRESS, name="K", password=RIGHT)
     return app
 
 
@@ -132,17 +123,7 @@ def test_a_trusted_browser_gets_growing_delays_of_its_own(throttled):
 
 def test_a_forged_or_foreign_device_cookie_gives_no_exemption(throttled):
     other = throttled.test_client()
-    with throttled.app_context():
-        service.create_user(
-            db.session,
-            email="lain@djpb.go.id",
-            name="L",
-            role="agen",
-            password=RIGHT,
-            units=["Direktorat SITP"],
-            known_units=["Direktorat SITP"],
-            ph=service.hasher(1024),
-        )
+    add_staff(throttled, email="lain@djpb.go.id", name="L", password=RIGHT)
     assert other.post("/staf/masuk", data={"email": "lain@djpb.go.id", "password": RIGHT}).status_code == 303
     foreign = other.get_cookie(DEVICE_COOKIE, path="/staf/masuk").value  # trusted, but for another account
     attacker = Attacker(throttled)

@@ -7,31 +7,15 @@ server: these tests start the README's production server, gunicorn, on loopback.
 from __future__ import annotations
 
 import json
-import os
 import re
-import select
 import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.servers import gunicorn_server, server_env
+
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data; boundary=b")
 BAD_CHUNKS = [b"zz\r\nabc\r\n0\r\n\r\n", b"-5\r\nabc\r\n0\r\n\r\n", b"3\r\nabcXX0\r\n\r\n"]
-
-
-def pause(seconds: float) -> None:
-    # Not time.sleep: under CI's faketime (+400 days) its absolute-deadline sleep fails with EINVAL.
-    select.select([], [], [], seconds)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def raw_post(port: int, path: str, content_type: str, body: bytes, headers: str = "") -> tuple[int, bytes]:
@@ -65,45 +49,21 @@ def server(make_app, tmp_path, shared_index):
     }
     app = make_app(**settings)
     token = app.test_cli_runner().invoke(args=["api-token", "create", "chunks"]).output.strip().splitlines()[-1]
-    port = free_port()
     # Without libfaketime (CI's +400-day pass): gunicorn's arbiter sleeps with time.sleep, which fails
     # under it; the server only parses chunks here, so the real clock does no harm.
-    faked = {"LD_PRELOAD", "FAKETIME", "FAKETIME_DONT_FAKE_MONOTONIC", "DONT_FAKE_MONOTONIC"}
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_") and k not in faked}
-    env.update(
-        PORTAL_INSTANCE_PATH=str(instance),
-        PORTAL_TESTING="true",  # small Argon2 settings are refused outside tests
-        PORTAL_SIAP_ARGON2_MEMORY_KIB="1024",
-        PORTAL_KB_INDEX_PATH=shared_index,
-        PORTAL_RATELIMIT_ENABLED="false",
+    env = server_env(
+        {
+            "PORTAL_INSTANCE_PATH": str(instance),
+            "PORTAL_TESTING": "true",  # small Argon2 settings are refused outside tests
+            "PORTAL_SIAP_ARGON2_MEMORY_KIB": "1024",
+            "PORTAL_KB_INDEX_PATH": shared_index,
+            "PORTAL_RATELIMIT_ENABLED": "false",
+        },
+        faketime=False,
     )
     log = tmp_path / "gunicorn.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "app:app"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
-                pause(0.2)
+    with gunicorn_server(env, log) as port:
         yield app, port, token, log
-    finally:
-        proc.terminate()
-        deadline = time.monotonic() + 20
-        while proc.poll() is None and time.monotonic() < deadline:
-            pause(0.1)
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
 
 
 def test_invalid_chunk_sizes_answer_400_on_every_post_route(server):

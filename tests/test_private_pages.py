@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
+from tests.staff.conftest import new_ticket
 from tests.tickets.conftest import FRIDAY_3PM
 
 PRIVATE_BLUEPRINTS = {"staff", "auth", "tickets"}
@@ -31,16 +32,7 @@ def app(make_app):
 def _world(app, make_user):
     make_user(email="ketua@kemenkeu.go.id", role="ketua", units=("Direktorat SITP",))
     requester = app.test_client()
-    data = {
-        "pengguna": "1",
-        "nama": "Budi",
-        "email": "budi@satker.go.id",
-        "subjek": "Reset user SAKTI",
-        "detail": "Akun SAKTI terkunci setelah salah kata sandi.",
-        "lampiran": [(io.BytesIO(PDF), "bukti.pdf")],
-    }
-    response = requester.post("/permintaan/CRSM.01/pembuatan-tiket", data=data, content_type="multipart/form-data")
-    reference = re.search(r"/status/([^?]+)", response.headers["Location"]).group(1)
+    reference = new_ticket(app, client=requester, lampiran=[(io.BytesIO(PDF), "bukti.pdf")])
     lead = app.test_client()
     signed = lead.post("/staf/masuk", data={"email": "ketua@kemenkeu.go.id", "password": "kata-sandi-rahasia-1"})
     assert signed.status_code == 303, signed.get_data(as_text=True)[:3000]

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from portal.auth.models import StaffSession, User
 from portal.auth.sessions import COOKIE_KEY
 from portal.extensions import db
+from tests.conftest import add_staff
 
 START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
@@ -159,19 +160,7 @@ def test_absolute_lifetime_ends_a_busy_session(app, client, make_user, login):
 
 def test_limits_are_settings(make_app, make_user):
     app = make_app(IDLE_TIMEOUT_MINUTES=5, SESSION_MAX_HOURS=1)
-    with app.app_context():
-        from portal.auth import service
-
-        service.create_user(
-            db.session,
-            email="agen@kemenkeu.go.id",
-            name="A",
-            role="agen",
-            password="kata-sandi-rahasia-1",
-            units=["Direktorat SITP"],
-            known_units=["Direktorat SITP"],
-            ph=service.hasher(1024),
-        )
+    add_staff(app, name="A")
     client = app.test_client()
     app.config["NOW"] = START
     client.post("/staf/masuk", data={"email": "agen@kemenkeu.go.id", "password": "kata-sandi-rahasia-1"})

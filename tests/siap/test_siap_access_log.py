@@ -7,25 +7,19 @@ from __future__ import annotations
 
 import http.client
 import logging
-import os
 import re
 import secrets
-import socket
-import subprocess
-import sys
 import threading
-import time
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from bs4 import BeautifulSoup
 
 from portal.core.paths import decoded
 from portal.siap import privacy
+from tests.servers import gunicorn_server, server_env
 from tests.siap.conftest import MEMBER_PASSWORD
 
-ROOT = Path(__file__).resolve().parents[2]
 AGENT = f"Mozilla/5.0 (uji-log {secrets.token_hex(6)})"
 # Spellings of SIAP paths that servers hand to the application (issue 13, S4).
 VARIANTS = [
@@ -190,19 +184,11 @@ def assert_no_siap_lines(lines: list[str], assets: set[str]) -> None:
     assert assets and all(privacy.is_siap_path(a) for a in assets), assets
 
 
-def _listening_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    return sock
-
-
 def _gunicorn_env(app) -> dict[str, str]:
     import json
 
     cfg = app.config
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
-    env.update(
+    return server_env(
         {
             "PORTAL_INSTANCE_PATH": app.instance_path,
             "PORTAL_TESTING": "true",
@@ -214,43 +200,14 @@ def _gunicorn_env(app) -> dict[str, str]:
             "PORTAL_SQLALCHEMY_BINDS": json.dumps(cfg["SQLALCHEMY_BINDS"]),
         }
     )
-    return env
 
 
 def test_gunicorn_access_log_has_no_line_for_any_siap_request(app, member, tmp_path):
     log = tmp_path / "access.log"
-    sock = _listening_socket()
-    port = sock.getsockname()[1]
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "-w",
-        "1",
-        "--bind",
-        f"fd://{sock.fileno()}",
-        "--access-logfile",
-        str(log),
-        "--error-logfile",
-        str(tmp_path / "error.log"),
-        "app:app",
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, env=_gunicorn_env(app), pass_fds=(sock.fileno(),))
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if Browser(port).send("GET", "/layanan").status == 200:
-                    break
-            except OSError:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "error.log").read_text()
-            time.sleep(0.3)
+    with gunicorn_server(
+        _gunicorn_env(app), tmp_path / "error.log", access_log=log, headers={"User-Agent": AGENT}
+    ) as port:
         assets = walk(port)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        sock.close()
     lines = log.read_text().splitlines()
     assert any('"GET /layanan HTTP/1.1"' in line and AGENT in line for line in lines), "the access log works"
     assert_no_siap_lines(lines, assets)

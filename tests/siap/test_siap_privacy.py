@@ -242,24 +242,15 @@ def test_busy_key_derivation_answers_503_with_the_siap_headers(app, member, monk
 
 
 def test_unlocking_is_throttled_per_member(throttled_app):
-    from portal.auth import service as auth
     from portal.auth.models import User
     from portal.extensions import db
     from portal.siap import members
+    from tests.conftest import add_staff
     from tests.siap.conftest import MEMBER_PASSWORD, UNIT
 
+    user_id = add_staff(throttled_app, email="s@kemenkeu.go.id", name="S", password=MEMBER_PASSWORD, units=[UNIT])
     with throttled_app.app_context():
-        user = auth.create_user(
-            db.session,
-            email="s@kemenkeu.go.id",
-            name="S",
-            role="agen",
-            password=MEMBER_PASSWORD,
-            units=[UNIT],
-            known_units=auth.owner_units(throttled_app.extensions["catalog"]),
-            ph=auth.hasher(1024),
-        )
-        members.init_unit(db.session, db.session.get(User, user.id), MEMBER_PASSWORD)
+        members.init_unit(db.session, db.session.get(User, user_id), MEMBER_PASSWORD)
     client = throttled_app.test_client()
     client.post("/staf/masuk", data={"email": "s@kemenkeu.go.id", "password": MEMBER_PASSWORD})
     codes = [client.post("/siap/sekretariat/buka", data={"password": "salah-salah"}).status_code for _ in range(12)]

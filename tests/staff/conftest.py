@@ -27,8 +27,8 @@ def people(make_user):
     }
 
 
-def new_ticket(app, code="CRSM.01", **changes) -> str:
-    """Submit a request through the public form; return its reference."""
+def new_ticket(app, code="CRSM.01", client=None, **changes) -> str:
+    """Submit a request through the public form (from ``client``, else a new one); return its reference."""
     data = {
         "pengguna": "1",
         "nama": "Budi",
@@ -37,7 +37,7 @@ def new_ticket(app, code="CRSM.01", **changes) -> str:
         "detail": "Akun SAKTI terkunci setelah salah kata sandi.",
         **changes,
     }
-    response = app.test_client().post(f"/permintaan/{code}/pembuatan-tiket", data=data)
+    response = (client or app.test_client()).post(f"/permintaan/{code}/pembuatan-tiket", data=data)
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
     return re.search(r"/status/([^?]+)", response.headers["Location"]).group(1)
 

@@ -9,6 +9,15 @@ import pytest
 
 WIB = ZoneInfo("Asia/Jakarta")
 FRIDAY_3PM = datetime(2026, 11, 27, 15, 0, tzinfo=WIB)
+VALID = {
+    "pengguna": "1",
+    "nama": "Budi Santoso",
+    "email": "budi@satker.go.id",
+    "nama_satker": "Satker Uji",
+    "kode_satker": "123456",
+    "subjek": "Pembatalan SP2D gaji",
+    "detail": "SP2D terbit dengan rekening yang salah. Bagaimana pembatalannya?",
+}
 
 
 @pytest.fixture
@@ -20,15 +29,7 @@ def app(make_app):
 @pytest.fixture
 def valid():
     """A complete, valid generic request."""
-    return {
-        "pengguna": "1",
-        "nama": "Budi Santoso",
-        "email": "budi@satker.go.id",
-        "nama_satker": "Satker Uji",
-        "kode_satker": "123456",
-        "subjek": "Pembatalan SP2D gaji",
-        "detail": "SP2D terbit dengan rekening yang salah. Bagaimana pembatalannya?",
-    }
+    return dict(VALID)
 
 
 @pytest.fixture

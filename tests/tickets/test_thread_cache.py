@@ -9,6 +9,7 @@ from sqlalchemy import event, select
 
 from portal.extensions import db
 from portal.tickets.models import Ticket
+from tests.conftest import add_staff
 from tests.tickets.conftest import FRIDAY_3PM, mailed_link, thread_url
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -61,24 +62,14 @@ def test_each_browser_gets_its_own_csrf_token_from_the_cached_page(app, valid):
 
 
 def test_a_staff_reply_at_the_same_instant_shows_at_once(app, valid):
-    from portal.auth import service as auth
     from portal.auth.models import User
     from portal.staff import service as staff
 
     owner, reference = _submit(app, valid)
     assert "Sudah kami proses" not in owner.get(f"/status/{reference}").get_data(as_text=True)
+    user_id = add_staff(app, name="Agen", units=["Direktorat Teknis DJPb"])
     with app.app_context():
-        user = auth.create_user(
-            db.session,
-            email="agen@kemenkeu.go.id",
-            name="Agen",
-            role="agen",
-            password="kata-sandi-rahasia-1",
-            units=["Direktorat Teknis DJPb"],
-            known_units=auth.owner_units(app.extensions["catalog"]),
-            ph=auth.hasher(1024),
-        )
         ticket = db.session.scalars(select(Ticket)).one()
-        staff.add_message(db.session, ticket, db.session.get(User, user.id), "Sudah kami proses.", True, FRIDAY_3PM)
+        staff.add_message(db.session, ticket, db.session.get(User, user_id), "Sudah kami proses.", True, FRIDAY_3PM)
     # The clock is frozen, so updated_at did not move: the new event alone changes the page.
     assert "Sudah kami proses." in owner.get(f"/status/{reference}").get_data(as_text=True)
