@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,14 +24,16 @@ def pause(seconds: float) -> None:
 
 
 def server_env(settings: dict[str, str], *, faketime: bool = True) -> dict[str, str]:
-    """This process's environment less its ``PORTAL_*`` settings, plus ``settings``.
+    """This process's environment less its ``PORTAL_*`` settings and libfaketime, plus ``settings``.
 
-    ``faketime=False`` also leaves out libfaketime (CI's +400-day pass), which otherwise passes
-    through to the server as it does to any child process.
+    gunicorn cannot run under libfaketime (CI's +400-day pass): its arbiter and workers sleep with
+    ``time.sleep``, which fails there with EINVAL. So the server runs on the real clock, and with
+    ``faketime`` (the default) its application clock is set, through ``PORTAL_NOW``, to this
+    process's (shifted) time, so both sides agree on dates; ``faketime=False`` leaves it alone.
     """
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith("PORTAL_") and (faketime or k not in FAKETIME_VARIABLES)
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_") and k not in FAKETIME_VARIABLES}
+    if faketime and "FAKETIME" in os.environ:
+        env["PORTAL_NOW"] = datetime.now(UTC).isoformat()  # the test process's clock, faked or not
     env.update(settings)
     return env
 
