@@ -27,7 +27,7 @@ def home():
         "catalog/home.html",
         catalog=catalog,
         families=rules.services_by_family(catalog),
-        announcements=notices.current_announcements(db.session, today()),
+        announcements=notices.current_announcements(db.session(), today()),
     )
 
 

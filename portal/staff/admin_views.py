@@ -55,7 +55,7 @@ def _page(form: AccountForm, status: int = 200, created=None, password: str | No
         (
             render_template(
                 "staff/users.html",
-                users=service.accounts(db.session),
+                users=service.accounts(db.session()),
                 form=form,
                 active_form=ActiveForm(),
                 roles=role_labels(),
@@ -85,7 +85,7 @@ def user_create():
     password = accounts.generate_password()
     try:
         user = accounts.create_user(
-            db.session,
+            db.session(),
             email=form.email.data,
             name=form.name.data,
             role=form.role.data,
@@ -111,7 +111,7 @@ def user_reset():
         abort(400)
     try:
         user, password = service.reset_password(
-            db.session, current_user, user_id, accounts.hasher(current_app.config["ARGON2_MEMORY_KIB"])
+            db.session(), current_user, user_id, accounts.hasher(current_app.config["ARGON2_MEMORY_KIB"])
         )
     except service.StaffError as exc:
         flash(str(exc), "error")
@@ -128,7 +128,7 @@ def user_active():
     if user_id is None or form.active.data not in ("0", "1"):
         abort(400)
     try:
-        user = service.set_active(db.session, current_user, user_id, form.active.data == "1")
+        user = service.set_active(db.session(), current_user, user_id, form.active.data == "1")
     except service.StaffError as exc:
         flash(str(exc), "error")
     else:

@@ -98,5 +98,5 @@ def suggestion(code: str):
     article = current_app.extensions["kb"].by_slug.get(slug)
     if article is None or get_catalog().get(code) is None:
         abort(404)
-    service.record_suggestion_opened(db.session, code, slug, today())
+    service.record_suggestion_opened(db.session(), code, slug, today())
     return redirect(url_for("kb.article", code=article.folder, slug=slug), 303)
