@@ -151,6 +151,8 @@ def login():
 
 def _own_complaint() -> tuple:
     opened = gates.reporter_session()
+    if opened is None:  # unreachable: only called under REPORTER_LEVEL, whose gate requires the session
+        raise RuntimeError("no SIAP session behind REPORTER_LEVEL")
     complaint = db.session.get(Complaint, opened.row.complaint_id)
     if complaint is None:
         abort(404)

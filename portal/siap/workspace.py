@@ -37,7 +37,10 @@ class InboxRow:
 
 
 def _unit_key() -> bytes:
-    return gates.member_session().secret
+    opened = gates.member_session()
+    if opened is None:  # unreachable: only called under UNLOCKED_LEVEL, whose gate requires the session
+        raise RuntimeError("no SIAP session behind UNLOCKED_LEVEL")
+    return opened.secret
 
 
 def _norm_hours() -> int:
