@@ -91,7 +91,10 @@ def ticket(reference: str):
 def _ticket_page(t: Ticket, forms: dict | None = None, status: int = 200):
     # A refused action renders the page again with the submitted forms: what was typed stays.
     catalog = get_catalog()
-    sla = clock(t, get_calendar(), catalog.service_of(t.code).max_hours, now())
+    own = catalog.service_of(t.code)
+    if own is None:  # tickets are filed under catalog codes; a catalog that dropped one fails here
+        raise RuntimeError(f"ticket {t.reference} has a code outside the catalog")
+    sla = clock(t, get_calendar(), own.max_hours, now())
     canned = service.canned_replies(db.session(), t.service_code)
     page = render_template(
         "staff/ticket.html",

@@ -21,9 +21,10 @@ from portal.tickets.models import (
     STATUS_WAITING,
     Ticket,
     TicketEvent,
+    TicketStatus,
 )
 
-TRANSITIONS: dict[str, frozenset[str]] = {
+TRANSITIONS: dict[TicketStatus, frozenset[TicketStatus]] = {
     STATUS_NEW: frozenset({STATUS_OPEN, STATUS_WAITING, STATUS_RESOLVED}),
     STATUS_OPEN: frozenset({STATUS_WAITING, STATUS_RESOLVED}),
     STATUS_WAITING: frozenset({STATUS_OPEN, STATUS_RESOLVED}),
@@ -137,7 +138,7 @@ def transition(
         body=note.strip()[:5000],
         created_at=now,
     )
-    ticket.status = to_status
+    ticket.status = TicketStatus(to_status)  # what the @validates hook made of the str anyway
     ticket.updated_at = now
     ticket.events.append(event)
     return event
