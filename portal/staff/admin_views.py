@@ -44,8 +44,9 @@ def _form(blank: bool = False) -> AccountForm:
         SelectChoice(k, v) for k, v in role_labels().items()
     ]
     form.units.choices = [SelectChoice(u, u) for u in accounts.owner_units(catalog)]
+    names = {u.id: u.name for u in catalog.user_types}  # the catalog numbers them 1..n
     form.user_type.choices = [SelectChoice("", "—")] + [
-        SelectChoice(str(i), f"{i}. {catalog.user_type(i).name}") for i in INTERNAL_USER_TYPES
+        SelectChoice(str(i), f"{i}. {names[i]}") for i in INTERNAL_USER_TYPES
     ]
     return form
 
