@@ -73,8 +73,7 @@ def new_reference(now: datetime, tz) -> str:
 def normalise_reference(raw: str) -> str:
     """Upper-case a typed reference and read ambiguous letters the Crockford way."""
     text = "".join((raw or "").split()).upper()[:24]
-    crockford: dict[str, str | int | None] = {"O": "0", "I": "1", "L": "1"}
-    return text.translate(str.maketrans(crockford)).replace("HA1-", "HAI-")
+    return text.translate(str.maketrans("OIL", "011")).replace("HA1-", "HAI-")
 
 
 def hash_token(token: str) -> str:
