@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import os
 import secrets
+from typing import TYPE_CHECKING
 
 from portal.core.files import private_dir, private_opener
+
+if TYPE_CHECKING:
+    import flask
 
 
 class Config:
@@ -64,7 +68,7 @@ class Config:
     PROXY_FIX_X_FOR = 0
 
 
-def apply_environment(config: dict, prefix: str = "PORTAL") -> None:
+def apply_environment(config: flask.Config, prefix: str = "PORTAL") -> None:
     """Overlay ``PORTAL_*`` environment variables onto ``config``.
 
     Flask's ``from_prefixed_env`` does the JSON parsing; this wrapper only exists so the

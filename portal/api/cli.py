@@ -21,7 +21,7 @@ def create(name: str) -> None:
     if db.session.scalars(select(ApiToken).where(ApiToken.name == name)).first():
         click.echo(f"GALAT: token bernama '{name}' sudah ada.", err=True)
         raise SystemExit(1)
-    secret = create_token(db.session, name)
+    secret = create_token(db.session(), name)
     click.echo(f"Token '{name}' dibuat. Simpan sekarang; token tidak dapat ditampilkan lagi:")
     click.echo(secret)
 

@@ -84,7 +84,7 @@ def _error(status: int, message: str, fields: dict | None = None):
 @limiter.limit("120 per minute")
 def ticket_summary(reference: str):
     """Return the summary of one ticket."""
-    ticket = service.find(db.session, reference)
+    ticket = service.find(db.session(), reference)
     if ticket is None:
         return _error(404, _("Tiket tidak ditemukan."))
     return jsonify(summary(ticket))

@@ -66,7 +66,7 @@ def search():
     if not result.hits:
         from portal.core.clock import today
 
-        kb_rules.record_miss(db.session, query, today())
+        kb_rules.record_miss(db.session(), query, today())
     return jsonify(
         query=result.query,
         suggestion=result.suggestion,

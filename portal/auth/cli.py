@@ -27,7 +27,7 @@ def create(email: str, name: str, role: str, units: tuple[str, ...], user_type: 
     known = service.owner_units(current_app.extensions["catalog"])
     try:
         user = service.create_user(
-            db.session,
+            db.session(),
             email=email,
             name=name,
             role=role,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.clock import now
 from portal.core.models import UTCDateTime
-from portal.extensions import db
+from portal.extensions import Model
 
 ROLE_REQUESTER = "pengguna"  # internal requester (KPPN, Kanwil, Direktorat Teknis, Pimpinan)
 ROLE_AGENT = "agen"
@@ -26,7 +26,7 @@ def password_mark(password_hash: str) -> str:
     return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person who signs in: staff of a unit, or an internal requester."""
 
     __tablename__ = "user_account"
@@ -67,7 +67,7 @@ class User(UserMixin, db.Model):
         return [u.unit for u in self.units]
 
 
-class UserUnit(db.Model):
+class UserUnit(Model):
     """Membership of an account in one owner unit of the catalog."""
 
     __tablename__ = "user_unit"
@@ -79,7 +79,7 @@ class UserUnit(db.Model):
     user: Mapped[User] = relationship(back_populates="units")
 
 
-class StaffSession(db.Model):
+class StaffSession(Model):
     """One signed-in browser of an account: ending the row ends the sign-in, whatever the cookie says.
 
     The browser's cookie carries a random token; only its SHA-256 is stored, so a copy of the
@@ -94,7 +94,7 @@ class StaffSession(db.Model):
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
-class LoginThrottle(db.Model):
+class LoginThrottle(Model):
     """Failed sign-ins counted for one account address (or one trusted browser), and the wait they impose.
 
     ``key`` is a keyed hash of the normalised address, never the address itself.

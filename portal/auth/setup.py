@@ -36,8 +36,8 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str):
-        number, _sep, mark = session_id.partition(":")
-        number = to_int(number)
+        digits, _sep, mark = session_id.partition(":")
+        number = to_int(digits)
         user = db.session.get(User, number) if number else None
         if user is None or not user.active or not hmac.compare_digest(mark, password_mark(user.password_hash)):
             return None  # unknown, deactivated, or signed in with a password since changed

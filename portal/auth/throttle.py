@@ -23,9 +23,10 @@ import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import case, delete, insert, or_, select, update
+from sqlalchemy import Table, case, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -70,7 +71,7 @@ def claim(session: Session, key: str, moment: datetime, policy: Policy) -> int:
     failure is written: each sees the wait the previous one started. Returns 0 when the attempt
     may go ahead, otherwise the seconds left (and nothing is counted).
     """
-    table = LoginThrottle.__table__
+    table = cast(Table, LoginThrottle.__table__)  # typed FromClause; a mapped class's is its Table
     for _attempt in range(2):  # a concurrent first attempt may insert the row between our update and insert
         failures = session.execute(
             update(table)

@@ -44,7 +44,7 @@ def login():
     if wait:
         return signin.too_many(form, wait)
     user = service.authenticate(
-        db.session, form.email.data, form.password.data, service.hasher(current_app.config["ARGON2_MEMORY_KIB"])
+        db.session(), form.email.data, form.password.data, service.hasher(current_app.config["ARGON2_MEMORY_KIB"])
     )
     if user is None:
         return render_template("auth/login.html", form=form, failed=True), 401
@@ -76,7 +76,7 @@ def change_password():
     user = current_user._get_current_object()
     try:
         service.change_password(
-            current_app._get_current_object(), db.session, user, form.current.data, form.new.data,
+            current_app._get_current_object(), db.session(), user, form.current.data, form.new.data,
             service.hasher(current_app.config["ARGON2_MEMORY_KIB"]),
         )
     except service.WrongPassword as exc:

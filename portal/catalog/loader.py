@@ -64,7 +64,8 @@ def build_catalog(data: dict) -> m.Catalog:
     services = _services(data, len(user_types))
     nodes: dict[str, m.Service | m.Subscope] = {}
     for service in services:
-        for node in (service, *service.subscopes):
+        own: tuple[m.Service | m.Subscope, ...] = (service, *service.subscopes)
+        for node in own:
             if node.code in nodes:
                 raise CatalogError(f"katalog: kode '{node.code}' ganda")
             nodes[node.code] = node

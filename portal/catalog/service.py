@@ -31,6 +31,8 @@ class Finding:
 def eligible_types(catalog: Catalog, node: Service | Subscope) -> tuple[UserType, ...]:
     """Return the user types the matrix opens this service (or sub-scope) to."""
     service = catalog.service_of(node.code)
+    if service is None:  # unreachable: every node of the catalog belongs to a service
+        raise KeyError(node.code)
     return tuple(u for u in catalog.user_types if u.id in service.eligible)
 
 
@@ -42,7 +44,8 @@ def is_eligible(catalog: Catalog, code: str, user_type_id: int) -> bool:
 
 def only_internal(catalog: Catalog, service: Service) -> bool:
     """Tell whether the matrix opens a service to internal user types only."""
-    return all(catalog.user_type(i).internal for i in service.eligible)
+    # The loader numbers user types 1..n and reads matrix rows n wide: every id is one of them.
+    return all(u.internal for u in catalog.user_types if u.id in service.eligible)
 
 
 def alternatives(catalog: Catalog, service: Service, user_type_id: int) -> tuple[Service, ...]:
@@ -97,7 +100,7 @@ def _audience_findings(catalog: Catalog, service: Service) -> list[Finding]:
     text = service.audience.lower()
     says_external = "eksternal" in text
     says_internal = "internal" in text
-    opened = [catalog.user_type(i) for i in sorted(service.eligible)]
+    opened = [u for u in catalog.user_types if u.id in service.eligible]  # numbered 1..n, so sorted
     external_open = [u for u in opened if not u.internal]
     internal_open = [u for u in opened if u.internal]
     found = []

@@ -27,7 +27,7 @@ def home():
         "catalog/home.html",
         catalog=catalog,
         families=rules.services_by_family(catalog),
-        announcements=notices.current_announcements(db.session, today()),
+        announcements=notices.current_announcements(db.session(), today()),
     )
 
 
@@ -77,6 +77,8 @@ def detail(code: str):
             return redirect(url_for("catalog.detail", code=code.upper()), 301)
         abort(404)
     service = catalog.service_of(node.code)
+    if service is None:  # every node of the catalog belongs to a service
+        abort(404)
     return render_template(
         "catalog/detail.html",
         catalog=catalog,

@@ -10,10 +10,10 @@ from datetime import date
 from sqlalchemy import Boolean, Date, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.extensions import db
+from portal.extensions import Model
 
 
-class ArticleFeedback(db.Model):
+class ArticleFeedback(Model):
     """Daily count of "Apakah artikel ini membantu?" answers for one article."""
 
     __tablename__ = "kb_article_feedback"
@@ -26,7 +26,7 @@ class ArticleFeedback(db.Model):
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class SearchMiss(db.Model):
+class SearchMiss(Model):
     """Daily count of one normalised query that found nothing."""
 
     __tablename__ = "kb_search_miss"

@@ -161,7 +161,8 @@ def search_misses(session: Session, since: date, limit: int = 100) -> list[tuple
     """Queries that found nothing since ``since``, most frequent first."""
     total = func.sum(SearchMiss.count)
     query = select(SearchMiss.query, total).where(SearchMiss.day >= since).group_by(SearchMiss.query)
-    return [tuple(r) for r in session.execute(query.order_by(total.desc(), SearchMiss.query).limit(limit))]
+    rows = session.execute(query.order_by(total.desc(), SearchMiss.query).limit(limit))
+    return [(text, count) for text, count in rows]
 
 
 def article_feedback(session: Session, since: date) -> list[tuple[str, int, int]]:

@@ -77,7 +77,7 @@ def feedback(code: str, slug: str):
     if not form.validate_on_submit():
         flash(_("Masukan tidak dapat disimpan. Muat ulang halaman lalu coba lagi."), "error")
         return redirect(target)
-    rules.record_feedback(db.session, slug, form.helpful.data == "ya", today())
+    rules.record_feedback(db.session(), slug, form.helpful.data == "ya", today())
     flash(_("Terima kasih atas masukan Anda."), "success")
     return redirect(target + "#umpan-balik")
 
@@ -102,5 +102,5 @@ def search():
     exact = request.args.get("persis") == "1"
     result = current_app.extensions["search"].search(query, scope=scope, page=page, exact=exact)
     if not result.hits and page == 1:
-        rules.record_miss(db.session, query, today())
+        rules.record_miss(db.session(), query, today())
     return render_template("kb/search.html", result=result, **context)

@@ -34,9 +34,9 @@ def _set_day(day, is_open: bool, reason: str) -> None:
     current = today()
     if day.date() < current:
         _fail(f"Tanggal ({day:%d-%m-%Y}) sebelum hari ini ({current:%d-%m-%Y}); tidak ada yang diubah.")
-    service.set_override(db.session, day.date(), is_open, reason)
+    service.set_override(db.session(), day.date(), is_open, reason)
     title = f"Layanan {'buka' if is_open else 'tutup'} {day:%d-%m-%Y}"
-    service.add_announcement(db.session, title, reason, current, day.date())
+    service.add_announcement(db.session(), title, reason, current, day.date())
     _changed()
     click.echo(f"HAI-DJPb {'buka' if is_open else 'tutup'} pada {day:%Y-%m-%d}: {reason}")
 
@@ -61,7 +61,7 @@ def open_day(day, alasan: str) -> None:
 @click.argument("day", type=DATE)
 def remove(day) -> None:
     """Remove the closure or opening of DAY."""
-    found = service.remove_override(db.session, day.date())
+    found = service.remove_override(db.session(), day.date())
     _changed()
     click.echo("Dihapus." if found else "Tidak ada pengaturan untuk tanggal itu.")
 
@@ -71,7 +71,7 @@ def listing() -> None:
     """List the coming closures and openings."""
     current = today()
     click.echo(f"Mulai hari ini ({current:%d-%m-%Y}):")
-    for row in service.upcoming_overrides(db.session, current, limit=100):
+    for row in service.upcoming_overrides(db.session(), current, limit=100):
         click.echo(f"{row.day:%Y-%m-%d}  {'BUKA ' if row.open else 'TUTUP'}  {row.reason}")
 
 
@@ -89,7 +89,7 @@ def add(judul: str, isi: str, mulai, selesai) -> None:
             "pengumuman tidak diterbitkan."
         )
     try:
-        service.add_announcement(db.session, judul, isi, mulai.date(), selesai.date())
+        service.add_announcement(db.session(), judul, isi, mulai.date(), selesai.date())
     except service.NoticeError as exc:
         _fail(str(exc))
     _changed()

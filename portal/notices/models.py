@@ -9,10 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.clock import now
 from portal.core.models import UTCDateTime
-from portal.extensions import db
+from portal.extensions import Model
 
 
-class Announcement(db.Model):
+class Announcement(Model):
     """A notice on the home page (section C.4: changes of hours are announced)."""
 
     __tablename__ = "announcement"
@@ -25,7 +25,7 @@ class Announcement(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
 
-class CalendarOverride(db.Model):
+class CalendarOverride(Model):
     """A day the desk is closed although it is a working day, or open although it is not."""
 
     __tablename__ = "calendar_override"

@@ -42,7 +42,7 @@ def init_unit(email: str, password: str):
         raise click.ClickException(f"Akun {address} tidak ditemukan.")
     recovery = current_app.config.get("SIAP_RECOVERY_PUBLIC_KEY") or ""
     try:
-        members.init_unit(db.session, user, password, bytes.fromhex(recovery) if recovery else None)
+        members.init_unit(db.session(), user, password, bytes.fromhex(recovery) if recovery else None)
     except SiapError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Kunci unit SIAP dibuat; {user.email} adalah anggota pertama.")
@@ -55,7 +55,7 @@ def expire():
     """Delete closed complaints older than SIAP_RETENTION_DAYS: rows, files and keys."""
     from portal.siap import retention
 
-    count = retention.expire(db.session, now())
+    count = retention.expire(db.session(), now())
     days = current_app.config["SIAP_RETENTION_DAYS"]
     click.echo(f"{count} pengaduan yang ditutup lebih dari {days} hari lalu dihapus.")
 

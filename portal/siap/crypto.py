@@ -15,7 +15,7 @@ import json
 import secrets
 import threading
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from nacl import bindings, pwhash
 from nacl.exceptions import CryptoError
@@ -162,7 +162,7 @@ def seal_json(public_key: bytes, value: object) -> bytes:
     return seal_text(public_key, json.dumps(value, ensure_ascii=False, separators=(",", ":")))
 
 
-def unseal_json(private_key: bytes, blob: bytes) -> object:
+def unseal_json(private_key: bytes, blob: bytes) -> Any:
     """Open a sealed JSON value."""
     return json.loads(unseal_text(private_key, blob))
 

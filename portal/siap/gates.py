@@ -24,14 +24,14 @@ UNLOCKED_LEVEL = "siap_sekretariat"
 def reporter_session() -> sessions.Opened | None:
     """Return this request's reporter session (loaded once per request)."""
     if "siap_reporter" not in g:
-        g.siap_reporter = sessions.from_request(db.session, sessions.REPORTER)
+        g.siap_reporter = sessions.from_request(db.session(), sessions.REPORTER)
     return g.siap_reporter
 
 
 def member_session() -> sessions.Opened | None:
     """Return this request's unlocked member session, bound to the signed-in account."""
     if "siap_member" not in g:
-        opened = sessions.from_request(db.session, sessions.MEMBER)
+        opened = sessions.from_request(db.session(), sessions.MEMBER)
         if opened is not None and (not current_user.is_authenticated or opened.row.user_id != current_user.id):
             opened = None
         g.siap_member = opened
@@ -47,7 +47,7 @@ def require_reporter():
 
 def require_member():
     """Answer 404 to anyone who is not a Secretariat member with a grant."""
-    if not members.may_enter(db.session, current_user):
+    if not members.may_enter(db.session(), current_user):
         abort(404)
     return None
 

@@ -96,7 +96,7 @@ def rewrap(session: Session, user_id: int, old: str, new: str) -> bool:
     """
     key = session.get(MemberKey, user_id)
     private = _member_private_key(key, old) if key is not None else None
-    if private is None:
+    if key is None or private is None:
         return False
     _wrap(key, private, new)
     audit.record(session, "kunci_anggota_dibungkus_ulang", user_id=user_id)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.core.clock import now
 from portal.core.models import StrEnumType, UTCDateTime
-from portal.extensions import db
+from portal.extensions import Model
 
 
 class ComplaintStatus(StrEnum):
@@ -76,7 +76,7 @@ class HourDateTime(UTCDateTime):
         return None if value is None else value.replace(minute=0, second=0, microsecond=0)
 
 
-class SiapModel(db.Model):
+class SiapModel(Model):
     """Abstract base: every SIAP model lives in the ``siap`` bind."""
 
     __abstract__ = True

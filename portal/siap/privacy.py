@@ -98,7 +98,8 @@ def memory_buffered_uploads(app: Flask) -> None:
     """Make uploads to SIAP routes stay in memory (Werkzeug spools >500 KB to /tmp)."""
     base = app.request_class
 
-    class SiapRequest(base):
+    # A base only known at runtime (the app's request class); mypy cannot take a variable as one.
+    class SiapRequest(base):  # type: ignore[valid-type,misc]
         """Request class that never writes a SIAP upload to a temporary file."""
 
         def _get_file_stream(self, total_content_length, content_type, filename=None, content_length=None):

@@ -173,7 +173,7 @@ def open_with_receipt(session: Session, text: str) -> tuple[Complaint, bytes] | 
     if receipt is not None:
         lookup = crypto.lookup_id(ctx.pepper, receipt)
         complaint = session.scalars(select(Complaint).where(Complaint.lookup == lookup)).first()
-    if complaint is None:
+    if complaint is None or receipt is None:  # no receipt, no complaint: the same dummy work
         ctx.kdf.derive(b"tidak-ada", _DUMMY_SALT)
         return None
     key = ctx.kdf.derive(receipt.encode(), complaint.receipt_salt, complaint.kdf_ops, complaint.kdf_memory_kib)
@@ -265,7 +265,7 @@ def change_status(session: Session, complaint: Complaint, new: str, user_id: int
     if new not in TRANSITIONS.get(old, ()):
         raise SiapError(_l("Status tidak dapat diubah dari %(old)s menjadi %(new)s.", old=old, new=new))
     moment = now()
-    complaint.status = new
+    complaint.status = ComplaintStatus(new)  # what the @validates hook made of the str anyway
     complaint.updated_at = moment
     if new in CLOSED:
         complaint.closed_at = moment

@@ -20,9 +20,10 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 from flask import Response, current_app, request
-from sqlalchemy import delete
+from sqlalchemy import CursorResult, delete
 from sqlalchemy.orm import Session
 
 from portal.core.clock import now
@@ -162,7 +163,8 @@ def purge_idle(session: Session) -> int:
     exact idle check is made on use, with the time sealed in the row.
     """
     cutoff = now() - idle_limit() - timedelta(hours=1)
-    result = session.execute(delete(KeySession).where(KeySession.last_seen < cutoff))
+    # A DELETE answers with a CursorResult, whose row count the generic Result type hides.
+    result = cast(CursorResult[Any], session.execute(delete(KeySession).where(KeySession.last_seen < cutoff)))
     session.commit()
     return result.rowcount or 0
 

@@ -98,12 +98,12 @@ def _connect_signals(app: Flask) -> None:
     def lock_on_sign_out(sender, user, **extra):
         # Signing out of the portal also locks SIAP: the unlocked unit key goes with it.
         if user is not None and getattr(user, "id", None) is not None:
-            sessions.destroy_for_user(db.session, user.id)
+            sessions.destroy_for_user(db.session(), user.id)
 
     @password_changed.connect_via(app)
     def carry_key_over(sender, user, old, new, **extra):
         # The member's key is wrapped by the account password: re-wrap it in the same commit.
-        members.rewrap(db.session, user.id, old, new)
+        members.rewrap(db.session(), user.id, old, new)
 
 
 def _register_cli(app: Flask) -> None:

@@ -81,7 +81,7 @@ def report():
     if not formkeys.is_fresh(form.kunci.data):
         text = _("Formulir ini sudah terlalu lama dibuka. Periksa kembali isian Anda, lalu kirim lagi.")
         return _form_page(form, 400, text)
-    if formkeys.is_used(db.session, form.kunci.data):
+    if formkeys.is_used(db.session(), form.kunci.data):
         return redirect(url_for("siap.receipt"), 303)  # the same form again: nothing new is filed
     files = uploads(form.berkas)
     if not quota.take_report(client_key()):
@@ -98,15 +98,15 @@ def report():
         return _form_page(form, 429, text)
     try:
         receipt, complaint, key = service.submit(
-            db.session, form.report(), form.identity(), files, form_key=form.kunci.data
+            db.session(), form.report(), form.identity(), files, form_key=form.kunci.data
         )
     except (service.SiapError, storage.FileRefused) as exc:
         return _form_page(form, 400, str(exc))
     except IntegrityError:
         db.session.rollback()
         return redirect(url_for("siap.receipt"), 303)  # the same form, sent twice at once
-    sessions.destroy(db.session, request.cookies.get(sessions.COOKIES[sessions.REPORTER][0]))
-    token = sessions.create(db.session, sessions.REPORTER, key, complaint_id=complaint.id, receipt=receipt)
+    sessions.destroy(db.session(), request.cookies.get(sessions.COOKIES[sessions.REPORTER][0]))
+    token = sessions.create(db.session(), sessions.REPORTER, key, complaint_id=complaint.id, receipt=receipt)
     response = redirect(url_for("siap.receipt"), 303)
     sessions.set_cookie(response, sessions.REPORTER, token)
     return response
@@ -117,7 +117,7 @@ def receipt():
     """Show the receipt of the complaint just filed, once; afterwards say that it was shown."""
     opened = gates.reporter_session()
     complaint = db.session.get(Complaint, opened.row.complaint_id) if opened is not None else None
-    shown = sessions.take_receipt(db.session, opened) if complaint is not None else None
+    shown = sessions.take_receipt(db.session(), opened) if complaint is not None else None
     return render_template(
         "siap/resi.html",
         receipt=crypto.format_receipt(shown) if shown else None,
@@ -136,14 +136,14 @@ def login():
     form = ReceiptForm()
     if not form.validate_on_submit():
         return render_template("siap/masuk.html", form=form), 400 if request.method == "POST" else 200
-    opened = service.open_with_receipt(db.session, form.resi.data)
+    opened = service.open_with_receipt(db.session(), form.resi.data)
     if opened is None:
-        audit.record(db.session, "gagal_masuk_pelapor", actor=audit.REPORTER)
+        audit.record(db.session(), "gagal_masuk_pelapor", actor=audit.REPORTER)
         db.session.commit()
         return render_template("siap/masuk.html", form=ReceiptForm(formdata=None), failed=True), 401
     complaint, key = opened
-    sessions.destroy(db.session, request.cookies.get(sessions.COOKIES[sessions.REPORTER][0]))
-    token = sessions.create(db.session, sessions.REPORTER, key, complaint_id=complaint.id)
+    sessions.destroy(db.session(), request.cookies.get(sessions.COOKIES[sessions.REPORTER][0]))
+    token = sessions.create(db.session(), sessions.REPORTER, key, complaint_id=complaint.id)
     response = redirect(url_for("siap.thread"), 303)
     sessions.set_cookie(response, sessions.REPORTER, token)
     return response
@@ -151,6 +151,8 @@ def login():
 
 def _own_complaint() -> tuple:
     opened = gates.reporter_session()
+    if opened is None:  # unreachable: only called under REPORTER_LEVEL, whose gate requires the session
+        raise RuntimeError("no SIAP session behind REPORTER_LEVEL")
     complaint = db.session.get(Complaint, opened.row.complaint_id)
     if complaint is None:
         abort(404)
@@ -178,7 +180,7 @@ def message():
                               "kirim lagi nanti, atau kirim tanpa berkas."), 429
         else:
             try:
-                service.add_entry(db.session, complaint, form.pesan.data, files, author=REPORTER)
+                service.add_entry(db.session(), complaint, form.pesan.data, files, author=REPORTER)
                 return redirect(url_for("siap.thread", ok="pesan"), 303)
             except (service.SiapError, storage.FileRefused) as exc:
                 error = str(exc)
@@ -200,7 +202,7 @@ def download(ref: str):
 @access(PUBLIC)
 def logout():
     """End the reporter session: delete it on the server and forget the cookie."""
-    sessions.destroy(db.session, request.cookies.get(sessions.COOKIES[sessions.REPORTER][0]))
+    sessions.destroy(db.session(), request.cookies.get(sessions.COOKIES[sessions.REPORTER][0]))
     response = redirect(url_for("siap.index", ok="keluar"), 303)
     sessions.clear_cookie(response, sessions.REPORTER)
     return response

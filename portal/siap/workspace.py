@@ -37,7 +37,10 @@ class InboxRow:
 
 
 def _unit_key() -> bytes:
-    return gates.member_session().secret
+    opened = gates.member_session()
+    if opened is None:  # unreachable: only called under UNLOCKED_LEVEL, whose gate requires the session
+        raise RuntimeError("no SIAP session behind UNLOCKED_LEVEL")
+    return opened.secret
 
 
 def _norm_hours() -> int:
@@ -45,7 +48,7 @@ def _norm_hours() -> int:
 
 
 def _complaint(ref: str) -> tuple[Complaint, bytes]:
-    complaint = service.by_ref(db.session, ref)
+    complaint = service.by_ref(db.session(), ref)
     if complaint is None:
         abort(404)
     return complaint, service.complaint_key(complaint, _unit_key())
@@ -61,24 +64,24 @@ def unlock():
     form = UnlockForm()
     state = None
     if form.validate_on_submit():
-        state, unit_key = members.unlock(db.session, current_user, form.password.data)
+        state, unit_key = members.unlock(db.session(), current_user, form.password.data)
         if state is members.Unlock.OPEN:
-            token = sessions.create(db.session, sessions.MEMBER, unit_key, user_id=current_user.id)
+            token = sessions.create(db.session(), sessions.MEMBER, unit_key, user_id=current_user.id)
             response = redirect(url_for("siap_sekretariat.inbox"), 303)
             sessions.set_cookie(response, sessions.MEMBER, token)
             return response
     status = 401 if state is members.Unlock.WRONG else 200
-    pending = members.grant_of(db.session, current_user.id).sealed_unit_key is None
+    pending = members.grant_of(db.session(), current_user.id).sealed_unit_key is None
     return render_template(
         "siap/sekretariat/buka.html", form=form, state=state and state.value,
-        fingerprint=members.own_fingerprint(db.session, current_user.id), pending=pending,
+        fingerprint=members.own_fingerprint(db.session(), current_user.id), pending=pending,
     ), status
 
 
 @access(gates.MEMBER_LEVEL)
 def lock():
     """Lock the workspace: delete the unlocked session and its key."""
-    sessions.destroy(db.session, request.cookies.get(sessions.COOKIES[sessions.MEMBER][0]))
+    sessions.destroy(db.session(), request.cookies.get(sessions.COOKIES[sessions.MEMBER][0]))
     response = redirect(url_for("siap_sekretariat.unlock"), 303)
     sessions.clear_cookie(response, sessions.MEMBER)
     return response
@@ -89,7 +92,7 @@ def inbox():
     """List complaints with status and age against the WBSM.01 norm (working hours)."""
     calendar, moment, norm = get_calendar(), now(), _norm_hours()
     rows = []
-    for complaint in service.complaints(db.session, request.args.get("status")):
+    for complaint in service.complaints(db.session(), request.args.get("status")):
         report = service.summary(complaint, service.complaint_key(complaint, _unit_key()))
         age = calendar.working_hours_between(complaint.created_at, complaint.closed_at or moment)
         closed = complaint.status in service.CLOSED
@@ -104,7 +107,7 @@ def inbox():
 def detail(ref: str):
     """Show one complaint with its internal notes; the opening is audited."""
     complaint, key = _complaint(ref)
-    audit.record(db.session, "buka_pengaduan", user_id=current_user.id, ref=complaint.ref)
+    audit.record(db.session(), "buka_pengaduan", user_id=current_user.id, ref=complaint.ref)
     db.session.commit()
     return _render_detail(complaint, key)
 
@@ -130,7 +133,7 @@ def reply(ref: str):
     form = MessageForm()
     if form.validate_on_submit():
         try:
-            service.add_entry(db.session, complaint, form.pesan.data, uploads(form.berkas), author=SECRETARIAT,
+            service.add_entry(db.session(), complaint, form.pesan.data, uploads(form.berkas), author=SECRETARIAT,
                               user_id=current_user.id)
             return redirect(url_for(".detail", ref=complaint.ref, ok="balasan"), 303)
         except (service.SiapError, storage.FileRefused) as exc:
@@ -146,7 +149,7 @@ def note(ref: str):
     if not form.validate_on_submit():
         return _render_detail(complaint, key, 400, note_form=form)
     service.add_entry(
-        db.session, complaint, form.catatan.data, [], author=SECRETARIAT, kind=NOTE, user_id=current_user.id
+        db.session(), complaint, form.catatan.data, [], author=SECRETARIAT, kind=NOTE, user_id=current_user.id
     )
     return redirect(url_for(".detail", ref=complaint.ref, ok="catatan"), 303)
 
@@ -156,7 +159,7 @@ def change_status(ref: str):
     """Move the complaint to the next status (allowed transitions only)."""
     complaint, key = _complaint(ref)
     try:
-        service.change_status(db.session, complaint, request.form.get("status", ""), current_user.id)
+        service.change_status(db.session(), complaint, request.form.get("status", ""), current_user.id)
     except service.SiapError as exc:
         return _render_detail(complaint, key, 400, error=str(exc))
     return redirect(url_for(".detail", ref=complaint.ref, ok="status"), 303)
@@ -170,7 +173,7 @@ def forward(ref: str):
     if not linked:
         abort(404)
     try:
-        service.forward(db.session, complaint, linked[0].name, current_user.id)
+        service.forward(db.session(), complaint, linked[0].name, current_user.id)
     except service.SiapError as exc:
         return _render_detail(complaint, key, 400, error=str(exc))
     return redirect(url_for(".detail", ref=complaint.ref, ok="diteruskan"), 303)
@@ -184,7 +187,7 @@ def download(ref: str, file_ref: str):
     if attachment is None:
         abort(404)
     name, data = storage.read(attachment, key)
-    audit.record(db.session, "unduh_berkas", user_id=current_user.id, ref=complaint.ref)
+    audit.record(db.session(), "unduh_berkas", user_id=current_user.id, ref=complaint.ref)
     db.session.commit()
     return send_file(io.BytesIO(data), mimetype="application/octet-stream", as_attachment=True, download_name=name)
 
@@ -192,7 +195,7 @@ def download(ref: str, file_ref: str):
 @access(gates.UNLOCKED_LEVEL)
 def roster():
     """List the unit's accounts with their access, to grant, complete or revoke."""
-    return render_template("siap/sekretariat/anggota.html", rows=members.roster(db.session), form=ActionForm(),
+    return render_template("siap/sekretariat/anggota.html", rows=members.roster(db.session()), form=ActionForm(),
                            notice=request.args.get("ok"), error=None)
 
 
@@ -204,13 +207,13 @@ def change_member(user_id: int, action: str):
         abort(404)
     try:
         if action == "beri":
-            members.grant(db.session, current_user.id, target)
+            members.grant(db.session(), current_user.id, target)
         elif action == "selesaikan":
-            members.complete(db.session, current_user.id, _unit_key(), user_id)
+            members.complete(db.session(), current_user.id, _unit_key(), user_id)
         else:
-            members.revoke(db.session, current_user.id, user_id)
+            members.revoke(db.session(), current_user.id, user_id)
     except service.SiapError as exc:
-        return render_template("siap/sekretariat/anggota.html", rows=members.roster(db.session), form=ActionForm(),
+        return render_template("siap/sekretariat/anggota.html", rows=members.roster(db.session()), form=ActionForm(),
                                notice=None, error=str(exc)), 400
     return redirect(url_for(".roster", ok=action), 303)
 
@@ -218,4 +221,4 @@ def change_member(user_id: int, action: str):
 @access(gates.UNLOCKED_LEVEL)
 def audit_log():
     """Show the newest audit events (no content is ever in them)."""
-    return render_template("siap/sekretariat/audit.html", events=audit.recent(db.session, 300))
+    return render_template("siap/sekretariat/audit.html", events=audit.recent(db.session(), 300))

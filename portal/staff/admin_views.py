@@ -44,8 +44,9 @@ def _form(blank: bool = False) -> AccountForm:
         SelectChoice(k, v) for k, v in role_labels().items()
     ]
     form.units.choices = [SelectChoice(u, u) for u in accounts.owner_units(catalog)]
+    names = {u.id: u.name for u in catalog.user_types}  # the catalog numbers them 1..n
     form.user_type.choices = [SelectChoice("", "—")] + [
-        SelectChoice(str(i), f"{i}. {catalog.user_type(i).name}") for i in INTERNAL_USER_TYPES
+        SelectChoice(str(i), f"{i}. {names[i]}") for i in INTERNAL_USER_TYPES
     ]
     return form
 
@@ -55,7 +56,7 @@ def _page(form: AccountForm, status: int = 200, created=None, password: str | No
         (
             render_template(
                 "staff/users.html",
-                users=service.accounts(db.session),
+                users=service.accounts(db.session()),
                 form=form,
                 active_form=ActiveForm(),
                 roles=role_labels(),
@@ -85,7 +86,7 @@ def user_create():
     password = accounts.generate_password()
     try:
         user = accounts.create_user(
-            db.session,
+            db.session(),
             email=form.email.data,
             name=form.name.data,
             role=form.role.data,
@@ -111,7 +112,7 @@ def user_reset():
         abort(400)
     try:
         user, password = service.reset_password(
-            db.session, current_user, user_id, accounts.hasher(current_app.config["ARGON2_MEMORY_KIB"])
+            db.session(), current_user, user_id, accounts.hasher(current_app.config["ARGON2_MEMORY_KIB"])
         )
     except service.StaffError as exc:
         flash(str(exc), "error")
@@ -128,7 +129,7 @@ def user_active():
     if user_id is None or form.active.data not in ("0", "1"):
         abort(400)
     try:
-        user = service.set_active(db.session, current_user, user_id, form.active.data == "1")
+        user = service.set_active(db.session(), current_user, user_id, form.active.data == "1")
     except service.StaffError as exc:
         flash(str(exc), "error")
     else:

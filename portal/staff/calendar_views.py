@@ -36,8 +36,8 @@ def _page(announcement_form=None, override_form=None, status=200):
     today = _today()
     page = render_template(
         "staff/calendar.html",
-        announcements=notices.announcements_from(db.session, today),
-        overrides=notices.upcoming_overrides(db.session, today, limit=100),
+        announcements=notices.announcements_from(db.session(), today),
+        overrides=notices.upcoming_overrides(db.session(), today, limit=100),
         announcement_form=announcement_form or AnnouncementForm(prefix="an"),
         override_form=override_form or OverrideForm(prefix="hr", data={"kind": "tutup"}),
         delete_form=DeleteForm(),
@@ -60,7 +60,7 @@ def announcement_add():
         return _page(announcement_form=form, status=422)
     try:
         notices.add_announcement(
-            db.session, form.title.data, form.body.data or "", form.starts_on.data, form.ends_on.data
+            db.session(), form.title.data, form.body.data or "", form.starts_on.data, form.ends_on.data
         )
     except notices.NoticeError as exc:
         form.ends_on.errors = [str(exc)]
@@ -77,7 +77,7 @@ def announcement_remove():
     announcement_id = to_int(form.item_id.data) if form.validate() else None
     if announcement_id is None:
         abort(400)
-    if notices.remove_announcement(db.session, announcement_id):
+    if notices.remove_announcement(db.session(), announcement_id):
         _changed()
         flash(_("Pengumuman dihapus."), "success")
     return redirect(url_for("staff.calendar"), 303)
@@ -91,14 +91,14 @@ def override_set():
         return _page(override_form=form, status=422)
     day, is_open = form.day.data, form.kind.data == "buka"
     try:
-        notices.set_override(db.session, day, is_open, form.reason.data)
+        notices.set_override(db.session(), day, is_open, form.reason.data)
         if form.announce.data:
             title = (
                 _("Layanan buka %(d)s", d=f"{day:%d-%m-%Y}")
                 if is_open
                 else _("Layanan tutup %(d)s", d=f"{day:%d-%m-%Y}")
             )
-            notices.add_announcement(db.session, title, form.reason.data, min(_today(), day), day)
+            notices.add_announcement(db.session(), title, form.reason.data, min(_today(), day), day)
     except notices.NoticeError as exc:
         form.reason.errors = [str(exc)]
         return _page(override_form=form, status=422)
@@ -117,7 +117,7 @@ def override_remove():
         day = date.fromisoformat(form.item_id.data)
     except ValueError:
         abort(400)
-    if notices.remove_override(db.session, day):
+    if notices.remove_override(db.session(), day):
         _changed()
         flash(_("Pengaturan tanggal %(d)s dihapus.", d=f"{day:%d-%m-%Y}"), "success")
     return redirect(url_for("staff.calendar"), 303)

@@ -41,7 +41,7 @@ def current_figures() -> dashboard.Figures:
     return cache.get(
         units,
         current_app.config["DASHBOARD_CACHE_SECONDS"],
-        lambda: dashboard.compute(db.session, catalog, calendar, units, moment),
+        lambda: dashboard.compute(db.session(), catalog, calendar, units, moment),
     )
 
 

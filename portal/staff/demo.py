@@ -98,7 +98,8 @@ def create_staff(session: Session, catalog: Catalog, report: Report, memory_kib:
 
 def working_moments(calendar: WorkingCalendar, now: datetime, days: int) -> list[datetime]:
     """The openings of the last ``days`` working days before ``now``, oldest first."""
-    openings, day = [], now.astimezone(calendar.tz).date()
+    openings: list[datetime] = []
+    day = now.astimezone(calendar.tz).date()
     while len(openings) < days:
         day -= timedelta(days=1)
         if calendar.is_working_day(day):
@@ -131,7 +132,7 @@ def _pick(catalog: Catalog, request_types, rng: random.Random):
     while True:
         code = rng.choice(codes)
         rtype = rng.choice(types_for(request_types, code))
-        allowed = sorted(catalog.service_of(code).eligible & (rtype.user_types or frozenset(range(1, 12))))
+        allowed = sorted(tickets.known_service(catalog, code).eligible & (rtype.user_types or frozenset(range(1, 12))))
         if allowed:
             return code, rtype, rng.choice(allowed)
 
@@ -161,7 +162,7 @@ def seed(
         opening = rng.choice(openings)
         received = opening + timedelta(minutes=rng.randrange(0, int(calendar.hours_per_day * 60)))
         channel = rng.choice(SOCIAL) if rng.random() < 0.03 else rng.choices(channels, weights)[0]
-        if channel == "portal" and catalog_rules.only_internal(catalog, catalog.service_of(code)):
+        if channel == "portal" and catalog_rules.only_internal(catalog, tickets.known_service(catalog, code)):
             channel = "hai_cso"  # internal-only services come from signed-in staff channels here
         created = tickets.create_ticket(
             session,

@@ -26,7 +26,7 @@ def seed(count: int, random_seed: int | None) -> None:
     """Create an agent and a lead per unit, an administrator, and example tickets; refuse a second run."""
     try:
         report = demo.seed(
-            db.session,
+            db.session(),
             catalog=current_app.extensions["catalog"],
             calendar=get_calendar(),
             request_types=current_app.extensions["request_types"],

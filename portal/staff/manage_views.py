@@ -68,7 +68,7 @@ def _canned_form(services: list, reply=None) -> CannedReplyForm:
 def canned():
     """The canned replies of the services of the staff member's units; a form to add or change one."""
     services = _my_services()
-    replies = service.canned_for(db.session, [s.code for s in services])
+    replies = service.canned_for(db.session(), [s.code for s in services])
     editing = next((r for r in replies if str(r.id) == request.args.get("ubah")), None)
     return render_template(
         "staff/canned.html",
@@ -87,7 +87,7 @@ def canned_save():
     if form.validate():
         try:
             service.save_canned(
-                db.session,
+                db.session(),
                 reply_id=to_int(form.reply_id.data),
                 service_code=form.service.data,
                 title=form.title.data,
@@ -100,7 +100,7 @@ def canned_save():
         else:
             flash(_("Balasan siap pakai disimpan."), "success")
             return redirect(url_for("staff.canned"), 303)
-    replies = service.canned_for(db.session, [s.code for s in services])
+    replies = service.canned_for(db.session(), [s.code for s in services])
     page = render_template(
         "staff/canned.html", services=services, replies=replies, form=form, editing=None, delete_form=DeleteForm()
     )
@@ -114,7 +114,7 @@ def canned_delete():
     if reply_id is None:
         abort(400)
     try:
-        service.delete_canned(db.session, reply_id, [s.code for s in _my_services()])
+        service.delete_canned(db.session(), reply_id, [s.code for s in _my_services()])
     except service.StaffError as exc:
         flash(str(exc), "error")
     else:
@@ -129,6 +129,6 @@ def knowledge():
     return render_template(
         "staff/knowledge.html",
         days=FEEDBACK_DAYS,
-        misses=kb.search_misses(db.session, since),
-        feedback=[(articles.get(slug), slug, no, yes) for slug, no, yes in kb.article_feedback(db.session, since)],
+        misses=kb.search_misses(db.session(), since),
+        feedback=[(articles.get(slug), slug, no, yes) for slug, no, yes in kb.article_feedback(db.session(), since)],
     )

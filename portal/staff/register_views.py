@@ -13,7 +13,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.catalog.models import Catalog
+from portal.catalog.models import Catalog, Service, Subscope
 from portal.catalog.service import get_catalog
 from portal.staff import service as staff_rules
 from portal.staff.dashboard import EXCLUDED_CODES
@@ -29,7 +29,7 @@ PORTAL_CHANNEL = "portal"  # the portal itself is not "another channel"
 
 def registrable_codes(catalog: Catalog) -> list:
     """Services and sub-scopes a request can be registered for (not complaints, not a bare BCSM.04)."""
-    nodes = []
+    nodes: list[Service | Subscope] = []
     for service in catalog.services:
         if service.code in EXCLUDED_CODES:
             continue

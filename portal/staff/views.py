@@ -40,7 +40,7 @@ def _filter() -> service.QueueFilter:
 def queue():
     """The queues of the signed-in staff member's units."""
     f = _filter()
-    tickets, more = service.run_queue(db.session, current_user, f, now(), get_calendar().tz)
+    tickets, more = service.run_queue(db.session(), current_user, f, now(), get_calendar().tz)
     return render_template(
         "staff/queue.html",
         tickets=tickets,
@@ -54,7 +54,7 @@ def queue():
 
 
 def _ticket_or_404(reference: str) -> Ticket:
-    ticket = service.load_ticket(db.session, current_user, reference)
+    ticket = service.load_ticket(db.session(), current_user, reference)
     if ticket is None:
         abort(404)  # another unit's ticket looks exactly like a missing one
     return ticket
@@ -70,7 +70,7 @@ def _forms(ticket: Ticket) -> dict:
     units = [u.name for u in catalog.linked_units_for(ticket.code)]
     status_form.unit.choices = [SelectChoice("", "—")] + [SelectChoice(u, u) for u in units]
     assign_form = AssignForm(prefix="as")
-    members = service.unit_members(db.session, ticket.owner_unit)
+    members = service.unit_members(db.session(), ticket.owner_unit)
     assign_form.assignee.choices = [SelectChoice("", _("— Belum ditugaskan —"))] + [
         SelectChoice(str(m.id), m.name) for m in members
     ]
@@ -91,8 +91,11 @@ def ticket(reference: str):
 def _ticket_page(t: Ticket, forms: dict | None = None, status: int = 200):
     # A refused action renders the page again with the submitted forms: what was typed stays.
     catalog = get_catalog()
-    sla = clock(t, get_calendar(), catalog.service_of(t.code).max_hours, now())
-    canned = service.canned_replies(db.session, t.service_code)
+    own = catalog.service_of(t.code)
+    if own is None:  # tickets are filed under catalog codes; a catalog that dropped one fails here
+        raise RuntimeError(f"ticket {t.reference} has a code outside the catalog")
+    sla = clock(t, get_calendar(), own.max_hours, now())
+    canned = service.canned_replies(db.session(), t.service_code)
     page = render_template(
         "staff/ticket.html",
         ticket=t,
@@ -114,7 +117,7 @@ def message(reference: str):
     if not form.validate():
         flash(_("Pesan kosong atau terlalu panjang."), "error")
         return _ticket_page(t, forms, 422)
-    service.add_message(db.session, t, current_user, form.body.data, public, now())
+    service.add_message(db.session(), t, current_user, form.body.data, public, now())
     if public:
         notify.send_staff_reply(t, form.body.data)
     flash(_("Balasan dikirim ke pengguna.") if public else _("Catatan internal disimpan."), "success")
@@ -147,7 +150,7 @@ def change_status(reference: str):
         return _ticket_page(_ticket_or_404(reference), forms, 422)
     db.session.commit()
     if t.status == TicketStatus.RESOLVED:
-        token = renew_token(db.session, t, now(), current_app.config["STATUS_LINK_DAYS"])
+        token = renew_token(db.session(), t, now(), current_app.config["STATUS_LINK_DAYS"])
         notify.send_resolved(t, token)
     flash(_("Status diubah menjadi %(s)s.", s=t.status.label), "success")
     return redirect(url_for("staff.ticket", reference=t.reference), 303)
@@ -163,9 +166,9 @@ def assign(reference: str):
         if not form.validate():
             abort(400)
         chosen = form.assignee.data
-        assignee = next((m for m in service.unit_members(db.session, t.owner_unit) if str(m.id) == chosen), None)
+        assignee = next((m for m in service.unit_members(db.session(), t.owner_unit) if str(m.id) == chosen), None)
     try:
-        service.assign(db.session, t, current_user, assignee, now())
+        service.assign(db.session(), t, current_user, assignee, now())
     except service.StaffError as exc:
         flash(str(exc), "error")
     return redirect(url_for("staff.ticket", reference=t.reference), 303)

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.core.clock import now
 from portal.core.models import StrEnumType, UTCDateTime
-from portal.extensions import db
+from portal.extensions import Model
 
 
 class TicketStatus(StrEnum):
@@ -69,7 +69,7 @@ STATUS_CLOSED = TicketStatus.CLOSED
 OPEN_STATUSES = (STATUS_NEW, STATUS_OPEN, STATUS_WAITING)
 
 
-class Ticket(db.Model):
+class Ticket(Model):
     """One request, from whichever channel it came."""
 
     __tablename__ = "ticket"
@@ -133,7 +133,7 @@ class Ticket(db.Model):
         return TicketStatus(value)
 
 
-class TicketEvent(db.Model):
+class TicketEvent(Model):
     """Something that happened to a ticket: a message, a status change, an assignment."""
 
     __tablename__ = "ticket_event"
@@ -157,7 +157,7 @@ class TicketEvent(db.Model):
         return None if value is None else TicketStatus(value)
 
 
-class Attachment(db.Model):
+class Attachment(Model):
     """A file sent with a request or a reply, stored outside ``static/``."""
 
     __tablename__ = "ticket_attachment"
@@ -176,7 +176,7 @@ class Attachment(db.Model):
     event: Mapped[TicketEvent | None] = relationship(back_populates="attachments")
 
 
-class CannedReply(db.Model):
+class CannedReply(Model):
     """A reply text staff keep per service, to answer recurring questions consistently."""
 
     __tablename__ = "canned_reply"
@@ -188,7 +188,7 @@ class CannedReply(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
 
-class Survey(db.Model):
+class Survey(Model):
     """The requester's rating (1–5) of a resolved ticket, with an optional comment."""
 
     __tablename__ = "ticket_survey"
@@ -200,7 +200,7 @@ class Survey(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token of a channel integration (e.g. a WhatsApp bot); only its hash is kept."""
 
     __tablename__ = "api_token"
@@ -213,7 +213,7 @@ class ApiToken(db.Model):
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class SuggestionOpened(db.Model):
+class SuggestionOpened(Model):
     """Daily count of suggested articles opened from a request form (no personal data)."""
 
     __tablename__ = "ticket_suggestion_opened"
@@ -226,7 +226,7 @@ class SuggestionOpened(db.Model):
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class TicketGrant(db.Model):
+class TicketGrant(Model):
     """A browser's access to one requester's thread, kept on the server.
 
     The browser's session cookie holds only ``<reference>:<grant id>``; the id is random and only
@@ -247,7 +247,7 @@ class TicketGrant(db.Model):
     ticket: Mapped[Ticket] = relationship()
 
 
-class SubmissionKey(db.Model):
+class SubmissionKey(Model):
     """A one-time submission key (form) or ``Idempotency-Key`` (API), and the ticket it created.
 
     Written in the same transaction as the ticket, so a key is taken exactly when its ticket

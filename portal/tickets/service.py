@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from portal.catalog import service as catalog_rules
-from portal.catalog.models import Catalog, Subscope
+from portal.catalog.models import Catalog, Service, Subscope
 from portal.core.calendar import WorkingCalendar
 from portal.core.counters import increment
 from portal.tickets import attachments as files
@@ -73,7 +73,7 @@ def new_reference(now: datetime, tz) -> str:
 def normalise_reference(raw: str) -> str:
     """Upper-case a typed reference and read ambiguous letters the Crockford way."""
     text = "".join((raw or "").split()).upper()[:24]
-    return text.translate(str.maketrans({"O": "0", "I": "1", "L": "1"})).replace("HA1-", "HAI-")
+    return text.translate(str.maketrans("OIL", "011")).replace("HA1-", "HAI-")
 
 
 def hash_token(token: str) -> str:
@@ -86,6 +86,14 @@ def new_token() -> str:
     return secrets.token_urlsafe(16)
 
 
+def known_service(catalog: Catalog, code: str) -> Service:
+    """The service of a code the caller already knows is in the catalog (KeyError otherwise)."""
+    service = catalog.service_of(code)
+    if service is None:
+        raise KeyError(code)
+    return service
+
+
 def check_eligibility(
     catalog: Catalog, code: str, rtype: RequestType, user_type: int, account, vouched: bool = False
 ) -> None:
@@ -94,7 +102,7 @@ def check_eligibility(
     ``vouched`` requests come from staff or a channel integration that identified the
     requester; they need no sign-in for internal-only services.
     """
-    service = catalog.service_of(code)
+    service = known_service(catalog, code)
     if user_type not in service.eligible:
         raise NotEligible(
             _(
@@ -116,6 +124,8 @@ def check_eligibility(
 def needs_subscope(catalog: Catalog, code: str) -> bool:
     """Tell whether a request must name a sub-scope: the service's sub-scopes have their own units."""
     node = catalog.get(code)
+    if node is None:  # callers pass codes of the catalog
+        raise KeyError(code)
     return not isinstance(node, Subscope) and any(s.owner_unit for s in node.subscopes)
 
 
@@ -126,12 +136,12 @@ def owner_unit(catalog: Catalog, code: str) -> str:
         return node.owner_unit
     if needs_subscope(catalog, code):
         raise TicketError(_("Pilih sub-lingkup layanan: setiap sub-lingkup ditangani unit yang berbeda."))
-    return catalog.service_of(code).owner
+    return known_service(catalog, code).owner
 
 
 def due_time(catalog: Catalog, calendar: WorkingCalendar, code: str, received: datetime) -> datetime:
     """Received + the norma waktu (upper bound of a range) in working hours."""
-    return calendar.add_working_hours(received, catalog.service_of(code).max_hours)
+    return calendar.add_working_hours(received, known_service(catalog, code).max_hours)
 
 
 def create_ticket(
@@ -157,10 +167,10 @@ def create_ticket(
     ``on_create(session, ticket, token)``, if given, adds rows that must be committed in the
     ticket's own transaction (the submission key of ``idempotency``).
     """
-    if catalog.service_of(code).code in SEGREGATED:
+    if known_service(catalog, code).code in SEGREGATED:
         raise TicketError(_("Pengaduan (WBSM.01) disampaikan melalui SIAP, bukan sebagai tiket."))
     check_eligibility(catalog, code, rtype, user_type, account, vouched=channel != "portal")
-    service = catalog.service_of(code)
+    service = known_service(catalog, code)
     token = new_token()
     data = {k: v for k, v in values.items() if k not in PLAIN_FIELDS and v not in (None, "")}
     for _attempt in range(5):

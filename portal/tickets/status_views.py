@@ -21,7 +21,7 @@ LOOKUP_LIMIT = "20 per minute;200 per day"
 
 def _granted(reference: str) -> grants.Granted | None:
     """Return the ticket this browser holds a live grant to (with its last event id), else None."""
-    return grants.lookup(db.session, reference, grants.secret_for(reference), now())
+    return grants.lookup(db.session(), reference, grants.secret_for(reference), now())
 
 
 def _granted_or_404(reference: str) -> grants.Granted:
@@ -43,7 +43,7 @@ def status():
         return render_template("tickets/status.html", form=form, renew=RenewForm())
     if not form.validate():
         return render_template("tickets/status.html", form=form, renew=RenewForm()), 422
-    ticket = service.find(db.session, form.referensi.data)
+    ticket = service.find(db.session(), form.referensi.data)
     if ticket is None:
         return _not_found()
     if form.email.data:
@@ -63,7 +63,7 @@ def thread(reference: str):
         return _exchange(reference, request.args["t"])
     granted = _granted(reference)
     if granted is None:
-        ticket = service.find(db.session, reference)
+        ticket = service.find(db.session(), reference)
         if ticket is None:
             return _not_found()
         return render_template("tickets/summary.html", ticket=ticket, catalog=get_catalog()), 403
@@ -88,7 +88,7 @@ def _exchange(reference: str, token: str):
     The token never stays in a URL that the browser's history, a referrer or an access log
     keeps: the answer is always a redirect to ``/status/<reference>``.
     """
-    ticket = service.find(db.session, reference)
+    ticket = service.find(db.session(), reference)
     if ticket is None:
         return _not_found()
     if service.token_grants(ticket, token, now()):
@@ -114,7 +114,7 @@ def survey(reference: str):
     form = SurveyForm()
     if form.validate():
         try:
-            service.record_survey(db.session, ticket, int(form.rating.data), form.comment.data or "", now())
+            service.record_survey(db.session(), ticket, int(form.rating.data), form.comment.data or "", now())
         except service.TicketError as exc:
             flash(str(exc), "error")
         else:
@@ -135,7 +135,7 @@ def reply(reference: str):
         try:
             uploads = checked_uploads()
             service.add_requester_reply(
-                db.session, ticket, form.pesan.data or "", uploads, upload_dir(), now(), get_calendar()
+                db.session(), ticket, form.pesan.data or "", uploads, upload_dir(), now(), get_calendar()
             )
         except (attachments.AttachmentError, service.TicketError) as exc:
             form.pesan.errors = [str(exc)]
@@ -167,9 +167,9 @@ def renew():
     """Send a new private link to the requester's address (same answer whatever happens)."""
     form = RenewForm()
     if form.validate():
-        ticket = service.find(db.session, form.referensi.data)
+        ticket = service.find(db.session(), form.referensi.data)
         if ticket is not None and service.email_grants(ticket, form.email.data):
-            token = service.renew_token(db.session, ticket, now(), current_app.config["STATUS_LINK_DAYS"])
+            token = service.renew_token(db.session(), ticket, now(), current_app.config["STATUS_LINK_DAYS"])
             notify.send_new_link(ticket, token)
     flash(_("Jika nomor tiket dan alamat e-mail cocok, tautan baru telah dikirim ke alamat tersebut."), "success")
     return redirect(url_for("tickets.status"), 303)

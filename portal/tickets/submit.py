@@ -44,7 +44,7 @@ def create_from_form(
     """
     catalog = current_app.extensions["catalog"]
     created = service.create_ticket(
-        db.session,
+        db.session(),
         catalog=catalog,
         calendar=get_calendar(),
         rtype=rtype,
@@ -104,7 +104,7 @@ def create_once(
     content_hash = idempotency.fingerprint(content)
     lookup = partial(
         idempotency.find,
-        db.session,
+        db.session(),
         scope=scope,
         key=key,
         content_hash=content_hash,

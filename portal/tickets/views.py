@@ -20,18 +20,19 @@ def choose(code: str):
     """Answer first: exclusions and FAQ of the code, then the request types to choose from."""
     catalog = get_catalog()
     node = catalog.get(code)
-    if node is None:
+    own = catalog.service_of(code)  # None exactly when node is
+    if node is None or own is None:
         abort(404)
-    if catalog.service_of(code).code in service.SEGREGATED:
-        return redirect(url_for(service.SEGREGATED[catalog.service_of(code).code]), 303)
+    if own.code in service.SEGREGATED:
+        return redirect(url_for(service.SEGREGATED[own.code]), 303)
     kb = current_app.extensions["kb"]
     return render_template(
         "tickets/choose.html",
         node=node,
-        service=catalog.service_of(code),
+        service=own,
         types=[] if service.needs_subscope(catalog, code) else types_for(request_types(), code),
         articles=kb.for_code(code)[:8],
-        only_internal=catalog_rules.only_internal(catalog, catalog.service_of(code)),
+        only_internal=catalog_rules.only_internal(catalog, own),
     )
 
 
@@ -40,18 +41,19 @@ def form(code: str, type_key: str):
     """Show and accept the form of one request type."""
     catalog = get_catalog()
     node = catalog.get(code)
+    own = catalog.service_of(code)  # None exactly when node is
     rtype = next((t for t in types_for(request_types(), code) if t.key == type_key), None)
-    if node is None or rtype is None or service.needs_subscope(catalog, code):
+    if node is None or own is None or rtype is None or service.needs_subscope(catalog, code):
         abort(404)
-    if catalog.service_of(code).code in service.SEGREGATED:
-        return redirect(url_for(service.SEGREGATED[catalog.service_of(code).code]), 303)
+    if own.code in service.SEGREGATED:
+        return redirect(url_for(service.SEGREGATED[own.code]), 303)
     account = current_user if current_user.is_authenticated else None
     form = form_class(rtype, catalog.user_types)()
     if request.method == "GET" and account is not None and account.user_type:
         form.pengguna.data = str(account.user_type)
     # The one-time submission key: a resubmission of the same content returns the first ticket.
     key = idempotency.clean_key(request.form.get(idempotency.FORM_FIELD)) or idempotency.new_form_key()
-    context = {"node": node, "service": catalog.service_of(code), "rtype": rtype, "form": form, "submission_key": key}
+    context = {"node": node, "service": own, "rtype": rtype, "form": form, "submission_key": key}
     if request.method == "GET" or request.form.get("aksi") == "saran":
         return render_template("tickets/form.html", suggestions=_suggestions(form, code), **context)
     error = None
@@ -98,5 +100,5 @@ def suggestion(code: str):
     article = current_app.extensions["kb"].by_slug.get(slug)
     if article is None or get_catalog().get(code) is None:
         abort(404)
-    service.record_suggestion_opened(db.session, code, slug, today())
+    service.record_suggestion_opened(db.session(), code, slug, today())
     return redirect(url_for("kb.article", code=article.folder, slug=slug), 303)

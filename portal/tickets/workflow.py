@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,9 +22,10 @@ from portal.tickets.models import (
     STATUS_WAITING,
     Ticket,
     TicketEvent,
+    TicketStatus,
 )
 
-TRANSITIONS: dict[str, frozenset[str]] = {
+TRANSITIONS: dict[TicketStatus, frozenset[TicketStatus]] = {
     STATUS_NEW: frozenset({STATUS_OPEN, STATUS_WAITING, STATUS_RESOLVED}),
     STATUS_OPEN: frozenset({STATUS_WAITING, STATUS_RESOLVED}),
     STATUS_WAITING: frozenset({STATUS_OPEN, STATUS_RESOLVED}),
@@ -73,7 +75,21 @@ def clock(ticket: Ticket, calendar: WorkingCalendar, norm_hours: float, now: dat
     )
 
 
-def resolution_hours(ticket: Ticket, calendar: WorkingCalendar, resolved_at: datetime) -> float:
+class Received(Protocol):
+    """What ``resolution_hours`` reads: a ticket, or a row of its columns."""
+
+    @property
+    def received_at(self) -> datetime:
+        """When the request was received."""
+        ...
+
+    @property
+    def paused_hours(self) -> float | None:
+        """Working hours banked while waiting for the requester."""
+        ...
+
+
+def resolution_hours(ticket: Received, calendar: WorkingCalendar, resolved_at: datetime) -> float:
     """Working hours from receipt to ``resolved_at`` minus the banked pause (as ``clock`` rounds them)."""
     elapsed = calendar.working_hours_between(ticket.received_at, resolved_at) - (ticket.paused_hours or 0.0)
     return round(max(0.0, elapsed), 2)
@@ -137,7 +153,7 @@ def transition(
         body=note.strip()[:5000],
         created_at=now,
     )
-    ticket.status = to_status
+    ticket.status = TicketStatus(to_status)  # what the @validates hook made of the str anyway
     ticket.updated_at = now
     ticket.events.append(event)
     return event
