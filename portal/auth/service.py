@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -26,6 +27,22 @@ MIN_PASSWORD = 12
 # hash is set and before the commit: what a receiver adds to the session commits with the change,
 # and a receiver that raises leaves everything as it was. SIAP re-wraps a member's key here.
 password_changed = Namespace().signal("password-changed")
+
+
+def account(session: Session, user_id: int) -> User | None:
+    """Return the account with this id, or None."""
+    return session.get(User, user_id)
+
+
+def account_by_email(session: Session, address: str) -> User | None:
+    """Return the account of an address already normalised by ``normalise_email``, or None."""
+    return session.scalars(select(User).where(User.email == address)).first()
+
+
+def unit_accounts(session: Session, unit: str, roles: Iterable[str]) -> list[User]:
+    """Return the accounts of ``unit`` whose role is one of ``roles``, by name."""
+    query = select(User).join(UserUnit).where(UserUnit.unit == unit, User.role.in_(tuple(roles))).order_by(User.name)
+    return list(session.scalars(query))
 
 
 class AuthError(ValueError):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from portal.core.clock import now
 from portal.extensions import db
@@ -28,8 +27,7 @@ def init_unit(email: str, password: str):
     The member's key pair is wrapped by their account password; the unit key is sealed
     to it. Further members are given access from the SIAP workspace.
     """
-    from portal.auth.models import User
-    from portal.auth.service import AuthError, normalise_email
+    from portal.auth.service import AuthError, account_by_email, normalise_email
     from portal.siap import members
     from portal.siap.service import SiapError
 
@@ -37,7 +35,7 @@ def init_unit(email: str, password: str):
         address = normalise_email(email)
     except AuthError as exc:
         raise click.ClickException(str(exc)) from exc
-    user = db.session.scalars(select(User).where(User.email == address)).first()
+    user = account_by_email(db.session(), address)
     if user is None:
         raise click.ClickException(f"Akun {address} tidak ditemukan.")
     recovery = current_app.config.get("SIAP_RECOVERY_PUBLIC_KEY") or ""

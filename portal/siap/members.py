@@ -17,8 +17,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from portal.auth.models import ROLE_AGENT, ROLE_LEAD, User, UserUnit
-from portal.auth.service import hasher
+from portal.auth import ROLE_AGENT, ROLE_LEAD, User
+from portal.auth.service import hasher, unit_accounts
 from portal.core.clock import now
 from portal.siap import audit, context, crypto, sessions
 from portal.siap.models import MemberKey, UnitKey, UnitKeyGrant
@@ -211,10 +211,7 @@ def revoke(session: Session, actor_id: int, target_id: int) -> None:
 
 def roster(session: Session) -> list[RosterRow]:
     """List the unit's agents and leads with their SIAP standing."""
-    users = session.scalars(
-        select(User).join(UserUnit).where(UserUnit.unit == context.get().unit, User.role.in_(MEMBER_ROLES))
-        .order_by(User.name)
-    ).all()
+    users = unit_accounts(session, context.get().unit, MEMBER_ROLES)
     grants = {g.user_id: g for g in session.scalars(select(UnitKeyGrant))}
     keys = {k.user_id: k for k in session.scalars(select(MemberKey))}
     rows = []

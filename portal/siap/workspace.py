@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from portal.auth.models import User
+from portal.auth.service import account
 from portal.core.access import access
 from portal.core.clock import now
 from portal.core.desk import get_calendar
@@ -202,7 +202,7 @@ def roster():
 @access(gates.UNLOCKED_LEVEL)
 def change_member(user_id: int, action: str):
     """Grant access, complete a pending grant, or revoke access."""
-    target = db.session.get(User, user_id)
+    target = account(db.session(), user_id)
     if target is None or action not in ("beri", "selesaikan", "cabut"):
         abort(404)
     try:
