@@ -53,9 +53,17 @@ class RedactTokens(logging.Filter):
 _FILTER = RedactTokens()
 
 
-def install() -> None:
-    """Attach the filter to the loggers that write request lines (once per process)."""
-    for name in LOGGERS:
+def attach(record_filter: logging.Filter, names: tuple[str, ...] = LOGGERS) -> None:
+    """Attach ``record_filter`` to the loggers ``names`` (by default those writing request lines), once.
+
+    Features with their own rules for those lines (SIAP drops its own) attach them here too.
+    """
+    for name in names:
         logger = logging.getLogger(name)
-        if _FILTER not in logger.filters:
-            logger.addFilter(_FILTER)
+        if record_filter not in logger.filters:
+            logger.addFilter(record_filter)
+
+
+def install() -> None:
+    """Attach the token redaction to the loggers that write request lines (once per process)."""
+    attach(_FILTER)

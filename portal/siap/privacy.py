@@ -19,6 +19,7 @@ from collections.abc import Mapping
 
 from flask import Flask, Response, has_request_context, request
 
+from portal.core import logs
 from portal.core.paths import decoded, is_under
 
 CSP = (
@@ -88,10 +89,7 @@ _FILTER = DropSiapRecords()
 
 def install_log_filters() -> None:
     """Attach the filter to the loggers that could otherwise name a SIAP request."""
-    for name in LOGGERS:
-        logger = logging.getLogger(name)
-        if _FILTER not in logger.filters:
-            logger.addFilter(_FILTER)
+    logs.attach(_FILTER, LOGGERS)
 
 
 def memory_buffered_uploads(app: Flask) -> None:
