@@ -17,8 +17,10 @@ import hashlib
 import json
 import re
 import secrets
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from nacl.secret import SecretBox
 from sqlalchemy import delete, select
@@ -29,6 +31,8 @@ from portal.tickets.models import SubmissionKey, Ticket
 DEFAULT_HOURS = 24  # IDEMPOTENCY_KEY_HOURS: how long a key is remembered
 FORM_SCOPE = "form"
 FORM_FIELD = "kunci_kirim"
+SESSION_FIELD = "kunci_kirim"  # {form path: key} in the session cookie
+MAX_REMEMBERED_FORMS = 8
 # Printable ASCII without spaces, 16 to 255 characters: a UUID, a ULID, or the form's own keys.
 _KEY = re.compile(r"[\x21-\x7e]{16,255}")
 
@@ -48,6 +52,25 @@ class Replay:
 def new_form_key() -> str:
     """Return a fresh one-time key for a request form (192 random bits)."""
     return secrets.token_urlsafe(24)
+
+
+def browser_form_key(store: MutableMapping[str, Any], form: str) -> str:
+    """Return this browser's submission key for ``form`` (a path): made once, then reused.
+
+    Going Back to a form downloads it again (it is ``no-store``), and browsers restore what was
+    typed but never a hidden input, so a key made per page view would turn Back + "Kirim" into
+    a second ticket. Reusing the browser's key for the form makes that resubmission find the
+    first ticket; other content under the same key is still a new request (form keys are per
+    content), so two different requests are never merged. ``store`` is the Flask session.
+    """
+    keys = dict(store.get(SESSION_FIELD) or {})
+    key = keys.get(form)
+    if not isinstance(key, str) or clean_key(key) is None:
+        key = keys[form] = new_form_key()
+        while len(keys) > MAX_REMEMBERED_FORMS:  # the oldest form first: dicts keep their order
+            keys.pop(next(iter(keys)))
+        store[SESSION_FIELD] = keys
+    return key
 
 
 def clean_key(raw: str | None) -> str | None:

@@ -94,7 +94,8 @@ def _exchange(reference: str, token: str):
     if service.token_grants(ticket, token, now()):
         grants.give(ticket, token_hash=ticket.token_hash)
     elif _granted(ticket.reference) is None:
-        flash(_("Tautan ini sudah tidak berlaku. Minta tautan baru di bawah ini."), "error")
+        text = _("Tautan ini sudah tidak berlaku. Minta tautan baru melalui “Cek status dengan alamat e-mail”.")
+        flash(text, "error")
     return redirect(url_for("tickets.thread", reference=ticket.reference), 303)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from portal.catalog import service as catalog_rules
@@ -52,9 +52,11 @@ def form(code: str, type_key: str):
     if request.method == "GET" and account is not None and account.user_type:
         form.pengguna.data = str(account.user_type)
     # The one-time submission key: a resubmission of the same content returns the first ticket.
-    key = idempotency.clean_key(request.form.get(idempotency.FORM_FIELD)) or idempotency.new_form_key()
+    key = idempotency.clean_key(request.form.get(idempotency.FORM_FIELD)) or idempotency.browser_form_key(
+        session, request.path
+    )
     context = {"node": node, "service": own, "rtype": rtype, "form": form, "submission_key": key}
-    if request.method == "GET" or request.form.get("aksi") == "saran":
+    if request.method in ("GET", "HEAD") or request.form.get("aksi") == "saran":
         return render_template("tickets/form.html", suggestions=_suggestions(form, code), **context)
     error = None
     if form.validate():

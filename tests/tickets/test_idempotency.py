@@ -49,9 +49,19 @@ def dies_after_commit(monkeypatch):
     return monkeypatch
 
 
-def test_the_form_carries_a_fresh_one_time_key(client):
-    first, second = form_key(client), form_key(client)
-    assert first != second and len(first) >= 32
+def test_each_browser_gets_its_own_key_for_a_form(app, client):
+    first, again, other = form_key(client), form_key(client), form_key(app.test_client())
+    assert first == again != other and len(first) >= 32
+
+
+def test_back_and_send_again_files_one_ticket(app, client, valid):
+    # Back downloads the no-store form again; the browser restores what was typed, never a
+    # hidden input, so the second "Kirim" carries whatever key the new page holds.
+    first = client.post(FORM, data={**valid, "kunci_kirim": form_key(client)})
+    again = client.post(FORM, data={**valid, "kunci_kirim": form_key(client)})
+    assert first.status_code == again.status_code == 303
+    assert again.headers["Location"] == first.headers["Location"]
+    assert len(tickets(app)) == 1 and len(outbox(app)) == 1
 
 
 def test_a_resubmitted_form_shows_the_first_ticket(app, client, valid):
@@ -85,9 +95,10 @@ def test_form_retry_after_the_worker_died_between_commit_and_answer(app, client,
     assert client.get(retry.headers["Location"]).status_code == 200  # the link still opens the thread
 
 
-def test_a_form_without_a_key_still_works(app, client, valid):
+def test_a_form_without_a_usable_key_still_works(app, client, valid):
+    # No key, or a malformed one: the browser's own key for the form stands in.
     assert client.post(FORM, data=valid).status_code == 303
-    assert client.post(FORM, data={**valid, "kunci_kirim": "short"}).status_code == 303
+    assert app.test_client().post(FORM, data={**valid, "kunci_kirim": "short"}).status_code == 303
     assert len(tickets(app)) == 2
 
 
@@ -207,3 +218,8 @@ def test_a_concurrent_duplicate_gets_the_first_ticket(app, client, token, monkey
     second = client.post("/api/v1/tickets", json=PAYLOAD, headers=headers)
     assert second.status_code == 201 and second.get_json() == first.get_json()
     assert len(tickets(app)) == 1 and len(calls) == 2
+
+
+def test_a_head_request_reads_the_form_without_submitting_it(app, client):
+    assert client.head(FORM).status_code == 200  # link checkers and monitors
+    assert tickets(app) == []
