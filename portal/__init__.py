@@ -49,8 +49,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         import_module(f"portal.{name}.setup").init_app(app)
     register_extensions(app)
 
-    from portal.core import access, errors, pagecache, security, templating
+    from portal.core import access, errors, pagecache, security, shared, templating
 
+    shared.init_app(app)
     access.init_app(app)
     security.init_app(app)
     errors.init_app(app)

@@ -61,7 +61,17 @@ class Config:
     MAIL_USERNAME = ""
     MAIL_PASSWORD = ""
 
+    # Shared stores (issue 21). Embedded default: limits and caches inside each process. Several
+    # nodes (or workers) need one Redis: REDIS_URL fills the two settings below left at their
+    # defaults, or set each on its own (CACHE_* are Flask-Caching's settings).
+    REDIS_URL = ""
     RATELIMIT_STORAGE_URI = "memory://"
+    CACHE_TYPE = "SimpleCache"
+    CACHE_KEY_PREFIX = "portal:"
+    # How often a node asks the shared store whether public content changed elsewhere (seconds).
+    SHARED_CHECK_SECONDS = 0.5
+    # Where ticket attachments are kept: "local" (instance/uploads) or "database" (table stored_file).
+    FILE_STORE = "local"
     RATELIMIT_HEADERS_ENABLED = True
     # Reverse proxies in front that set X-Forwarded-For/-Proto (0: none, the headers are ignored,
     # so nobody can spoof an address past the per-client limits by sending them).
@@ -101,5 +111,12 @@ def finalise(config: dict, instance_path: str) -> None:
             finally:
                 tmp.unlink()
         config["SECRET_KEY"] = key_file.read_text().strip()
+    redis_url = config.get("REDIS_URL")
+    if redis_url:
+        if config.get("RATELIMIT_STORAGE_URI", "memory://") == "memory://":
+            config["RATELIMIT_STORAGE_URI"] = redis_url
+        if config.get("CACHE_TYPE", "SimpleCache") == "SimpleCache":
+            config["CACHE_TYPE"] = "RedisCache"
+            config.setdefault("CACHE_REDIS_URL", redis_url)
     if config.get("PREFERRED_URL_SCHEME") == "https":
         config["SESSION_COOKIE_SECURE"] = True

@@ -3,6 +3,7 @@
 from typing import TYPE_CHECKING
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -20,6 +21,8 @@ babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
 talisman = Talisman()
 login_manager = LoginManager()
+# The cache every node shares (Redis in production, in-process by default): portal/core/shared.py.
+cache = Cache()
 
 # The base class of every model. ``db.Model`` is an attribute, which a type checker cannot take
 # as a base class; Flask-SQLAlchemy builds it at runtime from ``Base``'s bases plus its own

@@ -2,8 +2,10 @@
 
 Catalog and FAQ pages only change when the process restarts (the data is loaded once),
 except for what the layout shows about the moment: whether the desk is open, and the
-announcements. The cache key therefore includes the desk status, and entries live for
-at most ``TTL_SECONDS`` so announcements and closures show up soon in every worker.
+announcements. The cache key therefore includes the desk status and the shared version of
+public content (``portal.core.shared``: a change on any node shows on every node within about
+half a second when the nodes share Redis), and entries live for at most ``TTL_SECONDS``, which
+is how soon other workers of an embedded install (no shared store) see a change.
 Signed-in visitors, flashed messages and pages with forms that carry a CSRF token are
 never served from the cache.
 """
@@ -22,6 +24,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from portal.core.desk import desk_key
+from portal.core.shared import shared_version
 from portal.core.signals import public_content_changed
 from portal.extensions import limiter
 
@@ -89,7 +92,7 @@ def cached_page(view: Callable[..., ResponseReturnValue]) -> Callable[..., Respo
         if not _cacheable():
             return view(*args, **kwargs)
         cache: PageCache[bytes] = current_app.extensions["page_cache"]
-        key = (request.full_path, desk_key())
+        key = (request.full_path, desk_key(), shared_version(current_app).current())
         body = cache.get(key)
         if body is not None:
             return Response(body, mimetype="text/html")

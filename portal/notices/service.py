@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import date
 
 from flask import current_app
@@ -27,20 +28,25 @@ class CalendarCache:
     """The working calendar with staff overrides, rebuilt at most every few seconds.
 
     Every page shows whether the desk is open, so the overrides must not cost a query
-    per request; a change made in this process invalidates the cache at once, other
-    workers see it within ``CACHE_SECONDS``.
+    per request; a change made in this process invalidates the cache at once. Other
+    processes see it when ``version()`` (the shared version of public content, read from
+    Redis at most twice a second) moves, or, with no shared store, within ``CACHE_SECONDS``.
     """
 
-    def __init__(self, hours: Hours):
+    def __init__(self, hours: Hours, version: Callable[[], object] = lambda: 0):
         self.hours = hours
+        self.version = version
         self._lock = threading.Lock()
         self._calendar: WorkingCalendar | None = None
         self._loaded = 0.0
+        self._seen: object = None
 
     def get(self, session: Session) -> WorkingCalendar:
         """Return the current calendar."""
+        version = self.version()
         with self._lock:
-            if self._calendar is None or time.monotonic() - self._loaded > CACHE_SECONDS:
+            if self._calendar is None or version != self._seen or time.monotonic() - self._loaded > CACHE_SECONDS:
+                self._seen = version
                 rows = session.scalars(select(CalendarOverride)).all()
                 self._calendar = WorkingCalendar.from_hours(
                     self.hours,

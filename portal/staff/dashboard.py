@@ -10,8 +10,6 @@ Complaints (WBSM.01) are never counted: they belong to SIAP, which keeps its own
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -255,26 +253,25 @@ def _backfill(session: Session, calendar: WorkingCalendar, mine, start) -> bool:
 
 
 class FiguresCache:
-    """Computed figures per set of units, kept for a short time in each process.
+    """Computed figures per set of units, kept for a short time in the cache every node shares.
 
     A dashboard is read again and again while the underlying tickets change slowly; the
-    page says when its figures were computed.
+    page says when its figures were computed. With Redis (``REDIS_URL``) the nodes share one
+    copy, so the queries run once per ``ttl`` for the whole desk rather than once per process.
     """
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._items: dict[tuple, tuple[float, Figures]] = {}
+    def __init__(self, store) -> None:
+        self.store = store  # Flask-Caching's ``portal.extensions.cache`` (read in the app's context)
 
     def get(self, key: tuple, ttl: float, compute_figures) -> Figures:
         """Return fresh figures for ``key``, computing them when older than ``ttl`` seconds."""
-        with self._lock:
-            item = self._items.get(key)
-            if item is not None and time.monotonic() - item[0] <= ttl:
-                return item[1]
+        name = "dashboard:" + "|".join(key)
+        if ttl > 0:
+            figures = self.store.get(name)
+            if isinstance(figures, Figures):
+                return figures
         figures = compute_figures()
         if ttl > 0:
-            with self._lock:
-                self._items[key] = (time.monotonic(), figures)
-                if len(self._items) > 64:  # a handful of unit combinations in practice
-                    self._items.pop(next(iter(self._items)))
+            # Whole seconds, as Redis counts them; at least one.
+            self.store.set(name, figures, timeout=max(1, int(ttl)))
         return figures

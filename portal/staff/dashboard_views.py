@@ -20,7 +20,7 @@ from portal.catalog.service import get_catalog
 from portal.core.clock import now
 from portal.core.desk import get_calendar
 from portal.core.templating import format_number
-from portal.extensions import db
+from portal.extensions import cache, db
 from portal.staff import dashboard
 
 CACHE_KEY = "staff_dashboard_cache"
@@ -28,13 +28,13 @@ DEFAULT_CACHE_SECONDS = 60
 
 
 def install_cache(app: Flask) -> None:
-    """Give ``app`` the per-process cache of dashboard figures."""
-    app.extensions.setdefault(CACHE_KEY, dashboard.FiguresCache())
+    """Give ``app`` the cache of dashboard figures (in the store every node shares)."""
+    app.extensions.setdefault(CACHE_KEY, dashboard.FiguresCache(cache))
     app.config.setdefault("DASHBOARD_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
 
 
 def current_figures() -> dashboard.Figures:
-    """The figures of the signed-in staff member's units (computed at most once a minute per process)."""
+    """The figures of the signed-in staff member's units (computed at most once a minute)."""
     units = tuple(sorted(current_user.unit_names))
     moment, calendar, catalog = now(), get_calendar(), get_catalog()
     cache = current_app.extensions[CACHE_KEY]
