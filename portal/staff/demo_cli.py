@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import click
 from flask import current_app
@@ -11,6 +10,7 @@ from flask.cli import AppGroup
 
 from portal.core.clock import now
 from portal.core.desk import get_calendar
+from portal.core.filestore import file_store
 from portal.extensions import db
 from portal.staff import demo
 
@@ -30,7 +30,7 @@ def seed(count: int, random_seed: int | None) -> None:
             catalog=current_app.extensions["catalog"],
             calendar=get_calendar(),
             request_types=current_app.extensions["request_types"],
-            upload_dir=Path(current_app.instance_path) / "uploads" / "tickets",
+            upload_dir=file_store(current_app, "tickets"),
             now=now(),
             count=count,
             rng=random.Random(random_seed),  # noqa: S311  (sample data, not secrets)

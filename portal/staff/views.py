@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -12,6 +10,7 @@ from wtforms import SelectChoice
 from portal.catalog.service import get_catalog
 from portal.core.clock import now
 from portal.core.desk import get_calendar
+from portal.core.filestore import file_store
 from portal.core.numbers import to_int
 from portal.extensions import db
 from portal.staff import service
@@ -180,14 +179,8 @@ def download(reference: str, attachment_id: int):
     attachment = next((a for a in t.attachments if a.id == attachment_id), None)
     if attachment is None:
         abort(404)
-    folder = Path(current_app.instance_path) / "uploads" / "tickets"
-    return send_file(
-        folder / attachment.stored_name,
-        mimetype=attachment.mimetype,
-        as_attachment=True,
-        download_name=attachment.filename,
-        max_age=0,
-    )
+    files = file_store(current_app, "tickets")
+    return files.send(attachment.stored_name, mimetype=attachment.mimetype, download_name=attachment.filename)
 
 
 def open_statuses() -> tuple[str, ...]:

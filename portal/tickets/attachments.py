@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
-from pathlib import Path
 
 import filetype
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
-from portal.core.files import private_dir, write_private
+from portal.core.filestore import FileStore
 
 # The types the help desk accepts, recognised by their first bytes (``filetype``).
 ALLOWED = {
@@ -88,9 +86,6 @@ def _safe_name(name: str | None, extension: str) -> str:
     return f"{stem}.{extension}"
 
 
-def store(upload: Upload, folder: Path) -> str:
-    """Write a checked file under a random name in ``folder``; return that name."""
-    private_dir(folder)
-    stored = secrets.token_hex(16)
-    write_private(folder / stored, upload.content, exclusive=True)
-    return stored
+def store(upload: Upload, files: FileStore) -> str:
+    """Keep a checked file in ``files`` (the local folder or the database); return its random name."""
+    return files.put(upload.content)

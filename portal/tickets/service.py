@@ -7,7 +7,6 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
@@ -18,6 +17,7 @@ from portal.catalog import service as catalog_rules
 from portal.catalog.models import Catalog, Service, Subscope
 from portal.core.calendar import WorkingCalendar
 from portal.core.counters import increment
+from portal.core.filestore import FileStore
 from portal.tickets import attachments as files
 from portal.tickets.models import (
     STATUS_CLOSED,
@@ -154,7 +154,7 @@ def create_ticket(
     user_type: int,
     values: dict,
     uploads: list[files.Upload],
-    upload_dir: Path,
+    upload_dir: FileStore,
     channel: str,
     now: datetime,
     account=None,
@@ -217,7 +217,7 @@ def create_ticket(
     raise TicketError(_("Nomor tiket tidak dapat dibuat; silakan coba lagi."))
 
 
-def _attach(ticket: Ticket, event: TicketEvent, uploads, upload_dir: Path, now: datetime) -> None:
+def _attach(ticket: Ticket, event: TicketEvent, uploads, upload_dir: FileStore, now: datetime) -> None:
     for upload in uploads:
         stored = files.store(upload, upload_dir)
         attachment = Attachment(
@@ -272,7 +272,13 @@ def renew_token(session: Session, ticket: Ticket, now: datetime, days: int = 30)
 
 
 def add_requester_reply(
-    session: Session, ticket: Ticket, body: str, uploads, upload_dir: Path, now: datetime, calendar: WorkingCalendar
+    session: Session,
+    ticket: Ticket,
+    body: str,
+    uploads,
+    upload_dir: FileStore,
+    now: datetime,
+    calendar: WorkingCalendar,
 ) -> TicketEvent:
     """Add the requester's message; reopen a ticket resolved less than 7 days ago."""
     body = body.strip()

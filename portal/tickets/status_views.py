@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -14,7 +14,7 @@ from portal.extensions import db, limiter
 from portal.tickets import attachments, grants, notify, rendering, service
 from portal.tickets.forms import RenewForm, ReplyForm, StatusForm, SurveyForm
 from portal.tickets.models import TicketStatus
-from portal.tickets.submit import checked_uploads, upload_dir
+from portal.tickets.submit import attachment_store, checked_uploads
 
 LOOKUP_LIMIT = "20 per minute;200 per day"
 
@@ -136,7 +136,7 @@ def reply(reference: str):
         try:
             uploads = checked_uploads()
             service.add_requester_reply(
-                db.session(), ticket, form.pesan.data or "", uploads, upload_dir(), now(), get_calendar()
+                db.session(), ticket, form.pesan.data or "", uploads, attachment_store(), now(), get_calendar()
             )
         except (attachments.AttachmentError, service.TicketError) as exc:
             form.pesan.errors = [str(exc)]
@@ -154,13 +154,8 @@ def download(reference: str, attachment_id: int):
     attachment = next((a for a in ticket.attachments if a.id == attachment_id and a.public), None)
     if attachment is None:
         abort(404)
-    return send_file(
-        upload_dir() / attachment.stored_name,
-        mimetype=attachment.mimetype,
-        as_attachment=True,
-        download_name=attachment.filename,
-        max_age=0,
-    )
+    files = attachment_store()
+    return files.send(attachment.stored_name, mimetype=attachment.mimetype, download_name=attachment.filename)
 
 
 @limiter.limit("5 per hour")

@@ -10,19 +10,19 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 
 from flask import current_app, request
 
 from portal.core.clock import now
 from portal.core.desk import get_calendar
+from portal.core.filestore import FileStore, file_store
 from portal.extensions import db
 from portal.tickets import attachments, idempotency, notify, service
 
 
-def upload_dir() -> Path:
-    """Folder of ticket attachments, outside ``static/``."""
-    return Path(current_app.instance_path) / "uploads" / "tickets"
+def attachment_store() -> FileStore:
+    """Where ticket attachments are kept (``FILE_STORE``: instance/uploads/tickets, or the database)."""
+    return file_store(current_app, "tickets")
 
 
 def checked_uploads() -> list[attachments.Upload]:
@@ -52,7 +52,7 @@ def create_from_form(
         user_type=int(form.pengguna.data),
         values={name: form[name].data for name in rtype.fields if name != "lampiran"},
         uploads=uploads,
-        upload_dir=upload_dir(),
+        upload_dir=attachment_store(),
         channel=channel,
         now=now(),
         account=account,
