@@ -13,6 +13,7 @@ machine's Debian (no MinIO), so it could not be tested and is not offered.
 from __future__ import annotations
 
 import io
+import logging
 import secrets
 from datetime import datetime
 from pathlib import Path
@@ -21,11 +22,14 @@ from typing import Protocol
 from flask import Flask, Response, send_file
 from sqlalchemy import LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.exceptions import NotFound
 
 from portal.core.clock import now
 from portal.core.files import private_dir, write_private
 from portal.core.models import UTCDateTime
 from portal.extensions import Model, db
+
+log = logging.getLogger(__name__)
 
 
 class StoredFile(Model):
@@ -75,6 +79,8 @@ class LocalStore:
     def send(self, name: str, *, mimetype: str, download_name: str) -> Response:
         """Send the file from disk."""
         path = self.folder / _checked(name)
+        if not path.is_file():
+            raise _missing(name)
         return send_file(path, mimetype=mimetype, as_attachment=True, download_name=download_name, max_age=0)
 
 
@@ -99,8 +105,18 @@ class DatabaseStore:
 
     def send(self, name: str, *, mimetype: str, download_name: str) -> Response:
         """Send the bytes from the database."""
-        data = io.BytesIO(self.read(name))
+        try:
+            data = io.BytesIO(self.read(name))
+        except FileNotFoundError:
+            raise _missing(name) from None
         return send_file(data, mimetype=mimetype, as_attachment=True, download_name=download_name, max_age=0)
+
+
+def _missing(name: str) -> NotFound:
+    # A row whose file is gone (another node's folder with FILE_STORE=local, a lost disk): the
+    # visitor gets "not found", the operator a line in the log.
+    log.warning("stored file %s is missing from this node's store", name)
+    return NotFound()
 
 
 def _checked(name: str) -> str:
