@@ -66,6 +66,8 @@ class Config:
     # defaults, or set each on its own (CACHE_* are Flask-Caching's settings).
     REDIS_URL = ""
     RATELIMIT_STORAGE_URI = "memory://"
+    # Redis unreachable: count in this process meanwhile (limits stay, if looser) rather than fail.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     CACHE_TYPE = "SimpleCache"
     CACHE_KEY_PREFIX = "portal:"
     # How often a node asks the shared store whether public content changed elsewhere (seconds).

@@ -10,6 +10,9 @@ Complaints (WBSM.01) are never counted: they belong to SIAP, which keeps its own
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -26,6 +29,8 @@ EXCLUDED_CODES = frozenset({"WBSM.01"})
 MONTHS = 6
 BUCKETS_PER_HOUR = 10  # medians are read from a histogram of 0.1 working hour steps
 BACKFILL_BATCH = 2000
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -267,11 +272,22 @@ class FiguresCache:
         """Return fresh figures for ``key``, computing them when older than ``ttl`` seconds."""
         name = "dashboard:" + "|".join(key)
         if ttl > 0:
-            figures = self.store.get(name)
-            if isinstance(figures, Figures):
-                return figures
+            with _store_errors_logged():
+                figures = self.store.get(name)
+                if isinstance(figures, Figures):
+                    return figures
         figures = compute_figures()
         if ttl > 0:
-            # Whole seconds, as Redis counts them; at least one.
-            self.store.set(name, figures, timeout=max(1, int(ttl)))
+            with _store_errors_logged():
+                # Whole seconds, as Redis counts them; at least one.
+                self.store.set(name, figures, timeout=max(1, int(ttl)))
         return figures
+
+
+@contextmanager
+def _store_errors_logged() -> Iterator[None]:
+    # Redis away: the figures are computed afresh, which is slower but still right.
+    try:
+        yield
+    except Exception:  # noqa: BLE001
+        log.exception("shared cache unreachable; dashboard figures computed without it")

@@ -7,6 +7,7 @@ not see the value: the tests fail if the store stops being shared.
 
 from __future__ import annotations
 
+import socket
 import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -115,3 +116,17 @@ def test_a_file_stored_through_one_instance_is_read_through_the_other(two_instan
         else:  # each node's own folder: the other node cannot read it
             with pytest.raises(FileNotFoundError):
                 file_store(b, "tickets").read(name)
+
+
+def test_an_unreachable_redis_never_breaks_a_page(make_app):
+    with socket.socket() as sock:  # a port nobody listens on once closed
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    app = make_app(REDIS_URL=f"redis://127.0.0.1:{port}/0", RATELIMIT_ENABLED=True, NOW=MONDAY_10AM)
+    client = app.test_client()
+    assert client.get("/").status_code == 200
+    answers = [client.post("/status", data={"referensi": "HAI-2026-999999"}).status_code for _ in range(21)]
+    assert answers == [404] * 20 + [429]  # counted in this process meanwhile
+    figures = Figures(("Direktorat SITP",), [], [], {}, MONDAY_10AM)
+    with app.app_context():
+        assert app.extensions[CACHE_KEY].get(("Direktorat SITP",), 60, lambda: figures) == figures
