@@ -272,13 +272,7 @@ def renew_token(session: Session, ticket: Ticket, now: datetime, days: int = 30)
 
 
 def add_requester_reply(
-    session: Session,
-    ticket: Ticket,
-    body: str,
-    uploads,
-    upload_dir: FileStore,
-    now: datetime,
-    calendar: WorkingCalendar,
+    session: Session, ticket: Ticket, body: str, uploads, upload_dir, now: datetime, calendar: WorkingCalendar
 ) -> TicketEvent:
     """Add the requester's message; reopen a ticket resolved less than 7 days ago."""
     body = body.strip()
