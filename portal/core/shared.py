@@ -72,7 +72,7 @@ class SharedVersion:
 
 def shared_version(app: Flask, name: str = PUBLIC) -> SharedVersion:
     """The application's counter called ``name`` (made on first use)."""
-    versions = app.extensions.setdefault("shared_versions", {})
+    versions: dict[str, SharedVersion] = app.extensions.setdefault("shared_versions", {})
     if name not in versions:
         versions[name] = SharedVersion(app, name)
     return versions[name]
