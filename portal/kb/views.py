@@ -101,6 +101,6 @@ def search():
         return render_template("kb/search.html", result=None, error=str(exc), **context), 400
     exact = request.args.get("persis") == "1"
     result = current_app.extensions["search"].search(query, scope=scope, page=page, exact=exact)
-    if not result.hits and page == 1:
+    if result.missed and page == 1:  # answered only through a suggestion counts too
         rules.record_miss(db.session(), query, today())
     return render_template("kb/search.html", result=result, **context)
