@@ -202,6 +202,16 @@ def related_articles(kb, article, limit: int = 5):
     return chosen[:limit]
 
 
+def request_forms(types, code: str) -> list:
+    """The request forms an article of ``code`` offers: specific ones first, the general one last.
+
+    ``types`` are the request types the tickets feature registered (read from the application,
+    not imported, so the FAQ works without the tickets feature).
+    """
+    serving = [t for t in types if t.serves(code)]
+    return [t for t in serving if "*" not in t.codes] + [t for t in serving if "*" in t.codes]
+
+
 def search_misses(session: Session, since: date, limit: int = 100) -> list[tuple[str, int]]:
     """Queries that found nothing since ``since``, most frequent first."""
     total = func.sum(SearchMiss.count)

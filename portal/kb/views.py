@@ -62,6 +62,7 @@ def article(code: str, slug: str):
         service=catalog.service_of(code),
         related=rules.related_articles(kb, found),
         form=FeedbackForm(),
+        request_forms=rules.request_forms(current_app.extensions.get("request_types", ()), code),
     )
 
 
