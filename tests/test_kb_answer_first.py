@@ -22,6 +22,11 @@ def paragraphs(text: str) -> list[str]:
     return [b for b in blocks if b and not b.startswith("#")]
 
 
+def body(path: Path) -> str:
+    """The Markdown of an article, without its front matter."""
+    return path.read_text(encoding="utf-8").split("+++", 2)[2]
+
+
 def test_every_article_leads_with_the_catalog_answer(client, app):
     """Owner, norma waktu, requirements (G.2 and B.2), exclusions (G.1), linked units (F), the CSO
     route (A.2) and the form button, exactly as the catalog publishes them, before the body."""
@@ -63,7 +68,7 @@ def test_the_form_button_opens_the_exact_form(client, app):
 def test_no_article_repeats_another_articles_paragraphs():
     kb = load_knowledge_base(KB)
     owners: dict[str, set[str]] = defaultdict(set)
-    texts = {a.slug: paragraphs((KB / a.folder / f"{a.slug}.md").read_text(encoding="utf-8").split("+++", 2)[2]) for a in kb.articles}
+    texts = {a.slug: paragraphs(body(KB / a.folder / f"{a.slug}.md")) for a in kb.articles}
     for slug, blocks in texts.items():
         for block in blocks:
             owners[block].add(slug)

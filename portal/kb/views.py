@@ -10,7 +10,7 @@ from portal.catalog.service import get_catalog
 from portal.core.access import PUBLIC, protect_blueprint
 from portal.core.clock import today
 from portal.core.numbers import to_int
-from portal.core.pagecache import cached_page
+from portal.core.pagecache import cached_page, cached_page_with_token
 from portal.extensions import db, limiter
 from portal.kb import service as rules
 from portal.kb.forms import FeedbackForm
@@ -46,6 +46,7 @@ def code(code: str):
 
 
 @bp.get("/faq/<code>/<slug>")
+@cached_page_with_token
 def article(code: str, slug: str):
     """Show one article with breadcrumbs, related articles and the feedback question."""
     kb, catalog = get_kb(), get_catalog()
