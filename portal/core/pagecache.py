@@ -103,7 +103,7 @@ def cached_page(view: Callable[..., ResponseReturnValue]) -> Callable[..., Respo
     return wrapper
 
 
-def _visitor_state() -> tuple:
+def _visitor_state() -> tuple[tuple[str, str], ...]:
     """What else of this visitor a page may show (a chosen user type, a form's key...): part of the key.
 
     Most anonymous visitors have none, so they share one copy; any other state gets its own.
