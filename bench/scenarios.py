@@ -70,6 +70,13 @@ SCENARIOS: list[Scenario] = [
         "One sub-scope page with eligibility, linked units and requirements",
         min_ratio=CATALOG_PAGE_RATIO,
     ),
+    Scenario(
+        "article",
+        "portal",
+        "/faq/BCSM.02.01/konsultasi-pembatalan-koreksi-spp-spm-sp2d",
+        "One FAQ article, led by its catalog answer (issue 17): what to do, who, how long, the form button",
+        min_ratio=CATALOG_PAGE_RATIO,
+    ),
     # Extras: measured so regressions show, but not part of the catalog-page target.
     Scenario("catalog", "portal", "/layanan", "The whole catalog on one page"),
     Scenario("api-catalog", "portal", "/api/v1/catalog", "The whole catalog as JSON (serialised once per worker)"),

@@ -79,6 +79,25 @@ def test_relevance_set_top5(engine):
     assert share >= 0.90, f"{share:.0%} answered; misses: {misses}"
 
 
+def test_problem_queries_top5_and_never_corrected(engine):
+    """Issue 17: >= 95 % of the problem-shaped queries (ordinary words, no typo) are answered in
+    the top 5, and none of them is "corrected" (no suggestion, no results shown for another query)."""
+    with open(RELEVANCE, "rb") as fh:
+        judged = [q for q in tomllib.load(fh)["query"] if q["note"].startswith("[masalah]")]
+    assert len(judged) >= 40
+    misses, corrected = [], []
+    for case in judged:
+        result = engine.search(case["q"], per_page=5)
+        if result.suggestion or result.shown_for:
+            corrected.append((case["q"], result.suggestion))
+        if not any(set(case["codes"]) & codes for codes in codes_of(result)):
+            misses.append((case["q"], case["codes"], [h.codes for h in result.hits]))
+    share = 1 - len(misses) / len(judged)
+    print(f"problem queries: {share:.1%} of {len(judged)} answered in the top 5; misses: {misses}")
+    assert not corrected
+    assert share >= 0.95, f"{share:.0%} answered; misses: {misses}"
+
+
 def test_reindex_command(runner, app):
     result = runner.invoke(args=["kb", "reindex"])
     assert result.exit_code == 0, result.output

@@ -63,7 +63,7 @@ def search():
     if code and code not in catalog.nodes and code not in {f.prefix for f in catalog.families}:
         return _bad_request(_("Kode layanan '%(code)s' tidak dikenal.", code=code))
     result = current_app.extensions["search"].search(query, scope=code, per_page=limit)
-    if not result.hits:
+    if result.missed:  # nothing found, or found only through a spelling suggestion
         from portal.core.clock import today
 
         kb_rules.record_miss(db.session(), query, today())

@@ -56,7 +56,7 @@ STOPWORDS = _words(
     nya sebagai seperti berupa secara sebagaimana misalnya suatu sebuah seorang para hanya saja
     sangat paling kemudian masing-masing apa apakah bagaimana bagaimanakah siapa siapakah kapan
     mengapa kenapa berapa berapakah dimana manakah mana gimana saya aku kami kita anda kamu engkau
-    dia ia beliau mereka bapak ibu ingin mau hendak tolong silakan silahkan sih dong deh kok ya yah
+    dia ia beliau mereka bapak ibu ingin mau hendak tahu tolong silakan silahkan sih dong deh kok ya yah
     nah toh yg dgn utk tsb dll dsb dst sbg krn jg
     """
 )
@@ -196,6 +196,11 @@ def normalize(token: str) -> str | None:
     return stem(word) or None
 
 
+def in_dictionary(word: str) -> bool:
+    """Tell whether ``word`` is a root of the stemmer's dictionary (Kateglo plus our overlay)."""
+    return _stemmer().dictionary.contains(word)
+
+
 def positions(text: str, tokens: set[str]) -> list[int]:
     """Return where the raw tokens of ``text`` that normalise to one of ``tokens`` start."""
     return [m.start() for m in _TOKEN.finditer(text) if normalize(m.group()) in tokens]
@@ -283,7 +288,8 @@ def _forms(texts: object, where: str) -> list[Form]:
 def load_glossary(path: str | Path | None = None) -> Glossary:
     """Read and check the glossary file (``glossary.toml`` next to this module by default).
 
-    Raises ValueError (``tomllib.TOMLDecodeError`` is one) naming the file and the term.
+    ``[[terms]]`` are acronyms, ``[[synonyms]]`` groups of words for the same thing. Raises
+    ValueError (``tomllib.TOMLDecodeError`` is one) naming the file and the entry.
     """
     path = Path(path) if path else GLOSSARY_PATH
     raw = path.read_bytes()
@@ -306,6 +312,13 @@ def load_glossary(path: str | Path | None = None) -> Glossary:
             merged.setdefault(form, []).extend(short + long if expand else short)
         for form in long:
             merged.setdefault(form, []).extend(short + long)
+    groups = data.get("synonyms", [])
+    for number, group in enumerate(groups if isinstance(groups, list) else [None], 1):
+        if not isinstance(group, dict) or set(group) != {"words"}:
+            raise ValueError(f"{path}: synonyms {number}: needs 'words' and nothing else ([[synonyms]])")
+        same = _forms(group["words"], f"{path}: synonyms {number} words")
+        for form in same:  # words people use for the same problem: each finds the others
+            merged.setdefault(form, []).extend(same)
     forms = {form: tuple(dict.fromkeys(a for a in alts if a != form)) for form, alts in merged.items()}
     forms = {form: alts for form, alts in forms.items() if alts}
     return Glossary(

@@ -21,6 +21,7 @@ from portal.kb.search import Hit
 MAX_QUERY_LENGTH = 200
 PER_PAGE = 10
 CACHE_SIZE = 512
+FEW = 3  # fewer results than this for the words as typed: a spelling suggestion may be offered
 
 
 class QueryError(ValueError):
@@ -37,7 +38,12 @@ class SearchResult:
     used_or: bool
     page: int
     has_more: bool
-    shown_for: str | None = None  # the corrected query whose results are shown instead
+    shown_for: str | None = None  # the corrected query whose results follow the query's own
+
+    @property
+    def missed(self) -> bool:
+        """Tell whether the search counts in the miss log: nothing found, or found only through a correction."""
+        return not self.hits or self.shown_for is not None
 
 
 def clean_query(raw: str | None) -> str:
@@ -59,15 +65,19 @@ class SearchService:
     def __init__(self, pool: SearcherPool, glossary: analysis.Glossary):
         self.pool = pool
         self.glossary = glossary
+        # Every word of every glossary form ("sign" of "single sign on"): never corrected either.
+        self.glossary_words = frozenset(token for form in glossary.forms for token in form)
         self._cache: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
     def search(
         self, query: str, *, scope: str | None = None, page: int = 1, per_page: int = PER_PAGE, exact: bool = False
     ) -> SearchResult:
-        """Search with AND first, then the spelling suggestion, then OR; cache the answer.
+        """Search the words as typed first; add a correction's results only when they find little.
 
-        ``exact`` keeps the words as typed (the user clicked "search for what I typed").
+        AND first, then the spelling suggestion (only for words that are not valid words, see
+        ``did_you_mean``), then OR. The query's own results always come first. ``exact`` keeps
+        the words as typed (the user clicked "search for what I typed"). Answers are cached.
         """
         searcher = self.pool.get()
         key = (self.pool.local.build, query.lower(), scope, page, per_page, exact)
@@ -77,20 +87,30 @@ class SearchService:
                 self._cache.move_to_end(key)
                 return cached
         offset = (page - 1) * per_page
-        suggestion = did_you_mean(searcher, query)
+        window = offset + per_page  # results are merged from the top, then the page is cut out
+        hits, more = self._run(searcher, query, "and", scope, window, 0)
+        suggestion = did_you_mean(searcher, query, self.glossary_words) if len(hits) < FEW else None
         shown_for = None
-        hits, more = self._run(searcher, query, "and", scope, per_page, offset)
-        if not hits and suggestion and not exact:
+        if suggestion and not exact:
             # A typo breaks affix stripping; the corrected words usually find the answer.
-            hits, more = self._run(searcher, suggestion, "and", scope, per_page, offset)
-            shown_for = suggestion if hits else None
+            extra, extra_more = self._run(searcher, suggestion, "and", scope, window, 0)
+            if not hits and not extra:
+                extra, extra_more = self._run(searcher, suggestion, "or", scope, window, 0)
+            seen = {h.url for h in hits}
+            added = [h for h in extra if h.url not in seen]
+            if added:
+                hits, more, shown_for = [*hits, *added], more or extra_more, suggestion
         used_or = False
-        if not hits:
-            corrected = suggestion if suggestion and not exact else None
-            hits, more = self._run(searcher, corrected or query, "or", scope, per_page, offset)
-            used_or = bool(hits)
-            shown_for = corrected if hits else None
-        result = SearchResult(query, tuple(hits), suggestion, used_or, page, more, shown_for)
+        if len(hits) < FEW:
+            # Few or no results with every word: those come first, then results with some words.
+            partial, partial_more = self._run(searcher, query, "or", scope, window, 0)
+            seen = {h.url for h in hits}
+            added = [h for h in partial if h.url not in seen]
+            used_or = bool(added) and not hits
+            hits, more = [*hits, *added], more or partial_more
+        page_hits = hits[offset:window]
+        more = more or len(hits) > window
+        result = SearchResult(query, tuple(page_hits), suggestion, used_or, page, more, shown_for)
         with self._lock:
             self._cache[key] = result
             if len(self._cache) > CACHE_SIZE:
@@ -107,11 +127,30 @@ class SearchService:
 WORD = re.compile(r"^[^\W\d_]{4,}$")
 
 
-def did_you_mean(searcher, query: str) -> str | None:
-    """Offer the query with unknown words replaced by the closest real words.
+def is_valid_word(raw: str, glossary_words: frozenset[str]) -> bool:
+    """Tell whether a typed word is right as it is: such a word is never "corrected".
 
-    Works on the unstemmed words: a misspelling breaks affix stripping, so stems
-    would suggest nonsense (see the search design notes).
+    Right means: an acronym or code as people type them (SP2D, KPPN, anything with digits), a
+    stopword, a word of a glossary form (analysed), or Indonesian known to PySastrawi's root dictionary as typed or
+    once the stemmer took its affixes off (terlambat -> lambat). "suap" stays "suap" even when
+    no article says it (issue 17: it was searched as "siap").
+    """
+    if any(ch.isdigit() for ch in raw) or (len(raw) > 1 and raw.isupper()):
+        return True
+    normal = analysis.normalize(raw)
+    if normal is None:
+        return True
+    if normal in analysis.PROTECTED or normal in glossary_words:
+        return True
+    return analysis.in_dictionary(raw.lower()) or analysis.in_dictionary(normal)
+
+
+def did_you_mean(searcher, query: str, glossary_words: frozenset[str] = frozenset()) -> str | None:
+    """Offer the query with its misspelt words replaced by the closest words of the content.
+
+    Only a word that is neither valid (``is_valid_word``) nor in the content is replaced.
+    Works on the unstemmed words: a misspelling breaks affix stripping, so stems would suggest
+    nonsense (see the search design notes).
     """
     changed = False
     pieces = []
@@ -122,7 +161,13 @@ def did_you_mean(searcher, query: str) -> str | None:
         word = raw.lower()
         normal = analysis.normalize(raw)
         replacement = None
-        if WORD.match(word) and normal and not searcher.known(normal) and not searcher.known_word(word):
+        if (
+            WORD.match(word)
+            and normal
+            and not searcher.known(normal)
+            and not searcher.known_word(word)
+            and not is_valid_word(raw, glossary_words)
+        ):
             replacement = searcher.suggest(word)
         if replacement and replacement != word:
             pieces.append(replacement)
@@ -155,6 +200,16 @@ def related_articles(kb, article, limit: int = 5):
         if other is not article and other not in chosen:
             chosen.append(other)
     return chosen[:limit]
+
+
+def request_forms(types, code: str) -> list:
+    """The request forms an article of ``code`` offers: specific ones first, the general one last.
+
+    ``types`` are the request types the tickets feature registered (read from the application,
+    not imported, so the FAQ works without the tickets feature).
+    """
+    serving = [t for t in types if t.serves(code)]
+    return [t for t in serving if "*" not in t.codes] + [t for t in serving if "*" in t.codes]
 
 
 def search_misses(session: Session, since: date, limit: int = 100) -> list[tuple[str, int]]:

@@ -10,7 +10,7 @@ from portal.catalog.service import get_catalog
 from portal.core.access import PUBLIC, protect_blueprint
 from portal.core.clock import today
 from portal.core.numbers import to_int
-from portal.core.pagecache import cached_page
+from portal.core.pagecache import cached_page, cached_page_with_token
 from portal.extensions import db, limiter
 from portal.kb import service as rules
 from portal.kb.forms import FeedbackForm
@@ -46,6 +46,7 @@ def code(code: str):
 
 
 @bp.get("/faq/<code>/<slug>")
+@cached_page_with_token
 def article(code: str, slug: str):
     """Show one article with breadcrumbs, related articles and the feedback question."""
     kb, catalog = get_kb(), get_catalog()
@@ -62,6 +63,7 @@ def article(code: str, slug: str):
         service=catalog.service_of(code),
         related=rules.related_articles(kb, found),
         form=FeedbackForm(),
+        request_forms=rules.request_forms(current_app.extensions.get("request_types", ()), code),
     )
 
 
@@ -101,6 +103,6 @@ def search():
         return render_template("kb/search.html", result=None, error=str(exc), **context), 400
     exact = request.args.get("persis") == "1"
     result = current_app.extensions["search"].search(query, scope=scope, page=page, exact=exact)
-    if not result.hits and page == 1:
+    if result.missed and page == 1:  # answered only through a suggestion counts too
         rules.record_miss(db.session(), query, today())
     return render_template("kb/search.html", result=result, **context)
