@@ -7,6 +7,7 @@ from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
@@ -23,6 +24,7 @@ talisman = Talisman()
 login_manager = LoginManager()
 # The cache every node shares (Redis in production, in-process by default): portal/core/shared.py.
 cache = Cache()
+mail = Mail()
 
 # The base class of every model. ``db.Model`` is an attribute, which a type checker cannot take
 # as a base class; Flask-SQLAlchemy builds it at runtime from ``Base``'s bases plus its own

@@ -16,7 +16,7 @@ from portal.core.models import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
