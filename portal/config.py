@@ -61,6 +61,12 @@ class Config:
     MAIL_USERNAME = ""
     MAIL_PASSWORD = ""
 
+    # Routing: the unit whose agents and leads run the help desk itself (HAI-DJPb is run by the
+    # directorate of the CIO, who issues the catalog). They may open and route every ticket; ""
+    # leaves routing to each ticket's own unit. Forwards get one reminder after this many working days.
+    HELP_DESK_UNIT = "Direktorat SITP"
+    FORWARD_REMIND_DAYS = 2
+
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     # Reverse proxies in front that set X-Forwarded-For/-Proto (0: none, the headers are ignored,

@@ -35,6 +35,8 @@ class TicketStatus(StrEnum):
     WAITING = "menunggu-pengguna"
     RESOLVED = "selesai"
     CLOSED = "ditutup"
+    # Waiting on a linked unit of section F (see ``TicketForward``); the clock runs (README).
+    FORWARDED = "diteruskan-unit"
 
     @property
     def label(self) -> LazyString:
@@ -49,7 +51,7 @@ class TicketStatus(StrEnum):
     @property
     def desk_owes_reply(self) -> bool:
         """Tell whether the next step is the desk's (the ticket can run late)."""
-        return self in (TicketStatus.NEW, TicketStatus.OPEN)
+        return self in (TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.FORWARDED)
 
 
 _LABELS = {
@@ -58,6 +60,7 @@ _LABELS = {
     TicketStatus.WAITING: _l("Menunggu pengguna"),
     TicketStatus.RESOLVED: _l("Selesai"),
     TicketStatus.CLOSED: _l("Ditutup"),
+    TicketStatus.FORWARDED: _l("Diteruskan"),
 }
 _PUBLIC_LABELS = {TicketStatus.WAITING: _l("Menunggu tanggapan Anda")}
 
@@ -66,7 +69,7 @@ STATUS_OPEN = TicketStatus.OPEN
 STATUS_WAITING = TicketStatus.WAITING
 STATUS_RESOLVED = TicketStatus.RESOLVED
 STATUS_CLOSED = TicketStatus.CLOSED
-OPEN_STATUSES = (STATUS_NEW, STATUS_OPEN, STATUS_WAITING)
+OPEN_STATUSES = (STATUS_NEW, STATUS_OPEN, STATUS_WAITING, TicketStatus.FORWARDED)
 
 
 class Ticket(Model):
@@ -114,6 +117,8 @@ class Ticket(Model):
     # Working hours from receipt to resolution, minus the paused hours: what the SLA panel
     # showed at that moment. Stored when resolving so the dashboard need not replay the clock.
     resolved_hours: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # A duplicate merged into another ticket: its reference leads there (``routing.survivor_reference``).
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"), nullable=True, index=True)
 
     events: Mapped[list[TicketEvent]] = relationship(
         back_populates="ticket", cascade="all, delete-orphan", order_by="TicketEvent.id"
@@ -121,6 +126,7 @@ class Ticket(Model):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="ticket", cascade="all, delete-orphan", order_by="Attachment.id"
     )
+    forwards: Mapped[list[TicketForward]] = relationship(order_by="TicketForward.id", viewonly=True)
 
     @property
     def is_open(self) -> bool:
@@ -270,3 +276,53 @@ class SubmissionKey(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
     ticket: Mapped[Ticket] = relationship()
+
+
+class TicketLink(Model):
+    """Two related tickets (stored once, lower id first); both ticket pages show the link."""
+
+    __tablename__ = "ticket_link"
+    __table_args__ = (UniqueConstraint("ticket_id", "other_id", name="uq_ticket_link_ticket_id_other_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
+    other_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TicketForward(Model):
+    """A request forwarded to a linked unit of section F, tracked until their answer (G.3 c.2)."""
+
+    __tablename__ = "ticket_forward"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
+    unit: Mapped[str] = mapped_column(String(160))
+    channel: Mapped[str] = mapped_column(String(60))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    their_reference: Mapped[str] = mapped_column(String(120), default="")
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Set once, when the assignee is reminded of a missing acknowledgement: one reminder per forward.
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class UnitMapping(Model):
+    """One version of a portal mapping (not the catalog's) of a code to a concrete unit's queue.
+
+    Rows are never changed: each change adds a version (an empty ``unit`` ends the mapping).
+    """
+
+    __tablename__ = "unit_mapping"
+    __table_args__ = (UniqueConstraint("code", "version", name="uq_unit_mapping_code_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(String(80), default="")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 
 from portal.core import mail
@@ -84,3 +84,40 @@ def send_resolved(ticket: Ticket, token: str) -> None:
         status_link(ticket, token),
     )
     _send(ticket, _("Tiket selesai"), body)
+
+
+def send_transferred(ticket: Ticket, service_name: str) -> None:
+    """Tell the requester their ticket moved to another service, and its new due time."""
+    body = letter(
+        ticket,
+        _("Tiket %(ref)s dipindahkan ke layanan yang sesuai dengan permintaan Anda.", ref=ticket.reference),
+        "",
+        _("Layanan: %(code)s %(name)s", code=ticket.code, name=service_name),
+        _("Perkiraan selesai: %(when)s", when=format_wib(ticket.due_at)),
+        "",
+        _("Perkiraan selesai dihitung dalam jam kerja HAI-DJPb (Senin–Jumat 08.00–16.00 WIB, kecuali hari libur)."),
+    )
+    _send(ticket, _("Tiket Anda dipindahkan ke layanan lain"), body)
+
+
+def send_forward_reminder(ticket: Ticket, to_email: str, to_name: str, unit: str, sent_at) -> None:
+    """Remind staff that a linked unit has not acknowledged a forwarded request."""
+    body = mail.letter(
+        to_name,
+        _(
+            "Tiket %(ref)s diteruskan ke %(unit)s pada %(when)s, tetapi penerimaannya belum dikonfirmasi.",
+            ref=ticket.reference,
+            unit=unit,
+            when=format_wib(sent_at),
+        ),
+        _("Mohon tindak lanjuti dengan unit tersebut dan catat konfirmasinya di back office:"),
+        _staff_link(ticket),
+    )
+    send_mail(current_app, to_email, f"[{ticket.reference}] " + _("Penerusan belum dikonfirmasi"), body)
+
+
+def _staff_link(ticket: Ticket) -> str:
+    # From cron there is no request: a full link needs SERVER_NAME, else the path must do.
+    if has_request_context() or current_app.config.get("SERVER_NAME"):
+        return url_for("staff.ticket", reference=ticket.reference, _external=True)
+    return f"/staf/tiket/{ticket.reference}"
