@@ -17,7 +17,7 @@ from portal.core.clock import now
 from portal.core.desk import get_calendar
 from portal.core.security import private
 from portal.extensions import db, limiter
-from portal.tickets import idempotency, notify, service
+from portal.tickets import idempotency, notify, routing, service
 from portal.tickets.forms import form_class
 from portal.tickets.models import ApiToken, Ticket
 from portal.tickets.submit import create_from_form, create_once
@@ -83,8 +83,8 @@ def _error(status: int, message: str, fields: dict | None = None):
 @private
 @limiter.limit("120 per minute")
 def ticket_summary(reference: str):
-    """Return the summary of one ticket."""
-    ticket = service.find(db.session(), reference)
+    """Return the summary of one ticket (a merged reference answers its survivor's)."""
+    ticket = routing.find(db.session(), reference)
     if ticket is None:
         return _error(404, _("Tiket tidak ditemukan."))
     return jsonify(summary(ticket))

@@ -23,6 +23,7 @@ from portal.extensions import db
 from portal.staff import service
 from portal.staff.forms import AccountForm, ActiveForm
 from portal.staff.manage_views import ADMINS
+from portal.tickets import unitmap
 
 INTERNAL_USER_TYPES = (2, 3, 8, 9)
 
@@ -37,13 +38,19 @@ def role_labels() -> dict[str, str]:
     }
 
 
+def known_units() -> list[str]:
+    """Units accounts may join: the catalog's owner units, then the units the portal's mapping names."""
+    owners = accounts.owner_units(get_catalog())
+    return owners + [u for u in unitmap.mapped_units(db.session()) if u not in owners]
+
+
 def _form(blank: bool = False) -> AccountForm:
     catalog = get_catalog()
     form = AccountForm(prefix="akun", formdata=None) if blank else AccountForm(prefix="akun")
     form.role.choices = [SelectChoice("", _("— Pilih peran —"))] + [
         SelectChoice(k, v) for k, v in role_labels().items()
     ]
-    form.units.choices = [SelectChoice(u, u) for u in accounts.owner_units(catalog)]
+    form.units.choices = [SelectChoice(u, u) for u in known_units()]
     names = {u.id: u.name for u in catalog.user_types}  # the catalog numbers them 1..n
     form.user_type.choices = [SelectChoice("", "—")] + [
         SelectChoice(str(i), f"{i}. {names[i]}") for i in INTERNAL_USER_TYPES
@@ -92,7 +99,7 @@ def user_create():
             role=form.role.data,
             password=password,
             units=list(form.units.data or []),
-            known_units=accounts.owner_units(get_catalog()),
+            known_units=known_units(),
             user_type=to_int(form.user_type.data),
             ph=accounts.hasher(current_app.config["ARGON2_MEMORY_KIB"]),
         )

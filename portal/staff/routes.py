@@ -10,7 +10,16 @@ from flask import Blueprint
 from portal.auth.levels import STAFF
 from portal.core.access import protect_blueprint
 from portal.core.security import private
-from portal.staff import admin_views, calendar_views, dashboard_views, manage_views, register_views, views
+from portal.staff import (
+    admin_views,
+    calendar_views,
+    dashboard_views,
+    manage_views,
+    mapping_views,
+    register_views,
+    routing_views,
+    views,
+)
 
 bp = Blueprint("staff", __name__, url_prefix="/staf")
 protect_blueprint(bp, STAFF)
@@ -26,6 +35,13 @@ bp.add_url_rule("/tiket/<reference>/pesan", view_func=views.message, methods=POS
 bp.add_url_rule("/tiket/<reference>/status", view_func=views.change_status, methods=POST)
 bp.add_url_rule("/tiket/<reference>/tugas", view_func=views.assign, methods=POST)
 bp.add_url_rule("/tiket/<reference>/lampiran/<int:attachment_id>", view_func=views.download, methods=GET)
+
+# Routing: transfer, merge, link, forwarding to a linked unit (section F).
+bp.add_url_rule("/tiket/<reference>/pindah", view_func=routing_views.transfer, methods=POST)
+bp.add_url_rule("/tiket/<reference>/gabung", view_func=routing_views.merge, methods=POST)
+bp.add_url_rule("/tiket/<reference>/tautan", view_func=routing_views.link, methods=POST)
+bp.add_url_rule("/tiket/<reference>/teruskan", view_func=routing_views.forward, methods=POST)
+bp.add_url_rule("/tiket/<reference>/teruskan/catat", view_func=routing_views.forward_update, methods=POST)
 
 # Dashboard.
 bp.add_url_rule("/dasbor", endpoint="dashboard", view_func=dashboard_views.dashboard_page, methods=GET)
@@ -49,3 +65,5 @@ bp.add_url_rule("/admin/pengguna", view_func=admin_views.users, methods=GET)
 bp.add_url_rule("/admin/pengguna", view_func=admin_views.user_create, methods=POST)
 bp.add_url_rule("/admin/pengguna/sandi", view_func=admin_views.user_reset, methods=POST)
 bp.add_url_rule("/admin/pengguna/status", view_func=admin_views.user_active, methods=POST)
+bp.add_url_rule("/admin/pemetaan", view_func=mapping_views.mapping, methods=GET)
+bp.add_url_rule("/admin/pemetaan", view_func=mapping_views.mapping_save, methods=POST)

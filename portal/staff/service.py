@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from portal.auth import service as auth
 from portal.auth import sessions
 from portal.auth.models import ROLE_ADMIN, ROLE_REQUESTER, User
+from portal.tickets import routing
 from portal.tickets.models import OPEN_STATUSES, STATUS_WAITING, CannedReply, Ticket, TicketEvent
 
 QUEUES = {
@@ -44,8 +45,11 @@ class QueueFilter:
 
 
 def can_see(user: User, ticket: Ticket) -> bool:
-    """Staff see the tickets of their own units only; administrators are no exception."""
-    return user.is_staff and ticket.owner_unit in user.unit_names
+    """Staff see the tickets of their own units only (administrators are no exception).
+
+    The help desk's own agents and leads (``HELP_DESK_UNIT``) open any ticket: they route them.
+    """
+    return user.is_staff and (ticket.owner_unit in user.unit_names or routing.is_help_desk(user))
 
 
 def queue_query(user: User, f: QueueFilter, now: datetime, tz) -> Select:

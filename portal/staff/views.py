@@ -14,7 +14,7 @@ from portal.core.clock import now
 from portal.core.desk import get_calendar
 from portal.core.numbers import to_int
 from portal.extensions import db
-from portal.staff import service
+from portal.staff import routing_pages, service
 from portal.staff.forms import AssignForm, MessageForm, StatusChangeForm
 from portal.tickets import notify
 from portal.tickets.models import OPEN_STATUSES, Ticket, TicketStatus
@@ -63,7 +63,8 @@ def _ticket_or_404(reference: str) -> Ticket:
 def _forms(ticket: Ticket) -> dict:
     catalog = get_catalog()
     status_form = StatusChangeForm(prefix="st")
-    allowed = [SelectChoice(s, s.label) for s in sorted(TRANSITIONS[ticket.status])]
+    # "Diteruskan" is entered only by recording a forward (its own form), never by a bare status change.
+    allowed = [SelectChoice(s, s.label) for s in sorted(TRANSITIONS[ticket.status]) if s != TicketStatus.FORWARDED]
     # A placeholder first: the status changes only when one is chosen, never by a stray submit.
     status_form.status.choices = [SelectChoice("", _("— Pilih status —")), *allowed] if allowed else []
     status_form.fulfilment.choices = [SelectChoice("", "—")] + [SelectChoice(k, v) for k, v in FULFILMENTS.items()]
@@ -75,6 +76,7 @@ def _forms(ticket: Ticket) -> dict:
         SelectChoice(str(m.id), m.name) for m in members
     ]
     return {
+        **routing_pages.routing_forms(catalog, ticket, now().astimezone(get_calendar().tz)),
         "reply_form": MessageForm(prefix="re"),
         "note_form": MessageForm(prefix="no"),
         "status_form": status_form,
@@ -103,6 +105,7 @@ def _ticket_page(t: Ticket, forms: dict | None = None, status: int = 200):
         catalog=catalog,
         fulfilments=FULFILMENTS,
         canned=canned,
+        **routing_pages.routing_context(db.session(), current_user, t),
         **(forms or _forms(t)),
     )
     return page, status

@@ -26,11 +26,15 @@ class MappingError(ValueError):
 
 
 def mappable_codes(catalog: Catalog) -> list[Service | Subscope]:
-    """Codes a mapping may name: every sub-scope without a unit of its own, and services without sub-scopes."""
+    """Codes a mapping may name: services whose sub-scopes have no unit of their own, and those sub-scopes.
+
+    A sub-scope follows its service's mapping unless it has one itself. The BLU sub-scopes name
+    their own units in the catalog, and complaints (WBSM.01) never become tickets.
+    """
     nodes: list[Service | Subscope] = []
     for service in catalog.services:
-        subs = [s for s in service.subscopes if not s.owner_unit]
-        nodes.extend(subs if service.subscopes else [service])
+        if service.code != "WBSM.01" and not any(s.owner_unit for s in service.subscopes):
+            nodes.extend([service, *service.subscopes])
     return nodes
 
 
