@@ -148,7 +148,9 @@ def search(session: Session, f: AuditFilter, tz: ZoneInfo) -> tuple[list[AuditEn
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
 
-def export(session: Session, f: AuditFilter, tz: ZoneInfo, actor_names: Mapping[int, str]) -> Iterator[tuple[object, ...]]:
+def export(
+    session: Session, f: AuditFilter, tz: ZoneInfo, actor_names: Mapping[int, str]
+) -> Iterator[tuple[object, ...]]:
     """Yield every matching entry as a row of plain values, header first (the CSV export)."""
     yield ("waktu_wib", "pelaku_id", "pelaku", "aksi", "objek", "objek_id", "ringkasan", "sebelum", "sesudah")
     for e in session.scalars(_query(f, tz), execution_options={"yield_per": 500}):
