@@ -1,7 +1,7 @@
 """routing: merged tickets, links, tracked forwards to linked units, the sub-scope → unit mapping
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0014
 Create Date: 2026-12-06 21:00:00.000000
 
 """
@@ -13,7 +13,7 @@ from portal.core.models import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0013'
-down_revision = '0009'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

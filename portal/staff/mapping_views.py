@@ -41,7 +41,7 @@ def _page(form: MappingForm, status: int = 200):
         "staff/mapping.html",
         form=form,
         nodes=nodes,
-        owners={n.code: (catalog.service_of(n.code).owner if catalog.service_of(n.code) else "") for n in nodes},
+        owners={n.code: getattr(catalog.service_of(n.code), "owner", "") for n in nodes},
         current=unitmap.current(session),
         history=unitmap.history(session),
         names=names,

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from wtforms import SelectChoice
 
-from portal.catalog.models import Catalog
+from portal.catalog.models import Catalog, Service, Subscope
 from portal.staff.forms import ForwardForm, ForwardUpdateForm, ReferenceForm, TransferForm
 from portal.tickets import forwarding, routing, service
 
@@ -23,7 +23,10 @@ def transfer_choices(catalog: Catalog, current: str) -> list[SelectChoice]:
         if svc.code in service.SEGREGATED:
             continue
         group = names.get(svc.family_prefix, svc.family_prefix)
-        nodes = [*([] if service.needs_subscope(catalog, svc.code) else [svc]), *svc.subscopes]
+        nodes: list[Service | Subscope] = [
+            *([] if service.needs_subscope(catalog, svc.code) else [svc]),
+            *svc.subscopes,
+        ]
         choices += [SelectChoice(n.code, f"{n.code} {n.name}", optgroup=group) for n in nodes if n.code != current]
     return choices
 

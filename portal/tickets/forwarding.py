@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from portal.audit import service as audit
 from portal.auth import ROLE_LEAD
 from portal.auth import service as accounts
 from portal.catalog.models import Catalog
@@ -90,6 +91,15 @@ def forward(
             created_at=now,
         )
     )
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action="ticket.forward",
+        object_type="ticket",
+        object_id=ticket.reference,
+        before={"status": ticket.status},
+        after={"status": TicketStatus.FORWARDED, "unit": unit, "channel": channel, "sent_at": sent_at},
+    )
     ticket.status, ticket.updated_at = TicketStatus.FORWARDED, now
     session.commit()
     return row
@@ -113,6 +123,8 @@ def update_forward(
         raise ForwardError(_("Penerusan tidak ditemukan."))
     if acknowledged_at is not None and not (row.sent_at.date() <= acknowledged_at.date() and acknowledged_at <= now):
         raise ForwardError(_("Tanggal konfirmasi harus di antara tanggal kirim dan sekarang."))
+    old = {"their_reference": row.their_reference, "acknowledged_at": row.acknowledged_at, "answered": bool(row.answer)}
+    old["status"] = ticket.status
     row.their_reference = their_reference.strip()[:120] or row.their_reference
     if acknowledged_at is not None and row.acknowledged_at is None:
         row.acknowledged_at = acknowledged_at
@@ -124,6 +136,20 @@ def update_forward(
             note = _("Jawaban %(unit)s diterima.", unit=row.unit)
             transition(ticket, STATUS_OPEN, actor_id=actor_id, calendar=calendar, now=now, note=note)
     ticket.updated_at = now
+    new = {"their_reference": row.their_reference, "acknowledged_at": row.acknowledged_at, "answered": bool(row.answer)}
+    new["status"] = ticket.status
+    before, after = audit.changed(old, new)
+    if after:
+        audit.record(
+            session,
+            actor_id=actor_id,
+            action="ticket.forward_update",
+            object_type="ticket",
+            object_id=ticket.reference,
+            before=before,
+            after=after,
+            summary=row.unit,
+        )
     session.commit()
     return row
 

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from portal.audit import service as audit
 from portal.auth import ROLE_AGENT, ROLE_LEAD
 from portal.auth import service as accounts
 from portal.catalog.models import Catalog
@@ -126,6 +127,8 @@ def recategorise(
     except service.TicketError as exc:
         raise RoutingError(str(exc)) from exc
     before = f"{ticket.code or '-'} ({ticket.owner_unit or '-'})"
+    old = {"code": ticket.code, "owner_unit": ticket.owner_unit, "due_at": ticket.due_at, "status": ticket.status}
+    old["assignee_id"] = ticket.assignee_id
     ticket.code, ticket.service_code, ticket.owner_unit = code, new_service.code, unit
     ticket.catalog_version = catalog.version
     ticket.due_at = calendar.add_working_hours(ticket.received_at, new_service.max_hours + ticket.paused_hours)
@@ -148,6 +151,17 @@ def recategorise(
     ticket.status = event.to_status  # type: ignore[assignment]
     ticket.updated_at = now
     ticket.events.append(event)
+    new = {"code": code, "owner_unit": unit, "due_at": ticket.due_at, "status": ticket.status, "assignee_id": None}
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action="ticket.transfer",
+        object_type="ticket",
+        object_id=ticket.reference,
+        before=old,
+        after=new,
+        summary=reason,
+    )
     session.commit()
     if tell_requester:
         node = catalog.get(code)
@@ -204,6 +218,15 @@ def merge(session: Session, duplicate: Ticket, survivor: Ticket, *, actor_id: in
             created_at=now,
         )
     )
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action="ticket.merge",
+        object_type="ticket",
+        object_id=duplicate.reference,
+        before={"status": duplicate.status, "merged_into": None},
+        after={"status": STATUS_CLOSED, "merged_into": survivor.reference, "moved_events": len(moved)},
+    )
     duplicate.status, duplicate.closed_at, duplicate.merged_into_id = STATUS_CLOSED, now, survivor.id
     duplicate.updated_at = survivor.updated_at = now
     session.commit()
@@ -220,6 +243,15 @@ def link(session: Session, ticket: Ticket, other: Ticket, *, actor_id: int | Non
     if session.scalar(exists) is not None:
         return False
     session.add(TicketLink(ticket_id=low, other_id=high, actor_id=actor_id, created_at=now))
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action="ticket.link",
+        object_type="ticket",
+        object_id=ticket.reference,
+        before={"linked": None},
+        after={"linked": other.reference},
+    )
     session.commit()
     return True
 

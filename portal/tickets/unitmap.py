@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.audit import service as audit
 from portal.catalog.models import Catalog, Service, Subscope
 from portal.tickets.models import UnitMapping
 
@@ -81,10 +82,20 @@ def set_mapping(
         raise MappingError(_("Kode %(code)s tidak dapat dipetakan.", code=code))
     if len(unit) > UNIT_MAX:
         raise MappingError(_("Nama unit paling banyak %(n)s karakter.", n=UNIT_MAX))
-    if current(session).get(code, "") == unit:
+    before = current(session).get(code, "")
+    if before == unit:
         return None
     last = session.scalar(select(func.max(UnitMapping.version)).where(UnitMapping.code == code)) or 0
     row = UnitMapping(code=code, version=last + 1, unit=unit, actor_id=actor_id, created_at=now)
     session.add(row)
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action="unit_mapping.set",
+        object_type="unit_mapping",
+        object_id=code,
+        before={"unit": before},
+        after={"unit": unit, "version": row.version},
+    )
     session.commit()
     return row

@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
+from portal.audit.models import AuditEntry
 from portal.core.calendar import WorkingCalendar
 from portal.core.timefmt import format_wib
 from portal.extensions import db
@@ -71,7 +72,6 @@ def test_the_receiving_unit_sees_it_new_and_the_old_unit_no_longer(app, people):
     receiving = signed_in(app, "setditjen@kemenkeu.go.id")
     assert reference in receiving.get("/staf/?antrian=belum-ditugaskan").get_data(as_text=True)
     assert receiving.get(f"/staf/tiket/{reference}").status_code == 200
-    assert signed_in(app, "ketua@kemenkeu.go.id").get(f"/staf/tiket/{reference}").status_code in (200, 404)
 
 
 def test_only_the_owning_unit_or_the_help_desk_may_transfer(app, people, make_user):
@@ -142,3 +142,41 @@ def test_a_ticket_without_a_code_gets_one(app, people):
         )
         t = load(reference)
         assert (t.code, t.owner_unit, t.events[-1].author) == ("ITSM.02", "Direktorat SITP", "sistem")
+
+
+def test_transfer_from_the_ticket_page_is_audited(app, people):
+    reference = new_ticket(app, code="CRSM.01")
+    other = signed_in(app, "setditjen@kemenkeu.go.id")
+    assert (
+        other.post(f"/staf/tiket/{reference}/pindah", data={"pi-code": "BCSM.01", "pi-reason": "x"}).status_code == 404
+    )
+    agent = signed_in(app, "agen@kemenkeu.go.id")
+    page = agent.get(f"/staf/tiket/{reference}").get_data(as_text=True)
+    assert '<optgroup label="BCSM' in page and 'value="BCSM.02.02"' in page and 'value="WBSM.01"' not in page
+    assert (
+        agent.post(f"/staf/tiket/{reference}/pindah", data={"pi-code": "BCSM.01", "pi-reason": ""}).status_code == 422
+    )
+    response = agent.post(f"/staf/tiket/{reference}/pindah", data={"pi-code": "BCSM.01", "pi-reason": "Kepegawaian"})
+    assert response.status_code == 303
+    with app.app_context():
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "ticket.transfer")).one()
+        assert (entry.object_id, entry.actor_id, entry.summary) == (reference, people["agen"], "Kepegawaian")
+        assert entry.before["code"] == "CRSM.01" and entry.after["owner_unit"] == "Sekretariat DJPb"
+        assert entry.after["due_at"] != entry.before["due_at"]
+
+
+def test_the_help_desk_opens_other_units_tickets_and_nobody_else_does(app, people):
+    reference = new_ticket(app, code="CRSM.01")
+    with app.test_request_context():
+        routing.recategorise(
+            db.session(),
+            load(reference),
+            code="BCSM.01",
+            actor_id=None,
+            reason="x",
+            now=datetime(2026, 11, 27, 15, 30, tzinfo=WIB),
+            tell_requester=False,
+        )
+    assert signed_in(app, "agen@kemenkeu.go.id").get(f"/staf/tiket/{reference}").status_code == 200
+    app.config["HELP_DESK_UNIT"] = ""
+    assert signed_in(app, "agen@kemenkeu.go.id").get(f"/staf/tiket/{reference}").status_code == 404
