@@ -121,7 +121,10 @@ def update_forward(
     row = session.get(TicketForward, forward_id)
     if row is None or row.ticket_id != ticket.id:
         raise ForwardError(_("Penerusan tidak ditemukan."))
-    if acknowledged_at is not None and not (row.sent_at.date() <= acknowledged_at.date() and acknowledged_at <= now):
+    sent_day = row.sent_at.astimezone(calendar.tz).date()  # the day as staff wrote it, in the desk's zone
+    if acknowledged_at is not None and not (
+        sent_day <= acknowledged_at.astimezone(calendar.tz).date() and acknowledged_at <= now
+    ):
         raise ForwardError(_("Tanggal konfirmasi harus di antara tanggal kirim dan sekarang."))
     old = {"their_reference": row.their_reference, "acknowledged_at": row.acknowledged_at, "answered": bool(row.answer)}
     old["status"] = ticket.status

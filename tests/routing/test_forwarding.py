@@ -69,6 +69,8 @@ def test_acknowledgement_and_answer(app, people):
     reference = forwarded(app, agent)
     with app.app_context():
         forward_id = load(reference).forwards[0].id
+    early = {"fu-forward_id": str(forward_id), "fu-acknowledged_at": "2026-11-26T10:00"}  # before it was sent
+    assert agent.post(f"/staf/tiket/{reference}/teruskan/catat", data=early).status_code == 422
     data = {
         "fu-forward_id": str(forward_id),
         "fu-their_reference": "ND-77/SJ/2026",
