@@ -24,7 +24,9 @@ from portal.audit import service as audit
 from portal.auth import ROLE_AGENT, ROLE_LEAD
 from portal.auth import service as accounts
 from portal.catalog.models import Catalog
+from portal.catalog.service import get_catalog
 from portal.core.calendar import WorkingCalendar
+from portal.core.desk import get_calendar
 from portal.tickets import notify, service, unitmap
 from portal.tickets.models import (
     STATUS_CLOSED,
@@ -104,9 +106,6 @@ def recategorise(
     spent stay spent. The ticket becomes new and unassigned in the receiving queue (one waiting on
     the requester keeps waiting). Works for a ticket with no code yet (e-mail triage).
     """
-    from portal.catalog.service import get_catalog
-    from portal.core.desk import get_calendar
-
     catalog = catalog or get_catalog()
     calendar = calendar or get_calendar()
     reason = " ".join((reason or "").split())

@@ -89,6 +89,13 @@ def test_acknowledgement_and_answer(app, people):
     with app.app_context():
         t = load(reference)
         assert t.status == "diproses" and t.forwards[0].answer == "Akses jaringan sudah dibuka."
+    with app.app_context():
+        updates = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "ticket.forward_update")).all()
+        assert [sorted(e.after) for e in updates] == [
+            ["acknowledged_at", "their_reference"],
+            ["answered", "status"],
+        ]
+        assert updates[1].after["status"] == "diproses" and updates[1].before["status"] == "diteruskan-unit"
     wrong = {"fu-forward_id": "999999", "fu-answer": "x"}
     assert agent.post(f"/staf/tiket/{reference}/teruskan/catat", data=wrong).status_code == 422
 
