@@ -131,3 +131,24 @@ def test_without_an_assignee_the_unit_leads_are_reminded(app, people):
     result = app.test_cli_runner().invoke(args=["tickets", "remind-forwards", "--now", "2026-12-02T09:00:00+07:00"])
     assert "1 pengingat" in result.output
     assert outbox(app)[-1]["To"] == "ketua@kemenkeu.go.id"
+
+
+def test_the_norma_waktu_keeps_running_while_forwarded(app, people):
+    """README decision: a forward does not pause the clock; a late forwarded ticket is overdue."""
+    from datetime import datetime, timedelta
+
+    from portal.core.calendar import WorkingCalendar
+    from portal.tickets.workflow import clock
+    from tests.staff.conftest import WIB
+
+    agent = signed_in(app, "agen@kemenkeu.go.id")
+    reference = forwarded(app, agent)
+    calendar = WorkingCalendar.from_hours(app.extensions["catalog"].hours)
+    with app.app_context():
+        t = load(reference)
+        monday_noon = datetime(2026, 11, 30, 12, tzinfo=WIB)
+        sla = clock(t, calendar, 24, monday_noon)
+        assert not sla.paused and t.paused_at is None and sla.elapsed == 5.0  # Friday 15-16 + Monday 8-12
+        t.due_at = t.received_at - timedelta(hours=1)  # as if its norm had run out
+        db.session.commit()
+    assert reference in agent.get("/staf/?antrian=terlambat").get_data(as_text=True)
