@@ -9,5 +9,6 @@ from portal.auth import models as auth_models
 from portal.kb import models as kb_models
 from portal.notices import models as notices_models
 from portal.tickets import models as tickets_models
+from portal.tickets import routing_models
 
-__all__ = ["audit_models", "auth_models", "kb_models", "notices_models", "tickets_models"]
+__all__ = ["audit_models", "auth_models", "kb_models", "notices_models", "routing_models", "tickets_models"]

@@ -23,7 +23,8 @@ from portal.catalog.models import Catalog
 from portal.core.calendar import WorkingCalendar
 from portal.core.timefmt import format_wib
 from portal.tickets import notify
-from portal.tickets.models import STATUS_NEW, STATUS_OPEN, Ticket, TicketEvent, TicketForward, TicketStatus
+from portal.tickets.models import STATUS_NEW, STATUS_OPEN, Ticket, TicketEvent, TicketStatus
+from portal.tickets.routing_models import TicketForward
 from portal.tickets.workflow import transition
 
 log = logging.getLogger(__name__)

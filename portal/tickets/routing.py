@@ -36,8 +36,8 @@ from portal.tickets.models import (
     Attachment,
     Ticket,
     TicketEvent,
-    TicketLink,
 )
+from portal.tickets.routing_models import TicketLink
 
 ROUTABLE = (STATUS_NEW, STATUS_OPEN, STATUS_WAITING)
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from portal.audit import service as audit
 from portal.catalog.models import Catalog, Service, Subscope
-from portal.tickets.models import UnitMapping
+from portal.tickets.routing_models import UnitMapping
 
 UNIT_MAX = 80
 

@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from portal.audit.models import AuditEntry
 from portal.extensions import db
-from portal.tickets.models import Ticket, TicketForward
+from portal.tickets.models import Ticket
+from portal.tickets.routing_models import TicketForward
 from tests.conftest import outbox
 from tests.staff.conftest import new_ticket, signed_in
 

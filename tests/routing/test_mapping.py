@@ -9,7 +9,8 @@ from sqlalchemy import select
 from portal.audit.models import AuditEntry
 from portal.extensions import db
 from portal.tickets import routing
-from portal.tickets.models import Ticket, UnitMapping
+from portal.tickets.models import Ticket
+from portal.tickets.routing_models import UnitMapping
 from tests.staff.conftest import WIB, new_ticket, signed_in
 
 KAS = "Direktorat Pengelolaan Kas Negara"
