@@ -10,7 +10,15 @@ from flask import Blueprint
 from portal.auth.levels import STAFF
 from portal.core.access import protect_blueprint
 from portal.core.security import private
-from portal.staff import admin_views, calendar_views, dashboard_views, manage_views, register_views, views
+from portal.staff import (
+    admin_views,
+    audit_views,
+    calendar_views,
+    dashboard_views,
+    manage_views,
+    register_views,
+    views,
+)
 
 bp = Blueprint("staff", __name__, url_prefix="/staf")
 protect_blueprint(bp, STAFF)
@@ -49,3 +57,7 @@ bp.add_url_rule("/admin/pengguna", view_func=admin_views.users, methods=GET)
 bp.add_url_rule("/admin/pengguna", view_func=admin_views.user_create, methods=POST)
 bp.add_url_rule("/admin/pengguna/sandi", view_func=admin_views.user_reset, methods=POST)
 bp.add_url_rule("/admin/pengguna/status", view_func=admin_views.user_active, methods=POST)
+
+# The audit trail (administrators).
+bp.add_url_rule("/admin/log", view_func=audit_views.audit_log, methods=GET)
+bp.add_url_rule("/admin/log.csv", view_func=audit_views.audit_csv, methods=GET)

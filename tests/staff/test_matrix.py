@@ -43,6 +43,8 @@ EXPECTED = {
     "staff.user_create": "staf-admin",
     "staff.user_active": "staf-admin",
     "staff.user_reset": "staf-admin",
+    "staff.audit_log": "staf-admin",
+    "staff.audit_csv": "staf-admin",
 }
 PUBLIC = {"auth.login", "auth.logout"}
 OWN_ACCOUNT = {"auth.change_password": "masuk"}  # any signed-in account, for itself
