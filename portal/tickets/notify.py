@@ -84,3 +84,18 @@ def send_resolved(ticket: Ticket, token: str) -> None:
         status_link(ticket, token),
     )
     _send(ticket, _("Tiket selesai"), body)
+
+
+def send_my_tickets_link(address: str, token: str, minutes: int) -> None:
+    """E-mail the single-use link that opens every ticket of ``address`` ("Tiket saya")."""
+    link = url_for("tickets.mine_open", t=token, _external=True)
+    body = mail.letter(
+        _("Bapak/Ibu"),
+        _("Anda (atau seseorang) meminta daftar tiket HAI-DJPb untuk alamat %(email)s.", email=address),
+        _("Buka tautan berikut untuk melihat semua tiket Anda. Tautan hanya dapat dipakai sekali dan berlaku "
+          "%(minutes)s menit (jangan dibagikan):", minutes=minutes),
+        link,
+        "",
+        _("Jika Anda tidak memintanya, abaikan e-mail ini; tidak ada yang berubah."),
+    )
+    send_mail(current_app, address, _("Daftar tiket Anda di HAI-DJPb"), body)
