@@ -143,3 +143,15 @@ def test_changing_ones_own_password_is_audited(app, people):
     e = only(app, "account.password_change")
     assert (e.actor_id, e.object_id) == (people["agen"], str(people["agen"]))
     assert new not in e.summary
+
+
+def test_api_tokens_made_and_revoked_on_the_command_line_are_audited(app, runner):
+    created = runner.invoke(args=["api-token", "create", "bot-wa"])
+    assert created.exit_code == 0, created.output
+    e = only(app, "api_token.create")
+    assert (e.actor_id, e.object_type, e.object_id) == (None, "api_token", "bot-wa")
+    secret = created.output.strip().splitlines()[-1]
+    assert secret not in str(e.after) and secret not in e.summary
+    assert runner.invoke(args=["api-token", "revoke", "bot-wa"]).exit_code == 0
+    revoked = only(app, "api_token.revoke")
+    assert (revoked.before, revoked.after) == ({"dicabut": False}, {"dicabut": True})
