@@ -53,6 +53,10 @@ class Config:
     STATUS_LINK_DAYS = 30
     # A browser keeps a thread open this long after the private link or the e-mail check.
     STATUS_GRANT_HOURS = 12
+    # "Tiket saya": the e-mailed link works once within this many minutes, and opens the list
+    # (and the threads reached from it) for this long.
+    MY_TICKETS_LINK_MINUTES = 30
+    MY_TICKETS_SESSION_MINUTES = 60
 
     MAIL_SENDER = "HAI-DJPb <hai.djpb@kemenkeu.go.id>"  # the e-mail channel of section B.1
     MAIL_SERVER = ""

@@ -1,10 +1,13 @@
-"""audit trail: an append-only log of staff changes
+"""audit trail: an append-only log of staff changes; "Tiket saya" links and sessions
 
 One row per staff change (actor, time, action, object, before/after summary), written in the
 transaction of the change. Triggers refuse UPDATE and DELETE on the table, on PostgreSQL and on
 SQLite alike, so not even a hand-written statement through the application's role rewrites
 history (the ORM refuses them as well, see portal.audit.setup). A superuser can still drop the
 triggers: the log guards against mistakes and the application, not against the database owner.
+
+"Tiket saya" (issue #19 item 6): my_tickets_link holds the SHA-256 of each single-use e-mailed
+link token (30 minutes), my_tickets_grant the SHA-256 of each browser's list session id.
 
 Revision ID: 0014
 Revises: 0009
@@ -33,6 +36,29 @@ $$ LANGUAGE plpgsql
 
 
 def upgrade():
+    op.create_table('my_tickets_link',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('created_at', UTCDateTime(), nullable=False),
+    sa.Column('expires_at', UTCDateTime(), nullable=False),
+    sa.Column('used_at', UTCDateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_my_tickets_link')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_my_tickets_link_token_hash'))
+    )
+    with op.batch_alter_table('my_tickets_link', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_my_tickets_link_expires_at'), ['expires_at'], unique=False)
+    op.create_table('my_tickets_grant',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('secret_hash', sa.String(length=64), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('created_at', UTCDateTime(), nullable=False),
+    sa.Column('expires_at', UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_my_tickets_grant')),
+    sa.UniqueConstraint('secret_hash', name=op.f('uq_my_tickets_grant_secret_hash'))
+    )
+    with op.batch_alter_table('my_tickets_grant', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_my_tickets_grant_expires_at'), ['expires_at'], unique=False)
     op.create_table('audit_entry',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', UTCDateTime(), nullable=False),
@@ -84,3 +110,9 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_audit_entry_action'))
 
     op.drop_table('audit_entry')
+    with op.batch_alter_table('my_tickets_grant', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_my_tickets_grant_expires_at'))
+    op.drop_table('my_tickets_grant')
+    with op.batch_alter_table('my_tickets_link', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_my_tickets_link_expires_at'))
+    op.drop_table('my_tickets_link')

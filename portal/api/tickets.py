@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from portal.audit import service as audit
 from portal.core.access import access, register_level
 from portal.core.clock import now
 from portal.core.desk import get_calendar
@@ -32,6 +33,8 @@ def create_token(session, name: str) -> str:
     """Create a named token; return the secret once (only its hash is stored)."""
     secret = "hai_" + secrets.token_urlsafe(32)
     session.add(ApiToken(name=name, token_hash=hashlib.sha256(secret.encode()).hexdigest()))
+    audit.record(session, actor_id=None, action="api_token.create", object_type="api_token", object_id=name,
+                 after={"nama": name}, summary=f"Token API '{name}' dibuat (flask api-token)")
     session.commit()
     return secret
 

@@ -48,6 +48,8 @@ ACTIONS = {
     "canned.create": _l("Balasan siap pakai dibuat"),
     "canned.update": _l("Balasan siap pakai diubah"),
     "canned.delete": _l("Balasan siap pakai dihapus"),
+    "api_token.create": _l("Token API dibuat"),
+    "api_token.revoke": _l("Token API dicabut"),
 }
 OBJECT_TYPES = {
     "ticket": _l("Tiket"),
@@ -55,6 +57,7 @@ OBJECT_TYPES = {
     "calendar": _l("Kalender"),
     "announcement": _l("Pengumuman"),
     "canned_reply": _l("Balasan siap pakai"),
+    "api_token": _l("Token API"),
 }
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 # Spreadsheet programs run cells starting with these as formulas (CSV injection, OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"  # makes spreadsheet programs read the file as UTF-8
 
 
 def neutralise(value: object) -> str:
@@ -16,8 +17,16 @@ def neutralise(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-def csv_text(rows: Iterable[Iterable[object]]) -> str:
-    """Write ``rows`` with the csv module, every cell neutralised, behind a BOM for spreadsheets."""
+def csv_lines(rows: Iterable[Iterable[object]]) -> Iterator[str]:
+    """Yield the BOM, then one CSV line per row (the csv module quotes), every cell neutralised.
+
+    A generator, so a long export streams instead of being built in memory.
+    """
     buffer = io.StringIO()
-    csv.writer(buffer).writerows([neutralise(v) for v in row] for row in rows)
-    return "\ufeff" + buffer.getvalue()  # the BOM makes spreadsheet programs read UTF-8
+    writer = csv.writer(buffer)
+    yield BOM
+    for row in rows:
+        writer.writerow([neutralise(v) for v in row])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()

@@ -20,7 +20,7 @@ from portal.catalog.service import get_catalog
 from portal.core.access import access
 from portal.core.numbers import to_int
 from portal.extensions import db
-from portal.staff import service
+from portal.staff import manage, service
 from portal.staff.forms import AccountForm, ActiveForm
 from portal.staff.manage_views import ADMINS
 from portal.tickets import unitmap
@@ -63,7 +63,7 @@ def _page(form: AccountForm, status: int = 200, created=None, password: str | No
         (
             render_template(
                 "staff/users.html",
-                users=service.accounts(db.session()),
+                users=manage.accounts(db.session()),
                 form=form,
                 active_form=ActiveForm(),
                 roles=role_labels(),
@@ -102,6 +102,7 @@ def user_create():
             known_units=known_units(),
             user_type=to_int(form.user_type.data),
             ph=accounts.hasher(current_app.config["ARGON2_MEMORY_KIB"]),
+            actor_id=current_user.id,
         )
     except accounts.AuthError as exc:
         db.session.rollback()
@@ -118,7 +119,7 @@ def user_reset():
     if user_id is None:
         abort(400)
     try:
-        user, password = service.reset_password(
+        user, password = manage.reset_password(
             db.session(), current_user, user_id, accounts.hasher(current_app.config["ARGON2_MEMORY_KIB"])
         )
     except service.StaffError as exc:
@@ -136,7 +137,7 @@ def user_active():
     if user_id is None or form.active.data not in ("0", "1"):
         abort(400)
     try:
-        user = service.set_active(db.session(), current_user, user_id, form.active.data == "1")
+        user = manage.set_active(db.session(), current_user, user_id, form.active.data == "1")
     except service.StaffError as exc:
         flash(str(exc), "error")
     else:

@@ -17,7 +17,7 @@ from portal.catalog.service import get_catalog
 from portal.core.access import access
 from portal.core.clock import now
 from portal.extensions import db
-from portal.staff import service
+from portal.staff import manage
 from portal.staff.forms import MappingForm
 from portal.staff.manage_views import ADMINS
 from portal.tickets import unitmap
@@ -35,7 +35,7 @@ def _form() -> MappingForm:
 def _page(form: MappingForm, status: int = 200):
     catalog = get_catalog()
     session = db.session()
-    names = {u.id: u.name for u in service.accounts(session)}
+    names = {u.id: u.name for u in manage.accounts(session)}
     nodes = unitmap.mappable_codes(catalog)
     page = render_template(
         "staff/mapping.html",

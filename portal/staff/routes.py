@@ -12,6 +12,7 @@ from portal.core.access import protect_blueprint
 from portal.core.security import private
 from portal.staff import (
     admin_views,
+    audit_views,
     calendar_views,
     dashboard_views,
     manage_views,
@@ -67,3 +68,7 @@ bp.add_url_rule("/admin/pengguna/sandi", view_func=admin_views.user_reset, metho
 bp.add_url_rule("/admin/pengguna/status", view_func=admin_views.user_active, methods=POST)
 bp.add_url_rule("/admin/pemetaan", view_func=mapping_views.mapping, methods=GET)
 bp.add_url_rule("/admin/pemetaan", view_func=mapping_views.mapping_save, methods=POST)
+
+# The audit trail (administrators).
+bp.add_url_rule("/admin/log", view_func=audit_views.audit_log, methods=GET)
+bp.add_url_rule("/admin/log.csv", view_func=audit_views.audit_csv, methods=GET)

@@ -19,7 +19,7 @@ from portal.staff.forms import AssignForm, MessageForm, StatusChangeForm
 from portal.tickets import notify
 from portal.tickets.models import OPEN_STATUSES, Ticket, TicketStatus
 from portal.tickets.service import renew_token
-from portal.tickets.workflow import FULFILMENTS, TRANSITIONS, WorkflowError, clock, transition
+from portal.tickets.workflow import FULFILMENTS, TRANSITIONS, WorkflowError, clock
 
 
 def _filter() -> service.QueueFilter:
@@ -136,10 +136,11 @@ def change_status(reference: str):
         flash(_("Status tidak valid."), "error")
         return _ticket_page(t, forms, 422)
     try:
-        transition(
+        service.change_status(
+            db.session(),
             t,
+            current_user,
             form.status.data,
-            actor_id=current_user.id,
             calendar=get_calendar(),
             now=now(),
             linked_units=tuple(forms["linked_units"]),
@@ -151,7 +152,6 @@ def change_status(reference: str):
         db.session.rollback()
         flash(str(exc), "error")
         return _ticket_page(_ticket_or_404(reference), forms, 422)
-    db.session.commit()
     if t.status == TicketStatus.RESOLVED:
         token = renew_token(db.session(), t, now(), current_app.config["STATUS_LINK_DAYS"])
         notify.send_resolved(t, token)

@@ -278,3 +278,27 @@ class SubmissionKey(Model):
 
     ticket: Mapped[Ticket] = relationship()
 
+
+class MyTicketsLink(Model):
+    """A single-use link to "Tiket saya" sent to an address (only the token's SHA-256 is kept)."""
+
+    __tablename__ = "my_tickets_link"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class MyTicketsGrant(Model):
+    """A browser's session of "Tiket saya", made from a used link; the cookie holds only its random id."""
+
+    __tablename__ = "my_tickets_grant"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -121,3 +121,18 @@ def _staff_link(ticket: Ticket) -> str:
     if has_request_context() or current_app.config.get("SERVER_NAME"):
         return url_for("staff.ticket", reference=ticket.reference, _external=True)
     return f"/staf/tiket/{ticket.reference}"
+
+
+def send_my_tickets_link(address: str, token: str, minutes: int) -> None:
+    """E-mail the single-use link that opens every ticket of ``address`` ("Tiket saya")."""
+    link = url_for("tickets.mine_open", t=token, _external=True)
+    body = mail.letter(
+        _("Bapak/Ibu"),
+        _("Anda (atau seseorang) meminta daftar tiket HAI-DJPb untuk alamat %(email)s.", email=address),
+        _("Buka tautan berikut untuk melihat semua tiket Anda. Tautan hanya dapat dipakai sekali dan berlaku "
+          "%(minutes)s menit (jangan dibagikan):", minutes=minutes),
+        link,
+        "",
+        _("Jika Anda tidak memintanya, abaikan e-mail ini; tidak ada yang berubah."),
+    )
+    send_mail(current_app, address, _("Daftar tiket Anda di HAI-DJPb"), body)

@@ -50,6 +50,8 @@ EXPECTED = {
     "staff.user_reset": "staf-admin",
     "staff.mapping": "staf-admin",
     "staff.mapping_save": "staf-admin",
+    "staff.audit_log": "staf-admin",
+    "staff.audit_csv": "staf-admin",
 }
 PUBLIC = {"auth.login", "auth.logout"}
 OWN_ACCOUNT = {"auth.change_password": "masuk"}  # any signed-in account, for itself
