@@ -53,6 +53,10 @@ class Config:
     STATUS_LINK_DAYS = 30
     # A browser keeps a thread open this long after the private link or the e-mail check.
     STATUS_GRANT_HOURS = 12
+    # "Tiket saya": the e-mailed link works once within this many minutes, and opens the list
+    # (and the threads reached from it) for this long.
+    MY_TICKETS_LINK_MINUTES = 30
+    MY_TICKETS_SESSION_MINUTES = 60
 
     MAIL_SENDER = "HAI-DJPb <hai.djpb@kemenkeu.go.id>"  # the e-mail channel of section B.1
     MAIL_SERVER = ""
@@ -72,6 +76,12 @@ class Config:
     MAIL_RETRY_BASE_SECONDS = 60  # waits of 1, 2, 4, 8 … minutes between attempts
     MAIL_RETRY_MAX_SECONDS = 6 * 3600
     MAIL_CLAIM_SECONDS = 600  # a sending run's lease on the rows it took
+
+    # Routing: the unit whose agents and leads run the help desk itself (HAI-DJPb is run by the
+    # directorate of the CIO, who issues the catalog). They may open and route every ticket; ""
+    # leaves routing to each ticket's own unit. Forwards get one reminder after this many working days.
+    HELP_DESK_UNIT = "Direktorat SITP"
+    FORWARD_REMIND_DAYS = 2
 
     # Shared stores (issue 21). Embedded default: limits and caches inside each process. Several
     # nodes (or workers) need one Redis: REDIS_URL fills the two settings below left at their

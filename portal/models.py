@@ -4,11 +4,22 @@ SIAP's models are deliberately absent: they live in their own bind, with their o
 migrations, and nothing outside ``portal.siap`` imports them.
 """
 
+from portal.audit import models as audit_models
 from portal.auth import models as auth_models
 from portal.core import filestore as core_files
 from portal.kb import models as kb_models
 from portal.mail import models as mail_models
 from portal.notices import models as notices_models
 from portal.tickets import models as tickets_models
+from portal.tickets import routing_models
 
-__all__ = ["auth_models", "core_files", "kb_models", "mail_models", "notices_models", "tickets_models"]
+__all__ = [
+    "audit_models",
+    "auth_models",
+    "core_files",
+    "kb_models",
+    "mail_models",
+    "notices_models",
+    "routing_models",
+    "tickets_models",
+]

@@ -86,11 +86,19 @@ def test_signed_in_pages_are_valid_html(make_app, tmp_path):
     for path in ["/staf/", "/staf/?antrian=semua", f"/staf/tiket/{reference}", "/staf/tiket/baru", "/staf/dasbor",
                  "/staf/balasan", "/staf/umpan-balik", "/staf/kalender", "/staf/kata-sandi"]:
         keep(path, lead.get(path))
+    page = BeautifulSoup(lead.get(f"/staf/tiket/{reference}").data, "html.parser")
+    sent = page.select_one("input[name=fw-sent_at]")["value"]  # the form's default: now, on the app's clock
+    forward = {"fw-unit": "Ditjen Pajak", "fw-channel": "Surat dinas", "fw-sent_at": sent}
+    assert post(lead, f"/staf/tiket/{reference}/teruskan", forward, f"/staf/tiket/{reference}").status_code == 303
+    keep("/staf/tiket (diteruskan)", lead.get(f"/staf/tiket/{reference}"))
     wrong = {"current": "salah", "new": "pendek", "confirm": "lain"}
     keep("/staf/kata-sandi (galat)", post(lead, "/staf/kata-sandi", wrong), 400)
 
     admin = sign_in(app, "admin@kemenkeu.go.id")
     keep("/staf/admin/pengguna", admin.get("/staf/admin/pengguna"))
+    mapping = {"pt-code": "BCSM.02.02", "pt-unit": "Direktorat Pengelolaan Kas Negara"}
+    assert post(admin, "/staf/admin/pemetaan", mapping, "/staf/admin/pemetaan").status_code == 303
+    keep("/staf/admin/pemetaan", admin.get("/staf/admin/pemetaan"))
     with app.app_context():
         lead_id = service.authenticate(db.session, "ketua@kemenkeu.go.id", PASSWORD, service.hasher(1024)).id
     reset = post(admin, "/staf/admin/pengguna/sandi", {"user_id": lead_id}, "/staf/admin/pengguna")
@@ -100,6 +108,7 @@ def test_signed_in_pages_are_valid_html(make_app, tmp_path):
         db.session.execute(update(OutboxMessage).values(**failed))
         db.session.commit()
     keep("/staf/admin/surat", admin.get("/staf/admin/surat"))
+    keep("/staf/admin/log", admin.get("/staf/admin/log"))  # the reset above is one of its entries
 
     member = sign_in(app, "sekretariat@kemenkeu.go.id")
     keep("/siap/sekretariat/buka", member.get("/siap/sekretariat/buka"))
@@ -112,6 +121,6 @@ def test_signed_in_pages_are_valid_html(make_app, tmp_path):
         keep(path, member.get(path))
     keep("/siap/laporan", reporter.get("/siap/laporan"))
 
-    assert len(files) == 19
+    assert len(files) == 22
     errors = nu_errors(files)
     assert not errors, f"{len(errors)} HTML errors (Nu checker {VNU_VERSION}):\n" + "\n".join(errors)

@@ -16,7 +16,7 @@ from portal.core.models import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0010'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from portal.audit import service as audit
 from portal.extensions import db
 
 api_token_cli = AppGroup("api-token", help="Kelola token API integrasi kanal.")
@@ -37,5 +38,7 @@ def revoke(name: str) -> None:
         click.echo(f"GALAT: token '{name}' tidak ada.", err=True)
         raise SystemExit(1)
     token.revoked = True
+    audit.record(db.session(), actor_id=None, action="api_token.revoke", object_type="api_token", object_id=name,
+                 before={"dicabut": False}, after={"dicabut": True}, summary=f"Token API '{name}' dicabut")
     db.session.commit()
     click.echo(f"Token '{name}' dicabut.")

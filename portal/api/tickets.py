@@ -12,12 +12,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from portal.audit import service as audit
 from portal.core.access import access, register_level
 from portal.core.clock import now
 from portal.core.desk import get_calendar
 from portal.core.security import private
 from portal.extensions import db, limiter
-from portal.tickets import idempotency, notify, service
+from portal.tickets import idempotency, notify, routing, service
 from portal.tickets.forms import form_class
 from portal.tickets.models import ApiToken, Ticket
 from portal.tickets.submit import create_from_form, create_once
@@ -32,6 +33,8 @@ def create_token(session, name: str) -> str:
     """Create a named token; return the secret once (only its hash is stored)."""
     secret = "hai_" + secrets.token_urlsafe(32)
     session.add(ApiToken(name=name, token_hash=hashlib.sha256(secret.encode()).hexdigest()))
+    audit.record(session, actor_id=None, action="api_token.create", object_type="api_token", object_id=name,
+                 after={"nama": name}, summary=f"Token API '{name}' dibuat (flask api-token)")
     session.commit()
     return secret
 
@@ -83,8 +86,8 @@ def _error(status: int, message: str, fields: dict | None = None):
 @private
 @limiter.limit("120 per minute")
 def ticket_summary(reference: str):
-    """Return the summary of one ticket."""
-    ticket = service.find(db.session(), reference)
+    """Return the summary of one ticket (a merged reference answers its survivor's)."""
+    ticket = routing.find(db.session(), reference)
     if ticket is None:
         return _error(404, _("Tiket tidak ditemukan."))
     return jsonify(summary(ticket))

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.audit import service as audit
 from portal.auth import sessions
 from portal.auth.models import ROLE_REQUESTER, ROLES, User, UserUnit
 from portal.catalog.models import Catalog
@@ -92,8 +93,9 @@ def create_user(
     known_units: list[str],
     user_type: int | None = None,
     ph: PasswordHasher | None = None,
+    actor_id: int | None = None,
 ) -> User:
-    """Create an account after checking role, units and password strength."""
+    """Create an account after checking role, units and password strength (``actor_id``: who, for the log)."""
     email = normalise_email(email)
     if role not in ROLES:
         raise AuthError(
@@ -122,6 +124,10 @@ def create_user(
         units=[UserUnit(unit=u) for u in dict.fromkeys(units)],
     )
     session.add(user)
+    session.flush()  # the new id names the account in the log
+    after = {"email": email, "nama": user.name, "peran": role, "unit": units, "jenis_pengguna": user_type}
+    audit.record(session, actor_id=actor_id, action="account.create", object_type="account", object_id=user.id,
+                 after=after, summary=f"Akun {email} ({role}) dibuat")
     session.commit()
     return user
 
@@ -176,6 +182,8 @@ def change_password(
         raise AuthError(_("Kata sandi baru harus berbeda dari kata sandi saat ini."))
     user.password_hash = ph.hash(new)
     sessions.end_all(session, user.id)  # every browser, this one too: the caller signs it in afresh
+    audit.record(session, actor_id=user.id, action="account.password_change", object_type="account",
+                 object_id=user.id, summary=f"{user.email} mengganti kata sandinya; semua sesi diakhiri")
     try:
         password_changed.send(app, user=user, old=current, new=new)
         queue_password_notice(session, user)
@@ -185,7 +193,7 @@ def change_password(
         raise
 
 
-def reset_password(session: Session, user: User, ph: PasswordHasher | None = None) -> str:
+def reset_password(session: Session, user: User, ph: PasswordHasher | None = None, actor_id: int | None = None) -> str:
     """Give an account a new random password (an administrator's reset); return it to show once.
 
     Like a change, it ends every session of the account. What the old password
@@ -195,6 +203,8 @@ def reset_password(session: Session, user: User, ph: PasswordHasher | None = Non
     user.password_hash = (ph or hasher()).hash(password)
     sessions.end_all(session, user.id)
     queue_password_notice(session, user, by_administrator=True)
+    audit.record(session, actor_id=actor_id, action="account.password_reset", object_type="account",
+                 object_id=user.id, summary=f"Kata sandi {user.email} disetel ulang; semua sesi diakhiri")
     session.commit()
     return password
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.audit import service as audit
 from portal.catalog.models import Hours
 from portal.core.calendar import WorkingCalendar
 from portal.core.signals import public_content_changed
@@ -68,26 +69,38 @@ def publish_change() -> None:
     public_content_changed.send(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
-def set_override(session: Session, day: date, is_open: bool, reason: str) -> CalendarOverride:
-    """Close (or open) the desk on ``day``, replacing any earlier override of that day."""
+def set_override(
+    session: Session, day: date, is_open: bool, reason: str, actor_id: int | None = None
+) -> CalendarOverride:
+    """Close (or open) the desk on ``day``, replacing any earlier override of that day (``actor_id``: for the log)."""
     reason = reason.strip()
     if not reason:
         raise NoticeError(_("Alasan wajib diisi; alasan ditampilkan kepada pengguna."))
     row = session.scalars(select(CalendarOverride).where(CalendarOverride.day == day)).first()
+    before = None if row is None else _override_state(row)
     if row is None:
         row = CalendarOverride(day=day, open=is_open, reason=reason[:200])
         session.add(row)
     else:
         row.open, row.reason = is_open, reason[:200]
+    kind = "buka" if is_open else "tutup"
+    audit.record(session, actor_id=actor_id, action="calendar.set", object_type="calendar", object_id=day.isoformat(),
+                 before=before, after=_override_state(row), summary=f"{day:%d-%m-%Y}: {kind} ({row.reason})")
     session.commit()
     return row
 
 
-def remove_override(session: Session, day: date) -> bool:
+def _override_state(row: CalendarOverride) -> dict[str, object]:
+    return {"hari": row.day, "jenis": "buka" if row.open else "tutup", "alasan": row.reason}
+
+
+def remove_override(session: Session, day: date, actor_id: int | None = None) -> bool:
     """Remove the override of ``day``; tell whether there was one."""
     row = session.scalars(select(CalendarOverride).where(CalendarOverride.day == day)).first()
     if row is None:
         return False
+    audit.record(session, actor_id=actor_id, action="calendar.remove", object_type="calendar",
+                 object_id=day.isoformat(), before=_override_state(row), summary=f"{day:%d-%m-%Y}: {row.reason}")
     session.delete(row)
     session.commit()
     return True
@@ -99,7 +112,9 @@ def upcoming_overrides(session: Session, today: date, limit: int = 10) -> list[C
     return list(session.scalars(query.limit(limit)))
 
 
-def add_announcement(session: Session, title: str, body: str, starts_on: date, ends_on: date) -> Announcement:
+def add_announcement(
+    session: Session, title: str, body: str, starts_on: date, ends_on: date, actor_id: int | None = None
+) -> Announcement:
     """Publish an announcement for a period of days."""
     title = title.strip()
     if not title:
@@ -114,6 +129,9 @@ def add_announcement(session: Session, title: str, body: str, starts_on: date, e
         )
     row = Announcement(title=title[:160], body=body.strip(), starts_on=starts_on, ends_on=ends_on)
     session.add(row)
+    session.flush()  # the new id names it in the log
+    audit.record(session, actor_id=actor_id, action="announcement.add", object_type="announcement",
+                 object_id=row.id, after=_announcement_state(row), summary=row.title)
     session.commit()
     return row
 
@@ -134,11 +152,17 @@ def announcements_from(session: Session, today: date) -> list:
     return list(session.scalars(query.order_by(Announcement.starts_on, Announcement.id)))
 
 
-def remove_announcement(session: Session, announcement_id: int) -> bool:
+def _announcement_state(row: Announcement) -> dict[str, object]:
+    return {"judul": row.title, "isi": row.body[:200], "mulai": row.starts_on, "sampai": row.ends_on}
+
+
+def remove_announcement(session: Session, announcement_id: int, actor_id: int | None = None) -> bool:
     """Delete an announcement; tell whether there was one."""
     row = session.get(Announcement, announcement_id)
     if row is None:
         return False
+    audit.record(session, actor_id=actor_id, action="announcement.remove", object_type="announcement",
+                 object_id=row.id, before=_announcement_state(row), summary=row.title)
     session.delete(row)
     session.commit()
     return True

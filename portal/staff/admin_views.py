@@ -20,9 +20,10 @@ from portal.catalog.service import get_catalog
 from portal.core.access import access
 from portal.core.numbers import to_int
 from portal.extensions import db
-from portal.staff import service
+from portal.staff import manage, service
 from portal.staff.forms import AccountForm, ActiveForm
 from portal.staff.manage_views import ADMINS
+from portal.tickets import unitmap
 
 INTERNAL_USER_TYPES = (2, 3, 8, 9)
 
@@ -37,13 +38,19 @@ def role_labels() -> dict[str, str]:
     }
 
 
+def known_units() -> list[str]:
+    """Units accounts may join: the catalog's owner units, then the units the portal's mapping names."""
+    owners = accounts.owner_units(get_catalog())
+    return owners + [u for u in unitmap.mapped_units(db.session()) if u not in owners]
+
+
 def _form(blank: bool = False) -> AccountForm:
     catalog = get_catalog()
     form = AccountForm(prefix="akun", formdata=None) if blank else AccountForm(prefix="akun")
     form.role.choices = [SelectChoice("", _("— Pilih peran —"))] + [
         SelectChoice(k, v) for k, v in role_labels().items()
     ]
-    form.units.choices = [SelectChoice(u, u) for u in accounts.owner_units(catalog)]
+    form.units.choices = [SelectChoice(u, u) for u in known_units()]
     names = {u.id: u.name for u in catalog.user_types}  # the catalog numbers them 1..n
     form.user_type.choices = [SelectChoice("", "—")] + [
         SelectChoice(str(i), f"{i}. {names[i]}") for i in INTERNAL_USER_TYPES
@@ -56,7 +63,7 @@ def _page(form: AccountForm, status: int = 200, created=None, password: str | No
         (
             render_template(
                 "staff/users.html",
-                users=service.accounts(db.session()),
+                users=manage.accounts(db.session()),
                 form=form,
                 active_form=ActiveForm(),
                 roles=role_labels(),
@@ -92,9 +99,10 @@ def user_create():
             role=form.role.data,
             password=password,
             units=list(form.units.data or []),
-            known_units=accounts.owner_units(get_catalog()),
+            known_units=known_units(),
             user_type=to_int(form.user_type.data),
             ph=accounts.hasher(current_app.config["ARGON2_MEMORY_KIB"]),
+            actor_id=current_user.id,
         )
     except accounts.AuthError as exc:
         db.session.rollback()
@@ -111,7 +119,7 @@ def user_reset():
     if user_id is None:
         abort(400)
     try:
-        user, password = service.reset_password(
+        user, password = manage.reset_password(
             db.session(), current_user, user_id, accounts.hasher(current_app.config["ARGON2_MEMORY_KIB"])
         )
     except service.StaffError as exc:
@@ -128,7 +136,7 @@ def user_active():
     if user_id is None or form.active.data not in ("0", "1"):
         abort(400)
     try:
-        user = service.set_active(db.session(), current_user, user_id, form.active.data == "1")
+        user = manage.set_active(db.session(), current_user, user_id, form.active.data == "1")
     except service.StaffError as exc:
         flash(str(exc), "error")
     else:

@@ -12,6 +12,7 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from portal.core.access import access
 from portal.core.clock import today
@@ -60,7 +61,12 @@ def announcement_add():
         return _page(announcement_form=form, status=422)
     try:
         notices.add_announcement(
-            db.session(), form.title.data, form.body.data or "", form.starts_on.data, form.ends_on.data
+            db.session(),
+            form.title.data,
+            form.body.data or "",
+            form.starts_on.data,
+            form.ends_on.data,
+            actor_id=current_user.id,
         )
     except notices.NoticeError as exc:
         form.ends_on.errors = [str(exc)]
@@ -77,7 +83,7 @@ def announcement_remove():
     announcement_id = to_int(form.item_id.data) if form.validate() else None
     if announcement_id is None:
         abort(400)
-    if notices.remove_announcement(db.session(), announcement_id):
+    if notices.remove_announcement(db.session(), announcement_id, actor_id=current_user.id):
         _changed()
         flash(_("Pengumuman dihapus."), "success")
     return redirect(url_for("staff.calendar"), 303)
@@ -91,14 +97,16 @@ def override_set():
         return _page(override_form=form, status=422)
     day, is_open = form.day.data, form.kind.data == "buka"
     try:
-        notices.set_override(db.session(), day, is_open, form.reason.data)
+        notices.set_override(db.session(), day, is_open, form.reason.data, actor_id=current_user.id)
         if form.announce.data:
             title = (
                 _("Layanan buka %(d)s", d=f"{day:%d-%m-%Y}")
                 if is_open
                 else _("Layanan tutup %(d)s", d=f"{day:%d-%m-%Y}")
             )
-            notices.add_announcement(db.session(), title, form.reason.data, min(_today(), day), day)
+            notices.add_announcement(
+                db.session(), title, form.reason.data, min(_today(), day), day, actor_id=current_user.id
+            )
     except notices.NoticeError as exc:
         form.reason.errors = [str(exc)]
         return _page(override_form=form, status=422)
@@ -117,7 +125,7 @@ def override_remove():
         day = date.fromisoformat(form.item_id.data)
     except ValueError:
         abort(400)
-    if notices.remove_override(db.session(), day):
+    if notices.remove_override(db.session(), day, actor_id=current_user.id):
         _changed()
         flash(_("Pengaturan tanggal %(d)s dihapus.", d=f"{day:%d-%m-%Y}"), "success")
     return redirect(url_for("staff.calendar"), 303)

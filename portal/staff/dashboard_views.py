@@ -18,6 +18,7 @@ from flask_login import current_user
 
 from portal.catalog.service import get_catalog
 from portal.core.clock import now
+from portal.core.csvsafe import neutralise
 from portal.core.desk import get_calendar
 from portal.core.templating import format_number
 from portal.extensions import cache, db
@@ -129,16 +130,6 @@ def chart_size(months: list[dashboard.Month]) -> tuple[int, int]:
     """Width and height of one chart."""
     c = CHART
     return c["left"] + 16 + len(months) * c["step"], c["top"] + c["plot"] + c["bottom"]
-
-
-# Spreadsheet programs run cells starting with these as formulas (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value) -> str:
-    """Return a CSV cell that no spreadsheet evaluates: a leading quote before formula triggers."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def csv_rows(figures: dashboard.Figures, channel_labels: dict[str, str]):

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
+    DateTimeLocalField,
     EmailField,
     HiddenField,
     RadioField,
@@ -42,6 +43,52 @@ class AssignForm(PortalForm):
     """Assign the ticket to a member of its unit (empty = unassigned)."""
 
     assignee = SelectField(_l("Petugas"), validators=[Optional()], choices=[])
+
+
+class TransferForm(PortalForm):
+    """Move the ticket to another code (and so to that code's unit), with a reason."""
+
+    code = SelectField(_l("Kode layanan tujuan"), validators=[InputRequired(_l("Pilih kode layanan."))], choices=[])
+    reason = TextAreaField(
+        _l("Alasan pemindahan"), validators=[InputRequired(_l("Tulis alasan pemindahan.")), Length(max=2000)]
+    )
+
+
+class ReferenceForm(PortalForm):
+    """Another ticket named by its reference (the survivor of a merge, a ticket to link)."""
+
+    reference = StringField(_l("Nomor tiket"), validators=[InputRequired(_l("Isi nomor tiket.")), Length(max=40)])
+
+
+class ForwardForm(PortalForm):
+    """A forward to a linked unit of section F."""
+
+    unit = SelectField(_l("Unit terkait (bagian F)"), validators=[InputRequired(_l("Pilih unit."))], choices=[])
+    channel = StringField(_l("Kanal penerusan"), validators=[InputRequired(_l("Isi kanal penerusan.")), Length(max=60)])
+    sent_at = DateTimeLocalField(
+        _l("Dikirim pada"), validators=[InputRequired(_l("Isi tanggal dan jam kirim."))], format="%Y-%m-%dT%H:%M"
+    )
+    their_reference = StringField(
+        _l("Nomor tiket/surat unit terkait (jika ada)"), validators=[Optional(), Length(max=120)]
+    )
+
+
+class ForwardUpdateForm(PortalForm):
+    """What came back from the linked unit: its reference, the acknowledgement, the answer."""
+
+    forward_id = HiddenField(validators=[InputRequired()])
+    their_reference = StringField(_l("Nomor tiket/surat unit terkait"), validators=[Optional(), Length(max=120)])
+    acknowledged_at = DateTimeLocalField(
+        _l("Diterima (dikonfirmasi) pada"), validators=[Optional()], format="%Y-%m-%dT%H:%M"
+    )
+    answer = TextAreaField(_l("Jawaban unit terkait"), validators=[Optional(), Length(max=10000)])
+
+
+class MappingForm(PortalForm):
+    """Map a catalog code to a concrete unit's queue (empty: back to the catalog's owner)."""
+
+    code = SelectField(_l("Kode"), validators=[InputRequired(_l("Pilih kode."))], choices=[])
+    unit = StringField(_l("Unit tujuan"), validators=[Optional(), Length(max=80)], render_kw={"list": "daftar-unit"})
 
 
 @lru_cache(maxsize=64)

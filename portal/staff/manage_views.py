@@ -23,7 +23,7 @@ from portal.core.desk import get_calendar
 from portal.core.numbers import to_int
 from portal.extensions import db
 from portal.kb import service as kb
-from portal.staff import service
+from portal.staff import manage, service
 from portal.staff.dashboard import services_of
 from portal.staff.forms import CannedReplyForm, DeleteForm
 
@@ -68,7 +68,7 @@ def _canned_form(services: list, reply=None) -> CannedReplyForm:
 def canned():
     """The canned replies of the services of the staff member's units; a form to add or change one."""
     services = _my_services()
-    replies = service.canned_for(db.session(), [s.code for s in services])
+    replies = manage.canned_for(db.session(), [s.code for s in services])
     editing = next((r for r in replies if str(r.id) == request.args.get("ubah")), None)
     return render_template(
         "staff/canned.html",
@@ -86,7 +86,7 @@ def canned_save():
     form = _canned_form(services)
     if form.validate():
         try:
-            service.save_canned(
+            manage.save_canned(
                 db.session(),
                 reply_id=to_int(form.reply_id.data),
                 service_code=form.service.data,
@@ -94,13 +94,14 @@ def canned_save():
                 body=form.body.data,
                 codes=[s.code for s in services],
                 now=now(),
+                actor_id=current_user.id,
             )
         except service.StaffError as exc:
             flash(str(exc), "error")
         else:
             flash(_("Balasan siap pakai disimpan."), "success")
             return redirect(url_for("staff.canned"), 303)
-    replies = service.canned_for(db.session(), [s.code for s in services])
+    replies = manage.canned_for(db.session(), [s.code for s in services])
     page = render_template(
         "staff/canned.html", services=services, replies=replies, form=form, editing=None, delete_form=DeleteForm()
     )
@@ -114,7 +115,7 @@ def canned_delete():
     if reply_id is None:
         abort(400)
     try:
-        service.delete_canned(db.session(), reply_id, [s.code for s in _my_services()])
+        manage.delete_canned(db.session(), reply_id, [s.code for s in _my_services()], actor_id=current_user.id)
     except service.StaffError as exc:
         flash(str(exc), "error")
     else:

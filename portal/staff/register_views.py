@@ -75,7 +75,13 @@ def _create(catalog: Catalog, node, rtype, form) -> tuple[Ticket | None, str | N
     """Store the ticket and send the confirmation; return it, or None and the error message."""
     try:
         created = create_from_form(
-            form, rtype, node.code, uploads=checked_uploads(), channel=form.kanal.data, actor_id=current_user.id
+            form,
+            rtype,
+            node.code,
+            uploads=checked_uploads(),
+            channel=form.kanal.data,
+            actor_id=current_user.id,
+            on_create=staff_rules.audit_registered(current_user.id),
         )
     except (attachments.AttachmentError, tickets.TicketError) as exc:
         return None, str(exc)

@@ -10,7 +10,18 @@ from flask import Blueprint
 from portal.auth.levels import STAFF
 from portal.core.access import protect_blueprint
 from portal.core.security import private
-from portal.staff import admin_views, calendar_views, dashboard_views, mail_views, manage_views, register_views, views
+from portal.staff import (
+    admin_views,
+    audit_views,
+    calendar_views,
+    dashboard_views,
+    mail_views,
+    manage_views,
+    mapping_views,
+    register_views,
+    routing_views,
+    views,
+)
 
 bp = Blueprint("staff", __name__, url_prefix="/staf")
 protect_blueprint(bp, STAFF)
@@ -26,6 +37,13 @@ bp.add_url_rule("/tiket/<reference>/pesan", view_func=views.message, methods=POS
 bp.add_url_rule("/tiket/<reference>/status", view_func=views.change_status, methods=POST)
 bp.add_url_rule("/tiket/<reference>/tugas", view_func=views.assign, methods=POST)
 bp.add_url_rule("/tiket/<reference>/lampiran/<int:attachment_id>", view_func=views.download, methods=GET)
+
+# Routing: transfer, merge, link, forwarding to a linked unit (section F).
+bp.add_url_rule("/tiket/<reference>/pindah", view_func=routing_views.transfer, methods=POST)
+bp.add_url_rule("/tiket/<reference>/gabung", view_func=routing_views.merge, methods=POST)
+bp.add_url_rule("/tiket/<reference>/tautan", view_func=routing_views.link, methods=POST)
+bp.add_url_rule("/tiket/<reference>/teruskan", view_func=routing_views.forward, methods=POST)
+bp.add_url_rule("/tiket/<reference>/teruskan/catat", view_func=routing_views.forward_update, methods=POST)
 
 # Dashboard.
 bp.add_url_rule("/dasbor", endpoint="dashboard", view_func=dashboard_views.dashboard_page, methods=GET)
@@ -53,3 +71,10 @@ bp.add_url_rule("/admin/pengguna/status", view_func=admin_views.user_active, met
 # Outgoing mail that fails (administrators).
 bp.add_url_rule("/admin/surat", view_func=mail_views.mail_outbox, methods=GET)
 bp.add_url_rule("/admin/surat/kirim-ulang", view_func=mail_views.mail_resend, methods=POST)
+
+bp.add_url_rule("/admin/pemetaan", view_func=mapping_views.mapping, methods=GET)
+bp.add_url_rule("/admin/pemetaan", view_func=mapping_views.mapping_save, methods=POST)
+
+# The audit trail (administrators).
+bp.add_url_rule("/admin/log", view_func=audit_views.audit_log, methods=GET)
+bp.add_url_rule("/admin/log.csv", view_func=audit_views.audit_csv, methods=GET)

@@ -5,16 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from argon2 import PasswordHasher
-from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.auth import service as auth
-from portal.auth import sessions
-from portal.auth.models import ROLE_ADMIN, ROLE_REQUESTER, User
-from portal.tickets import notify
+from portal.audit import service as audit
+from portal.auth.models import ROLE_ADMIN, User
+from portal.core.calendar import WorkingCalendar
+from portal.tickets import notify, routing
 from portal.tickets.models import OPEN_STATUSES, STATUS_WAITING, CannedReply, Ticket, TicketEvent
+from portal.tickets.workflow import transition
 
 QUEUES = {
     "unit": "Unit saya",
@@ -45,8 +44,11 @@ class QueueFilter:
 
 
 def can_see(user: User, ticket: Ticket) -> bool:
-    """Staff see the tickets of their own units only; administrators are no exception."""
-    return user.is_staff and ticket.owner_unit in user.unit_names
+    """Staff see the tickets of their own units only (administrators are no exception).
+
+    The help desk's own agents and leads (``HELP_DESK_UNIT``) open any ticket: they route them.
+    """
+    return user.is_staff and (ticket.owner_unit in user.unit_names or routing.is_help_desk(user))
 
 
 def queue_query(user: User, f: QueueFilter, now: datetime, tz) -> Select:
@@ -125,16 +127,78 @@ def add_message(session: Session, ticket: Ticket, user: User, body: str, public:
     ticket.updated_at = now
     if public:
         notify.queue_staff_reply(session, ticket, event.body)
+    audit.record(
+        session,
+        actor_id=user.id,
+        action="ticket.reply" if public else "ticket.note",
+        object_type="ticket",
+        object_id=ticket.reference,
+        after={"isi": event.body[:200]},
+        summary=f"{'Balasan' if public else 'Catatan internal'} pada {ticket.reference}",
+    )
     session.commit()
     return event
+
+
+def change_status(
+    session: Session, ticket: Ticket, actor: User, to_status: str, *, calendar: WorkingCalendar, now: datetime, **how
+) -> None:
+    """Move a ticket along the workflow (``how``: linked_units, fulfilment, unit, note) and record it.
+
+    ``WorkflowError`` from the table leaves the session to the caller's rollback.
+    """
+    before = _state(ticket)
+    transition(ticket, to_status, actor_id=actor.id, calendar=calendar, now=now, **how)
+    old, new = audit.changed(before, _state(ticket))
+    summary = f"Status {ticket.reference}: {before['status']} → {ticket.status}"
+    audit.record(session, actor_id=actor.id, action="ticket.status", object_type="ticket",
+                 object_id=ticket.reference, before=old, after=new, summary=summary)
+    session.commit()
+
+
+def _state(ticket: Ticket) -> dict:
+    return {
+        "status": ticket.status,
+        "pemenuhan": ticket.fulfilment,
+        "unit_eksternal": ticket.fulfilment_unit,
+        "jatuh_tempo": ticket.due_at,
+    }
+
+
+def audit_registered(actor_id: int):
+    """The ``on_create`` hook recording a ticket a staff member registered, in the ticket's own commit."""
+
+    def hook(session: Session, ticket: Ticket, token: str) -> None:
+        audit.record(
+            session,
+            actor_id=actor_id,
+            action="ticket.create",
+            object_type="ticket",
+            object_id=ticket.reference,
+            after={"kode": ticket.code, "kanal": ticket.channel, "unit": ticket.owner_unit, "subjek": ticket.subject},
+            summary=f"Tiket {ticket.reference} dicatat atas nama {ticket.requester_email} ({ticket.channel})",
+        )
+
+    return hook
 
 
 def assign(session: Session, ticket: Ticket, actor: User, assignee: User | None, now: datetime) -> None:
     """Assign (or claim) a ticket; the assignee must work in the ticket's unit."""
     if assignee is not None and (not assignee.is_staff or ticket.owner_unit not in assignee.unit_names):
         raise StaffError("Petugas yang dipilih bukan anggota unit pemilik tiket.")
+    previous = session.get(User, ticket.assignee_id) if ticket.assignee_id else None
     ticket.assignee_id = assignee.id if assignee else None
     name = assignee.name if assignee else "-"
+    audit.record(
+        session,
+        actor_id=actor.id,
+        action="ticket.assign",
+        object_type="ticket",
+        object_id=ticket.reference,
+        before={"petugas": previous.email if previous else None},
+        after={"petugas": assignee.email if assignee else None},
+        summary=f"{ticket.reference} ditugaskan kepada {name}",
+    )
     ticket.events.append(
         TicketEvent(
             kind="tugas",
@@ -151,72 +215,6 @@ def assign(session: Session, ticket: Ticket, actor: User, assignee: User | None,
 
 def canned_replies(session: Session, service_code: str) -> list:
     """Return the canned replies staff keep for a service."""
-    from portal.tickets.models import CannedReply
 
     query = select(CannedReply).where(CannedReply.service_code == service_code).order_by(CannedReply.title)
     return list(session.scalars(query))
-
-
-# --- Canned replies, announcements, knowledge feedback, accounts (the management pages) ---
-
-
-def canned_for(session: Session, codes: list[str]) -> list:
-    """The canned replies of these services, by service then title."""
-    query = select(CannedReply).where(CannedReply.service_code.in_(codes))
-    return list(session.scalars(query.order_by(CannedReply.service_code, CannedReply.title)))
-
-
-def save_canned(
-    session: Session, *, reply_id: int | None, service_code: str, title: str, body: str, codes: list[str], now: datetime
-):
-    """Create or change a canned reply of one of ``codes`` (the services of the editor's units)."""
-    title, body = title.strip(), body.strip()
-    if service_code not in codes:
-        raise StaffError(_("Layanan ini bukan layanan unit Anda."))
-    if not title or not body:
-        raise StaffError(_("Judul dan isi balasan wajib diisi."))
-    reply = CannedReply() if reply_id is None else session.get(CannedReply, reply_id)
-    if reply is None or (reply_id is not None and reply.service_code not in codes):
-        raise StaffError(_("Balasan tidak ditemukan."))
-    reply.service_code, reply.title, reply.body, reply.updated_at = service_code, title[:120], body[:10000], now
-    session.add(reply)
-    session.commit()
-    return reply
-
-
-def delete_canned(session: Session, reply_id: int, codes: list[str]) -> None:
-    """Delete a canned reply of one of ``codes``."""
-    reply = session.get(CannedReply, reply_id)
-    if reply is None or reply.service_code not in codes:
-        raise StaffError(_("Balasan tidak ditemukan."))
-    session.delete(reply)
-    session.commit()
-
-
-def accounts(session: Session) -> list[User]:
-    """Every account, staff first, then by name."""
-    return list(session.scalars(select(User).order_by(User.role == ROLE_REQUESTER, User.name, User.email)))
-
-
-def set_active(session: Session, actor: User, user_id: int, active: bool) -> User:
-    """Activate or deactivate an account; deactivating ends every session of it at once."""
-    user = session.get(User, user_id)
-    if user is None:
-        raise StaffError(_("Akun tidak ditemukan."))
-    if user.id == actor.id and not active:
-        raise StaffError(_("Anda tidak dapat menonaktifkan akun Anda sendiri."))
-    user.active = active
-    if not active:
-        sessions.end_all(session, user.id)
-    session.commit()
-    return user
-
-
-def reset_password(session: Session, actor: User, user_id: int, ph: PasswordHasher) -> tuple[User, str]:
-    """Give another account a new random password; return the account and the password to show once."""
-    user = session.get(User, user_id)
-    if user is None:
-        raise StaffError(_("Akun tidak ditemukan."))
-    if user.id == actor.id:
-        raise StaffError(_("Ubah kata sandi Anda sendiri di halaman Kata sandi."))
-    return user, auth.reset_password(session, user, ph)

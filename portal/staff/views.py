@@ -15,12 +15,12 @@ from portal.core.desk import get_calendar
 from portal.core.filestore import file_store
 from portal.core.numbers import to_int
 from portal.extensions import db
-from portal.staff import service
+from portal.staff import routing_pages, service
 from portal.staff.forms import AssignForm, MessageForm, StatusChangeForm
 from portal.tickets import notify
 from portal.tickets.models import OPEN_STATUSES, Ticket, TicketStatus
 from portal.tickets.service import renew_token
-from portal.tickets.workflow import FULFILMENTS, TRANSITIONS, WorkflowError, clock, transition
+from portal.tickets.workflow import FULFILMENTS, TRANSITIONS, WorkflowError, clock
 
 
 def _filter() -> service.QueueFilter:
@@ -64,7 +64,8 @@ def _ticket_or_404(reference: str) -> Ticket:
 def _forms(ticket: Ticket) -> dict:
     catalog = get_catalog()
     status_form = StatusChangeForm(prefix="st")
-    allowed = [SelectChoice(s, s.label) for s in sorted(TRANSITIONS[ticket.status])]
+    # "Diteruskan" is entered only by recording a forward (its own form), never by a bare status change.
+    allowed = [SelectChoice(s, s.label) for s in sorted(TRANSITIONS[ticket.status]) if s != TicketStatus.FORWARDED]
     # A placeholder first: the status changes only when one is chosen, never by a stray submit.
     status_form.status.choices = [SelectChoice("", _("— Pilih status —")), *allowed] if allowed else []
     status_form.fulfilment.choices = [SelectChoice("", "—")] + [SelectChoice(k, v) for k, v in FULFILMENTS.items()]
@@ -76,6 +77,7 @@ def _forms(ticket: Ticket) -> dict:
         SelectChoice(str(m.id), m.name) for m in members
     ]
     return {
+        **routing_pages.routing_forms(catalog, ticket, now().astimezone(get_calendar().tz)),
         "reply_form": MessageForm(prefix="re"),
         "note_form": MessageForm(prefix="no"),
         "status_form": status_form,
@@ -104,6 +106,7 @@ def _ticket_page(t: Ticket, forms: dict | None = None, status: int = 200):
         catalog=catalog,
         fulfilments=FULFILMENTS,
         canned=canned,
+        **routing_pages.routing_context(db.session(), current_user, t),
         **(forms or _forms(t)),
     )
     return page, status
@@ -132,10 +135,11 @@ def change_status(reference: str):
         flash(_("Status tidak valid."), "error")
         return _ticket_page(t, forms, 422)
     try:
-        transition(
+        service.change_status(
+            db.session(),
             t,
+            current_user,
             form.status.data,
-            actor_id=current_user.id,
             calendar=get_calendar(),
             now=now(),
             linked_units=tuple(forms["linked_units"]),

@@ -5,7 +5,16 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, MultipleFileField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    EmailField,
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal.core.forms import PortalForm
@@ -79,3 +88,23 @@ class SurveyForm(PortalForm):
         validators=[InputRequired(_l("Pilih salah satu nilai."))],
     )
     comment = TextAreaField(_l("Komentar (tidak wajib)"), validators=[Optional(), Length(max=2000)])
+
+
+class MyTicketsForm(PortalForm):
+    """Ask for the address whose tickets to list ("Tiket saya")."""
+
+    email = EmailField(
+        _l("Alamat e-mail"),
+        validators=[InputRequired(_l("Isi alamat e-mail.")), Length(max=254)],
+        description=_l("Alamat yang Anda pakai saat mengajukan permintaan."),
+    )
+
+
+class MyTicketsOpenForm(PortalForm):
+    """Use the e-mailed link: the token travels in the body of a POST, not in a further URL."""
+
+    t = HiddenField(validators=[InputRequired(), Length(max=100)])
+
+
+class MyTicketsEndForm(PortalForm):
+    """End the "Tiket saya" session in this browser (a CSRF token, no fields)."""

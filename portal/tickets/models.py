@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from portal.core.clock import now
 from portal.core.models import StrEnumType, UTCDateTime
 from portal.extensions import Model
+from portal.tickets.routing_models import TicketForward
 
 
 class TicketStatus(StrEnum):
@@ -35,6 +36,8 @@ class TicketStatus(StrEnum):
     WAITING = "menunggu-pengguna"
     RESOLVED = "selesai"
     CLOSED = "ditutup"
+    # Waiting on a linked unit of section F (see ``TicketForward``); the clock runs (README).
+    FORWARDED = "diteruskan-unit"
 
     @property
     def label(self) -> LazyString:
@@ -49,7 +52,7 @@ class TicketStatus(StrEnum):
     @property
     def desk_owes_reply(self) -> bool:
         """Tell whether the next step is the desk's (the ticket can run late)."""
-        return self in (TicketStatus.NEW, TicketStatus.OPEN)
+        return self in (TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.FORWARDED)
 
 
 _LABELS = {
@@ -58,6 +61,7 @@ _LABELS = {
     TicketStatus.WAITING: _l("Menunggu pengguna"),
     TicketStatus.RESOLVED: _l("Selesai"),
     TicketStatus.CLOSED: _l("Ditutup"),
+    TicketStatus.FORWARDED: _l("Diteruskan"),
 }
 _PUBLIC_LABELS = {TicketStatus.WAITING: _l("Menunggu tanggapan Anda")}
 
@@ -66,7 +70,7 @@ STATUS_OPEN = TicketStatus.OPEN
 STATUS_WAITING = TicketStatus.WAITING
 STATUS_RESOLVED = TicketStatus.RESOLVED
 STATUS_CLOSED = TicketStatus.CLOSED
-OPEN_STATUSES = (STATUS_NEW, STATUS_OPEN, STATUS_WAITING)
+OPEN_STATUSES = (STATUS_NEW, STATUS_OPEN, STATUS_WAITING, TicketStatus.FORWARDED)
 
 
 class Ticket(Model):
@@ -114,6 +118,8 @@ class Ticket(Model):
     # Working hours from receipt to resolution, minus the paused hours: what the SLA panel
     # showed at that moment. Stored when resolving so the dashboard need not replay the clock.
     resolved_hours: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # A duplicate merged into another ticket: its reference leads there (``routing.survivor_reference``).
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"), nullable=True, index=True)
 
     events: Mapped[list[TicketEvent]] = relationship(
         back_populates="ticket", cascade="all, delete-orphan", order_by="TicketEvent.id"
@@ -121,6 +127,7 @@ class Ticket(Model):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="ticket", cascade="all, delete-orphan", order_by="Attachment.id"
     )
+    forwards: Mapped[list[TicketForward]] = relationship(order_by="TicketForward.id", viewonly=True)
 
     @property
     def is_open(self) -> bool:
@@ -270,3 +277,28 @@ class SubmissionKey(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
     ticket: Mapped[Ticket] = relationship()
+
+
+class MyTicketsLink(Model):
+    """A single-use link to "Tiket saya" sent to an address (only the token's SHA-256 is kept)."""
+
+    __tablename__ = "my_tickets_link"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class MyTicketsGrant(Model):
+    """A browser's session of "Tiket saya", made from a used link; the cookie holds only its random id."""
+
+    __tablename__ = "my_tickets_grant"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

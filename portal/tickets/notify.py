@@ -6,7 +6,9 @@ caller's commit stores it with the change that causes it, and it is sent after t
 
 from __future__ import annotations
 
-from flask import url_for
+from datetime import datetime
+
+from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
@@ -72,3 +74,54 @@ def queue_staff_reply(session: Session, ticket: Ticket, reply: str) -> None:
 def queue_resolved(session: Session, ticket: Ticket, token: str) -> None:
     """Queue the resolution notice (automatic); the new private link leads to the survey."""
     _queue(session, ticket, _("Tiket selesai"), "resolved", link=status_link(ticket, token))
+
+
+def queue_transferred(session: Session, ticket: Ticket, service_name: str) -> None:
+    """Queue the notice that the ticket moved to another service, with its new due time (automatic)."""
+    _queue(
+        session,
+        ticket,
+        _("Tiket Anda dipindahkan ke layanan lain"),
+        "transferred",
+        service_name=service_name,
+        due=format_wib(ticket.due_at),
+    )
+
+
+def queue_forward_reminder(
+    session: Session, ticket: Ticket, to_email: str, to_name: str, unit: str, sent_at: datetime
+) -> None:
+    """Queue a reminder to staff that a linked unit has not acknowledged a forwarded request.
+
+    Internal mail: it stays out of the requester's thread (no ``ticket_reference``), and the
+    reference is in the subject by hand.
+    """
+    mail.enqueue(
+        session,
+        to=to_email,
+        subject=f"[{ticket.reference}] " + _("Penerusan belum dikonfirmasi"),
+        template="forward_reminder",
+        context={"name": to_name, "ticket": ticket, "unit": unit, "sent": format_wib(sent_at),
+                 "link": _staff_link(ticket)},
+        auto=True,
+    )
+
+
+def _staff_link(ticket: Ticket) -> str:
+    # From cron there is no request: a full link needs SERVER_NAME, else the path must do.
+    if has_request_context() or current_app.config.get("SERVER_NAME"):
+        return url_for("staff.ticket", reference=ticket.reference, _external=True)
+    return f"/staf/tiket/{ticket.reference}"
+
+
+def queue_my_tickets_link(session: Session, address: str, token: str, minutes: int) -> None:
+    """Queue the single-use link that opens every ticket of ``address`` ("Tiket saya")."""
+    mail.enqueue(
+        session,
+        to=address,
+        subject=_("Daftar tiket Anda di HAI-DJPb"),
+        template="my_tickets_link",
+        context={"name": _("Bapak/Ibu"), "email": address, "minutes": minutes,
+                 "link": url_for("tickets.mine_open", t=token, _external=True)},
+        auto=True,
+    )

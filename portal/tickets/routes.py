@@ -6,7 +6,7 @@ from flask import Blueprint
 
 from portal.core.access import PUBLIC, protect_blueprint
 from portal.core.security import private
-from portal.tickets import status_views, views
+from portal.tickets import mine_views, status_views, views
 
 bp = Blueprint("tickets", __name__)
 protect_blueprint(bp, PUBLIC)
@@ -26,3 +26,10 @@ bp.add_url_rule("/status/<reference>", view_func=status_views.thread, methods=GE
 bp.add_url_rule("/status/<reference>/survei", view_func=status_views.survey, methods=POST)
 bp.add_url_rule("/status/<reference>/balas", view_func=status_views.reply, methods=POST)
 bp.add_url_rule("/status/<reference>/lampiran/<int:attachment_id>", view_func=status_views.download, methods=GET)
+
+# "Tiket saya": every ticket of an address, through a single-use e-mailed link.
+bp.add_url_rule("/tiket-saya", endpoint="mine_page", view_func=mine_views.mine_page, methods=["GET", "POST"])
+bp.add_url_rule("/tiket-saya/buka", endpoint="mine_open", view_func=mine_views.mine_open, methods=["GET", "POST"])
+bp.add_url_rule("/tiket-saya/daftar", endpoint="mine_list", view_func=mine_views.mine_list, methods=GET)
+bp.add_url_rule("/tiket-saya/tiket/<reference>", endpoint="mine_thread", view_func=mine_views.mine_thread, methods=GET)
+bp.add_url_rule("/tiket-saya/keluar", endpoint="mine_end", view_func=mine_views.mine_end, methods=POST)

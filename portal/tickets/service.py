@@ -19,6 +19,7 @@ from portal.core.calendar import WorkingCalendar
 from portal.core.counters import increment
 from portal.core.filestore import FileStore
 from portal.tickets import attachments as files
+from portal.tickets import unitmap
 from portal.tickets.models import (
     STATUS_CLOSED,
     STATUS_NEW,
@@ -33,6 +34,7 @@ from portal.tickets.models import (
     TicketGrant,
 )
 from portal.tickets.types import RequestType
+from portal.tickets.workflow import transition
 
 # Crockford base32 without I, L, O, U: nothing a person can misread when copying.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -181,7 +183,7 @@ def create_ticket(
             service_code=service.code,
             request_type=rtype.key,
             catalog_version=catalog.version,
-            owner_unit=owner_unit(catalog, code),
+            owner_unit=unitmap.mapped_unit(session, catalog, code) or owner_unit(catalog, code),
             subject=(values.get("subjek") or rtype.name)[:200],
             detail=values.get("detail") or "",
             data=data,
@@ -290,8 +292,6 @@ def add_requester_reply(
     _attach(ticket, event, uploads, upload_dir, now)
     if ticket.status == STATUS_WAITING:
         # The requester answered: the clock runs again.
-        from portal.tickets.workflow import transition
-
         transition(ticket, STATUS_OPEN, actor_id=None, calendar=calendar, now=now, author="pengguna")
     elif ticket.status == STATUS_RESOLVED:
         ticket.events.append(

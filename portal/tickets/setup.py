@@ -6,6 +6,7 @@ from flask import Flask
 
 from portal.catalog.service import DATA_DIR
 from portal.core.templating import register_global
+from portal.tickets.cli import tickets_cli
 from portal.tickets.fields import field_label
 from portal.tickets.models import TicketStatus
 from portal.tickets.routes import bp
@@ -13,10 +14,11 @@ from portal.tickets.types import load_request_types
 
 
 def init_app(app: Flask) -> None:
-    """Load the request types (checked against the catalog), the field-label helper, the pages."""
+    """Load the request types (checked against the catalog), the field-label helper, the pages, ``flask tickets``."""
     app.extensions["request_types"] = load_request_types(
         DATA_DIR / app.config["REQUEST_TYPES_FILE"], app.extensions["catalog"]
     )
     register_global(app, "field_label", field_label)
     register_global(app, "TicketStatus", TicketStatus)
     app.register_blueprint(bp)
+    app.cli.add_command(tickets_cli)

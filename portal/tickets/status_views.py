@@ -13,7 +13,7 @@ from portal.core.clock import now
 from portal.core.desk import get_calendar
 from portal.core.security import no_referrer
 from portal.extensions import db, limiter
-from portal.tickets import attachments, grants, notify, rendering, service
+from portal.tickets import attachments, grants, notify, rendering, routing, service
 from portal.tickets.forms import RenewForm, ReplyForm, StatusForm, SurveyForm
 from portal.tickets.models import TicketStatus
 from portal.tickets.submit import attachment_store, checked_uploads
@@ -45,7 +45,7 @@ def status():
         return render_template("tickets/status.html", form=form, renew=RenewForm())
     if not form.validate():
         return render_template("tickets/status.html", form=form, renew=RenewForm()), 422
-    ticket = service.find(db.session(), form.referensi.data)
+    ticket = routing.find(db.session(), form.referensi.data)  # a merged reference leads to its survivor
     if ticket is None:
         return _not_found()
     if form.email.data:
@@ -64,10 +64,18 @@ def thread(reference: str):
     if "t" in request.args:
         return _exchange(reference, request.args["t"])
     granted = _granted(reference)
+    if granted is not None and granted.status == TicketStatus.CLOSED:
+        survivor = routing.find(db.session(), reference)
+        if survivor is not None and survivor.id != granted.ticket_id:
+            # Merged since this browser opened it: its grant to the duplicate opens the survivor.
+            grants.give(survivor, token_hash=None)
+            return redirect(url_for("tickets.thread", reference=survivor.reference), 303)
     if granted is None:
-        ticket = service.find(db.session(), reference)
+        ticket = routing.find(db.session(), reference)
         if ticket is None:
             return _not_found()
+        if ticket.reference != service.normalise_reference(reference):
+            return redirect(url_for("tickets.thread", reference=ticket.reference), 303)
         return render_template("tickets/summary.html", ticket=ticket, catalog=get_catalog()), 403
     fresh, survey_open = request.args.get("baru") == "1", _survey_open(granted)
 
@@ -90,11 +98,13 @@ def _exchange(reference: str, token: str):
     The token never stays in a URL that the browser's history, a referrer or an access log
     keeps: the answer is always a redirect to ``/status/<reference>``.
     """
-    ticket = service.find(db.session(), reference)
-    if ticket is None:
+    original = service.find(db.session(), reference)
+    ticket = routing.find(db.session(), reference)
+    if original is None or ticket is None:
         return _not_found()
-    if service.token_grants(ticket, token, now()):
-        grants.give(ticket, token_hash=ticket.token_hash)
+    if service.token_grants(original, token, now()):
+        # A merged ticket's link opens its survivor; that grant has no link of the survivor behind it.
+        grants.give(ticket, token_hash=ticket.token_hash if ticket is original else None)
     elif _granted(ticket.reference) is None:
         text = _("Tautan ini sudah tidak berlaku. Minta tautan baru melalui “Cek status dengan alamat e-mail”.")
         flash(text, "error")
@@ -165,7 +175,7 @@ def renew():
     """Send a new private link to the requester's address (same answer whatever happens)."""
     form = RenewForm()
     if form.validate():
-        ticket = service.find(db.session(), form.referensi.data)
+        ticket = routing.find(db.session(), form.referensi.data)
         if ticket is not None and service.email_grants(ticket, form.email.data):
             service.renew_token(
                 db.session(),

@@ -31,6 +31,8 @@ TRANSITIONS: dict[TicketStatus, frozenset[TicketStatus]] = {
     STATUS_WAITING: frozenset({STATUS_OPEN, STATUS_RESOLVED}),
     STATUS_RESOLVED: frozenset({STATUS_CLOSED, STATUS_OPEN}),
     STATUS_CLOSED: frozenset({STATUS_OPEN}),
+    # Entered only by forwarding to a linked unit (``forwarding.forward``), which records the forward.
+    TicketStatus.FORWARDED: frozenset({STATUS_OPEN, STATUS_RESOLVED}),
 }
 
 # Section G.3: how a request is fulfilled. The last two involve a linked unit (section F).

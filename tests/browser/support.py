@@ -56,6 +56,7 @@ def public_pages() -> list[str]:
     pages += [f"/faq/{code}" for code in catalog.nodes]
     pages += [f"/faq/{article.folder}/{article.slug}" for article in kb.articles]
     pages += ["/cari", *(search_url(q) for q in SEARCHES.values()), search_url(SEARCHES["koreksi"], persis="1")]
+    pages += ["/tiket-saya", "/tiket-saya?terkirim=1"]
     pages += [NOT_FOUND]
     return pages
 

@@ -27,6 +27,11 @@ EXPECTED = {
     "staff.change_status": "staf",
     "staff.assign": "staf",
     "staff.download": "staf",
+    "staff.transfer": "staf",
+    "staff.merge": "staf",
+    "staff.link": "staf",
+    "staff.forward": "staf",
+    "staff.forward_update": "staf",
     "staff.register": "staf",
     "staff.dashboard": "staf",
     "staff.dashboard_csv": "staf",
@@ -45,6 +50,10 @@ EXPECTED = {
     "staff.user_reset": "staf-admin",
     "staff.mail_outbox": "staf-admin",
     "staff.mail_resend": "staf-admin",
+    "staff.mapping": "staf-admin",
+    "staff.mapping_save": "staf-admin",
+    "staff.audit_log": "staf-admin",
+    "staff.audit_csv": "staf-admin",
 }
 PUBLIC = {"auth.login", "auth.logout"}
 OWN_ACCOUNT = {"auth.change_password": "masuk"}  # any signed-in account, for itself
