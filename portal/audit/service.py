@@ -156,7 +156,7 @@ def export(
 ) -> Iterator[tuple[object, ...]]:
     """Yield every matching entry as a row of plain values, header first (the CSV export)."""
     yield ("waktu_wib", "pelaku_id", "pelaku", "aksi", "objek", "objek_id", "ringkasan", "sebelum", "sesudah")
-    for e in session.scalars(_query(f, tz), execution_options={"yield_per": 500}):
+    for e in session.scalars(_query(f, tz)):
         actor = actor_names.get(e.actor_id, "") if e.actor_id is not None else "sistem/CLI"
         yield (
             e.at.astimezone(tz).isoformat(timespec="seconds"),

@@ -20,7 +20,7 @@ def neutralise(value: object) -> str:
 def csv_lines(rows: Iterable[Iterable[object]]) -> Iterator[str]:
     """Yield the BOM, then one CSV line per row (the csv module quotes), every cell neutralised.
 
-    A generator, so a long export streams instead of being built in memory.
+    A generator: a caller may stream the lines or join them.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer)

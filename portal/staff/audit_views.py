@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, render_template, request, stream_with_context
+from flask import Response, render_template, request
 from flask_babel import gettext as _
 
 from portal.audit import service as audit
@@ -94,7 +94,7 @@ def audit_csv():
     rows = audit.export(db.session(), f, get_calendar().tz, _names())
     day = today(get_calendar().tz)
     return Response(
-        stream_with_context(csv_lines(rows)),
+        "".join(csv_lines(rows)),  # built whole: the session is done before the answer leaves
         mimetype="text/csv",
         headers={
             "Content-Disposition": f"attachment; filename=log-audit-hai-djpb-{day:%Y%m%d}.csv",
