@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from portal.catalog import service as catalog_rules
+from portal.catalog.amendments import Amendment
 from portal.catalog.models import Catalog, Service, Subscope
 from portal.core.calendar import WorkingCalendar
 from portal.core.counters import increment
@@ -95,15 +96,22 @@ def known_service(catalog: Catalog, code: str) -> Service:
 
 
 def check_eligibility(
-    catalog: Catalog, code: str, rtype: RequestType, user_type: int, account, vouched: bool = False
+    catalog: Catalog,
+    code: str,
+    rtype: RequestType,
+    user_type: int,
+    account,
+    vouched: bool = False,
+    amendments: tuple[Amendment, ...] = (),
 ) -> None:
     """Raise unless this user type (and account) may submit ``rtype`` for ``code``.
 
     ``vouched`` requests come from staff or a channel integration that identified the
-    requester; they need no sign-in for internal-only services.
+    requester; they need no sign-in for internal-only services. ``amendments`` are those in
+    force: without any, the matrix decides exactly as published.
     """
     service = known_service(catalog, code)
-    if user_type not in service.eligible:
+    if not catalog_rules.is_eligible(catalog, code, user_type, amendments):
         raise NotEligible(
             _(
                 "Layanan %(service_code)s tidak tersedia untuk jenis pengguna ini menurut katalog.",
@@ -114,11 +122,19 @@ def check_eligibility(
         raise NotEligible(
             _('"%(rtype_name)s" hanya dapat diajukan oleh jenis pengguna tertentu.', rtype_name=rtype.name)
         )
-    if catalog_rules.only_internal(catalog, service) and not vouched:
+    if catalog_rules.only_internal(catalog, known_node(catalog, code), amendments) and not vouched:
         if account is None or not getattr(account, "is_authenticated", False):
             raise SignInRequired(_("Layanan ini hanya untuk pengguna internal: masuk dengan akun DJPb Anda."))
         if not account.is_staff and account.user_type != user_type:
             raise NotEligible(_("Jenis pengguna harus sesuai dengan akun Anda."))
+
+
+def known_node(catalog: Catalog, code: str) -> Service | Subscope:
+    """The service or sub-scope of a code the caller already knows is in the catalog."""
+    node = catalog.get(code)
+    if node is None:
+        raise KeyError(code)
+    return node
 
 
 def needs_subscope(catalog: Catalog, code: str) -> bool:
@@ -161,6 +177,7 @@ def create_ticket(
     actor_id: int | None = None,
     token_days: int = 30,
     on_create=None,
+    amendments: tuple[Amendment, ...] = (),
 ) -> Created:
     """Validate eligibility, compute the due time, store the ticket and its files.
 
@@ -169,7 +186,7 @@ def create_ticket(
     """
     if known_service(catalog, code).code in SEGREGATED:
         raise TicketError(_("Pengaduan (WBSM.01) disampaikan melalui SIAP, bukan sebagai tiket."))
-    check_eligibility(catalog, code, rtype, user_type, account, vouched=channel != "portal")
+    check_eligibility(catalog, code, rtype, user_type, account, vouched=channel != "portal", amendments=amendments)
     service = known_service(catalog, code)
     token = new_token()
     data = {k: v for k, v in values.items() if k not in PLAIN_FIELDS and v not in (None, "")}

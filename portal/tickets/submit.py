@@ -14,6 +14,7 @@ from pathlib import Path
 
 from flask import current_app, request
 
+from portal.catalog.service import amendments_in_force
 from portal.core.clock import now
 from portal.core.desk import get_calendar
 from portal.extensions import db
@@ -59,6 +60,7 @@ def create_from_form(
         actor_id=actor_id,
         token_days=current_app.config["STATUS_LINK_DAYS"],
         on_create=on_create,
+        amendments=amendments_in_force(),
     )
     notify.send_confirmation(created.ticket, created.token, catalog.get(code).name)
     return created

@@ -32,7 +32,7 @@ def choose(code: str):
         service=own,
         types=[] if service.needs_subscope(catalog, code) else types_for(request_types(), code),
         articles=kb.for_code(code)[:8],
-        only_internal=catalog_rules.only_internal(catalog, own),
+        only_internal=catalog_rules.only_internal(catalog, node, catalog_rules.amendments_in_force()),
     )
 
 
