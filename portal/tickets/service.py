@@ -15,7 +15,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from portal.catalog import service as catalog_rules
-from portal.catalog.amendments import Amendment
 from portal.catalog.models import Catalog, Service, Subscope
 from portal.core.calendar import WorkingCalendar
 from portal.core.counters import increment
@@ -96,19 +95,12 @@ def known_service(catalog: Catalog, code: str) -> Service:
 
 
 def check_eligibility(
-    catalog: Catalog,
-    code: str,
-    rtype: RequestType,
-    user_type: int,
-    account,
-    vouched: bool = False,
-    amendments: tuple[Amendment, ...] = (),
+    catalog: Catalog, code: str, rtype: RequestType, user_type: int, account, vouched: bool = False, amendments=()
 ) -> None:
     """Raise unless this user type (and account) may submit ``rtype`` for ``code``.
 
-    ``vouched`` requests come from staff or a channel integration that identified the
-    requester; they need no sign-in for internal-only services. ``amendments`` are those in
-    force: without any, the matrix decides exactly as published.
+    ``vouched`` requests come from staff or a channel integration that identified the requester; they
+    need no sign-in for internal-only services. Only ``amendments`` in force change the published matrix.
     """
     service = known_service(catalog, code)
     if not catalog_rules.is_eligible(catalog, code, user_type, amendments):
@@ -122,19 +114,11 @@ def check_eligibility(
         raise NotEligible(
             _('"%(rtype_name)s" hanya dapat diajukan oleh jenis pengguna tertentu.', rtype_name=rtype.name)
         )
-    if catalog_rules.only_internal(catalog, known_node(catalog, code), amendments) and not vouched:
+    if catalog_rules.only_internal(catalog, catalog.nodes[code], amendments) and not vouched:
         if account is None or not getattr(account, "is_authenticated", False):
             raise SignInRequired(_("Layanan ini hanya untuk pengguna internal: masuk dengan akun DJPb Anda."))
         if not account.is_staff and account.user_type != user_type:
             raise NotEligible(_("Jenis pengguna harus sesuai dengan akun Anda."))
-
-
-def known_node(catalog: Catalog, code: str) -> Service | Subscope:
-    """The service or sub-scope of a code the caller already knows is in the catalog."""
-    node = catalog.get(code)
-    if node is None:
-        raise KeyError(code)
-    return node
 
 
 def needs_subscope(catalog: Catalog, code: str) -> bool:
@@ -177,12 +161,11 @@ def create_ticket(
     actor_id: int | None = None,
     token_days: int = 30,
     on_create=None,
-    amendments: tuple[Amendment, ...] = (),
+    amendments: tuple = (),
 ) -> Created:
-    """Validate eligibility, compute the due time, store the ticket and its files.
+    """Validate eligibility (``amendments`` in force), compute the due time, store the ticket and its files.
 
-    ``on_create(session, ticket, token)``, if given, adds rows that must be committed in the
-    ticket's own transaction (the submission key of ``idempotency``).
+    ``on_create(session, ticket, token)``, if given, adds rows committed in the ticket's transaction.
     """
     if known_service(catalog, code).code in SEGREGATED:
         raise TicketError(_("Pengaduan (WBSM.01) disampaikan melalui SIAP, bukan sebagai tiket."))
