@@ -15,7 +15,7 @@ from portal.core.desk import get_calendar
 from portal.core.numbers import to_int
 from portal.extensions import db
 from portal.staff import service
-from portal.staff.forms import AssignForm, MessageForm, StatusChangeForm
+from portal.staff.forms import ApprovalForm, AssignForm, MessageForm, StatusChangeForm
 from portal.tickets import notify
 from portal.tickets.models import OPEN_STATUSES, Ticket, TicketStatus
 from portal.tickets.service import renew_token
@@ -75,6 +75,7 @@ def _forms(ticket: Ticket) -> dict:
         SelectChoice(str(m.id), m.name) for m in members
     ]
     return {
+        "approval_form": ApprovalForm(prefix="ps"),
         "reply_form": MessageForm(prefix="re"),
         "note_form": MessageForm(prefix="no"),
         "status_form": status_form,

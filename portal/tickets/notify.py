@@ -1,4 +1,4 @@
-"""E-mails to requesters: confirmation, new links, staff replies, resolution."""
+"""E-mails to requesters: confirmation, new links, staff replies, approval decisions, resolution."""
 
 from __future__ import annotations
 
@@ -84,3 +84,25 @@ def send_resolved(ticket: Ticket, token: str) -> None:
         status_link(ticket, token),
     )
     _send(ticket, _("Tiket selesai"), body)
+
+
+def send_approval_decision(ticket: Ticket, approved: bool, reason: str) -> None:
+    """Tell the requester of a broadcast (BMSM.01) whether the service manager approved it."""
+    if approved:
+        body = letter(
+            ticket,
+            _("Permintaan broadcast pada tiket %(ref)s disetujui pengelola layanan HAI-DJPb.", ref=ticket.reference),
+            _("Norma waktu dihitung sejak persetujuan. Perkiraan selesai: %(when)s", when=format_wib(ticket.due_at)),
+            *(("", reason) if reason else ()),
+        )
+        _send(ticket, _("Permintaan broadcast disetujui"), body)
+        return
+    body = letter(
+        ticket,
+        _("Permintaan broadcast pada tiket %(ref)s tidak disetujui pengelola layanan HAI-DJPb.", ref=ticket.reference),
+        _("Alasan:"),
+        reason,
+        "",
+        _("Permintaan broadcast yang tidak memperoleh persetujuan tidak termasuk komponen layanan BMSM.01."),
+    )
+    _send(ticket, _("Permintaan broadcast tidak disetujui"), body)

@@ -18,6 +18,7 @@ from portal.catalog import service as catalog_rules
 from portal.catalog.models import Catalog, Service, Subscope
 from portal.core.calendar import WorkingCalendar
 from portal.core.counters import increment
+from portal.tickets import approval
 from portal.tickets import attachments as files
 from portal.tickets.models import (
     STATUS_CLOSED,
@@ -33,6 +34,7 @@ from portal.tickets.models import (
     TicketGrant,
 )
 from portal.tickets.types import RequestType
+from portal.tickets.workflow import transition
 
 # Crockford base32 without I, L, O, U: nothing a person can misread when copying.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -163,10 +165,9 @@ def create_ticket(
     on_create=None,
     amendments: tuple = (),
 ) -> Created:
-    """Validate eligibility (``amendments`` in force), compute the due time, store the ticket and its files.
+    """Check eligibility (``amendments`` in force), compute the due time, store the ticket and its files.
 
-    ``on_create(session, ticket, token)``, if given, adds rows committed in the ticket's transaction.
-    """
+    ``on_create(session, ticket, token)`` adds rows committed in the ticket's transaction."""
     if known_service(catalog, code).code in SEGREGATED:
         raise TicketError(_("Pengaduan (WBSM.01) disampaikan melalui SIAP, bukan sebagai tiket."))
     check_eligibility(catalog, code, rtype, user_type, account, vouched=channel != "portal", amendments=amendments)
@@ -191,6 +192,7 @@ def create_ticket(
             requester_user_id=getattr(account, "id", None) if channel == "portal" else None,
             received_at=now,
             due_at=due_time(catalog, calendar, code, now),
+            **approval.initial_state(service.code, now),  # a broadcast waits for approval, clock standing
             updated_at=now,
             token_hash=hash_token(token),
             token_expires_at=now + timedelta(days=token_days),
@@ -289,8 +291,6 @@ def add_requester_reply(
     _attach(ticket, event, uploads, upload_dir, now)
     if ticket.status == STATUS_WAITING:
         # The requester answered: the clock runs again.
-        from portal.tickets.workflow import transition
-
         transition(ticket, STATUS_OPEN, actor_id=None, calendar=calendar, now=now, author="pengguna")
     elif ticket.status == STATUS_RESOLVED:
         ticket.events.append(
