@@ -35,7 +35,11 @@ def confirmation_body(ticket: Ticket, token: str, service_name: str) -> str:
         _("Layanan: %(code)s %(name)s", code=ticket.code, name=service_name),
         _("Subjek: %(subject)s", subject=ticket.subject),
         _("Diterima: %(when)s", when=format_wib(ticket.received_at)),
-        _("Perkiraan selesai: %(when)s", when=format_wib(ticket.due_at)),
+        (
+            _("Menunggu persetujuan pengelola layanan HAI-DJPb; norma waktu dihitung sejak persetujuan.")
+            if ticket.status.awaits_approval
+            else _("Perkiraan selesai: %(when)s", when=format_wib(ticket.due_at))
+        ),
         "",
         _("Pantau status dan balas percakapan melalui tautan pribadi berikut (jangan dibagikan):"),
         status_link(ticket, token),

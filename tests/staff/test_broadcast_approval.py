@@ -39,6 +39,9 @@ def test_a_broadcast_starts_awaiting_approval_with_the_clock_standing(app, broad
     assert ticket.status is TicketStatus.AWAITING_APPROVAL
     assert ticket.paused_at is not None
     assert load(app, new_ticket(app, "CRSM.01")).status is TicketStatus.NEW  # other services: no approval
+    confirmation = next(m for m in outbox(app) if broadcast in m["Subject"]).get_content()
+    assert "Menunggu persetujuan pengelola layanan HAI-DJPb" in confirmation
+    assert "Perkiraan selesai:" not in confirmation
     page = signed_in(app, "agen@kemenkeu.go.id").get(f"/staf/tiket/{broadcast}").get_data(as_text=True)
     assert "data-approval" in page and "Dijeda" in page
     # The generic status form offers nothing: only the approval decides.
