@@ -28,6 +28,8 @@ class Config:
     # production and run ``flask db upgrade`` during the deploy instead.
     AUTO_MIGRATE = True
     CATALOG_FILE = "katalog-2023.0.toml"
+    # The service manager's amendments and readings of that catalog (portal/catalog/).
+    AMENDMENTS_FILE = "amandemen-2023.0.toml"
     REQUEST_TYPES_FILE = "permintaan.toml"
     # Knowledge base: articles default to kb/ of the checkout, the index to instance/kb_index.
     KB_INDEX_PATH = ""

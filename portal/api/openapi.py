@@ -125,6 +125,11 @@ def _schemas(service_codes: list[str], request_types: list[str]) -> dict:
                 "effective": {"type": "string", "format": "date"},
                 "services": {"type": "array", "items": {"type": "object"}},
                 "request_types": {"type": "array", "items": {"type": "object"}},
+                "amendments": {
+                    "type": "array",
+                    "description": "The service manager's amendments in force today, beside the data as published.",
+                    "items": {"type": "object"},
+                },
             },
         },
     }

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from portal.catalog.amendments import Amendment
 from portal.catalog.models import Catalog, Service
 
 
-def catalog_document(catalog: Catalog) -> dict:
-    """Return the whole catalog as plain JSON-ready data."""
+def catalog_document(catalog: Catalog, amendments: tuple[Amendment, ...] = ()) -> dict:
+    """Return the whole catalog as plain JSON-ready data, and beside it the amendments in force.
+
+    The published data is never rewritten: ``eligible_user_types`` is the matrix as published;
+    what an amendment in force opens is read from ``amendments``.
+    """
     return {
         "title": catalog.title,
         "version": catalog.version,
@@ -48,6 +53,19 @@ def catalog_document(catalog: Catalog) -> dict:
                 "reliability": list(c.reliability),
             }
             for c in catalog.components
+        ],
+        "amendments": [
+            {
+                "id": a.id,
+                "codes": list(a.codes),
+                "source": a.source,
+                "applied": a.applied,
+                "reason": a.reason,
+                "decided_by": a.decided_by,
+                "effective_from": a.effective_from.isoformat(),
+                "opens_to_user_types": sorted(a.open_to),
+            }
+            for a in amendments
         ],
     }
 

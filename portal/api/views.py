@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from portal.api.openapi import document
 from portal.api.service import catalog_document
-from portal.catalog.service import get_catalog
+from portal.catalog.service import amendments_in_force, get_catalog
 from portal.core.numbers import to_int
 from portal.extensions import db
 from portal.kb import service as kb_rules
@@ -18,12 +18,15 @@ from portal.tickets.types import request_types
 
 def catalog():
     """Return the whole catalog as JSON, with an ETag for cheap revalidation."""
-    body = current_app.extensions.get("catalog_json")
-    if body is None:
-        # The catalog is immutable for the life of the process: serialise it once.
-        document = catalog_document(current_app.extensions["catalog"])
-        body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
-        current_app.extensions["catalog_json"] = body
+    amendments = amendments_in_force()
+    cached = current_app.extensions.get("catalog_json")
+    # The catalog is immutable for the life of the process: serialise it once per set of
+    # amendments in force (which changes only when an amendment's date comes).
+    if cached is None or cached[0] != amendments:
+        document = catalog_document(current_app.extensions["catalog"], amendments)
+        cached = (amendments, json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode())
+        current_app.extensions["catalog_json"] = cached
+    body = cached[1]
     response = Response(body, mimetype="application/json")
     response.add_etag()
     response.headers["Cache-Control"] = "public, max-age=300"

@@ -36,6 +36,9 @@ ACTIONS = {
     "ticket.merge": _l("Tiket digabung"),
     "ticket.link": _l("Tiket ditautkan"),
     "ticket.forward": _l("Tiket diteruskan"),
+    "ticket.forward_update": _l("Penerusan diperbarui"),
+    "ticket.approval": _l("Persetujuan broadcast (BMSM.01)"),
+    "unit_mapping.set": _l("Pemetaan sub-lingkup ke unit diubah"),
     "account.create": _l("Akun dibuat"),
     "account.password_reset": _l("Kata sandi disetel ulang"),
     "account.password_change": _l("Kata sandi diubah pemilik"),
@@ -58,6 +61,7 @@ OBJECT_TYPES = {
     "announcement": _l("Pengumuman"),
     "canned_reply": _l("Balasan siap pakai"),
     "api_token": _l("Token API"),
+    "unit_mapping": _l("Pemetaan unit"),
 }
 
 

@@ -8,13 +8,14 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from portal.catalog.amendments import load_amendments
 from portal.catalog.loader import CatalogError, build_catalog
-from portal.catalog.service import consistency_report
+from portal.catalog.service import DATA_DIR, consistency_report
 from portal.core.clock import today as clock_today
 
 catalog_cli = AppGroup("catalog", help="Kelola katalog layanan.")
 
-LABELS = {"error": "GALAT", "warning": "PERINGATAN", "note": "CATATAN"}
+LABELS = {"error": "GALAT", "warning": "PERINGATAN", "note": "CATATAN", "reading": "TAFSIRAN", "amendment": "AMANDEMEN"}
 
 
 @catalog_cli.command("check")
@@ -33,11 +34,13 @@ def check(path: Path | None, today) -> None:
     try:
         with open(path, "rb") as fh:
             catalog = build_catalog(tomllib.load(fh))
+        # The amendments are judged against the catalog being checked: a stale file is an error.
+        amendments = load_amendments(DATA_DIR / current_app.config["AMENDMENTS_FILE"], catalog)
     except (CatalogError, tomllib.TOMLDecodeError) as exc:
         click.echo(f"GALAT: {exc}", err=True)
         raise SystemExit(1) from exc
     reference = today.date() if today else clock_today()
-    findings = consistency_report(catalog, reference)
+    findings = consistency_report(catalog, reference, amendments)
     services = len(catalog.services)
     subscopes = sum(len(s.subscopes) for s in catalog.services)
     click.echo(
@@ -52,6 +55,7 @@ def check(path: Path | None, today) -> None:
         click.echo(f"{LABELS[finding.level]}: {where}{finding.message}")
     errors = sum(f.level == "error" for f in findings)
     warnings = sum(f.level == "warning" for f in findings)
-    click.echo(f"{errors} galat, {warnings} peringatan.")
+    in_force = len(amendments.in_force(reference))
+    click.echo(f"{errors} galat, {warnings} peringatan, {in_force} amandemen berlaku.")
     if errors:
         raise SystemExit(1)

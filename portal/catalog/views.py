@@ -49,13 +49,14 @@ def index():
             bad_user_type=raw,
         )
         return page, 400
-    opened, closed = rules.split_for_user(catalog, user_type.id)
+    amendments = rules.amendments_in_force()
+    opened, closed = rules.split_for_user(catalog, user_type.id, amendments)
     return render_template(
         "catalog/for_user.html",
         catalog=catalog,
         user_type=user_type,
         opened=opened,
-        closed=[(s, rules.alternatives(catalog, s, user_type.id)) for s in closed],
+        closed=[(s, rules.alternatives(catalog, s, user_type.id, amendments)) for s in closed],
     )
 
 
@@ -85,7 +86,7 @@ def detail(code: str):
         node=node,
         service=service,
         is_service=isinstance(node, Service),
-        eligible=rules.eligible_types(catalog, node),
+        eligible=rules.eligible_types(catalog, node, rules.amendments_in_force()),
         linked_units=catalog.linked_units_for(node.code),
-        only_internal=rules.only_internal(catalog, service),
+        only_internal=rules.only_internal(catalog, node, rules.amendments_in_force()),
     )

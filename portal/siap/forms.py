@@ -22,9 +22,10 @@ from portal.core.forms import PortalForm
 MAX_TEXT = 20000
 MAX_RECEIPT_INPUT = 64  # longer input is refused before any key derivation
 
+# The scope of WBSM.01 in the catalog's own words (E.11); the stored keys never change.
 CATEGORIES = [
-    SelectChoice("kode_etik", _l("Pelanggaran kode etik")),
-    SelectChoice("disiplin", _l("Pelanggaran disiplin pegawai")),
+    SelectChoice("kode_etik", _l("Pengaduan kode etik")),
+    SelectChoice("disiplin", _l("Pengaduan disiplin")),
     SelectChoice("layanan", _l("Pengaduan layanan")),
 ]
 

@@ -25,6 +25,7 @@ from portal.catalog.models import Catalog
 from portal.core.calendar import WorkingCalendar
 from portal.staff import service as staff_rules
 from portal.staff.dashboard import EXCLUDED_CODES
+from portal.tickets import approval
 from portal.tickets import service as tickets
 from portal.tickets.models import Survey, Ticket, TicketStatus
 from portal.tickets.types import types_for
@@ -195,7 +196,10 @@ def _live(session, ticket: Ticket, staff, catalog, calendar, now, rng, report: R
     if rng.random() < 0.05 or at(0.5) >= now:
         return  # still new
     staff_rules.assign(session, ticket, lead, rng.choice([agent, lead]), at(0.25))
-    transition(ticket, TicketStatus.OPEN, actor_id=agent.id, calendar=calendar, now=at(0.5))
+    if ticket.status.awaits_approval:  # a broadcast (BMSM.01): the lead approves it first
+        approval.decide(ticket, approve=True, reason="", actor_id=lead.id, calendar=calendar, now=at(0.5))
+    else:
+        transition(ticket, TicketStatus.OPEN, actor_id=agent.id, calendar=calendar, now=at(0.5))
     waited = 0.0
     if rng.random() < 0.25:  # asked the requester for something
         waited = rng.uniform(1, 12)

@@ -30,6 +30,19 @@ class MessageForm(PortalForm):
     body = TextAreaField(_l("Pesan"), validators=[InputRequired(_l("Tulis isi pesan.")), Length(max=10000)])
 
 
+class ApprovalForm(PortalForm):
+    """The service manager's decision on a broadcast (BMSM.01): approve, or refuse with a reason."""
+
+    decision = RadioField(
+        _l("Keputusan"),
+        choices=[SelectChoice("setujui", _l("Setujui")), SelectChoice("tolak", _l("Tolak"))],
+        validators=[InputRequired(_l("Pilih setujui atau tolak."))],
+    )
+    reason = TextAreaField(
+        _l("Alasan (wajib bila ditolak; dikirim kepada pengguna)"), validators=[Optional(), Length(max=5000)]
+    )
+
+
 class StatusChangeForm(PortalForm):
     """Move the ticket along the workflow; resolving says how the request was fulfilled."""
 

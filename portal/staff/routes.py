@@ -22,6 +22,7 @@ from portal.staff import (
     routing_views,
     views,
 )
+from portal.staff.approval_views import decide as decide_approval
 
 bp = Blueprint("staff", __name__, url_prefix="/staf")
 protect_blueprint(bp, STAFF)
@@ -35,6 +36,7 @@ bp.add_url_rule("/tiket/baru", view_func=register_views.register, methods=["GET"
 bp.add_url_rule("/tiket/<reference>", view_func=views.ticket, methods=GET)
 bp.add_url_rule("/tiket/<reference>/pesan", view_func=views.message, methods=POST)
 bp.add_url_rule("/tiket/<reference>/status", view_func=views.change_status, methods=POST)
+bp.add_url_rule("/tiket/<reference>/persetujuan", endpoint="approval", view_func=decide_approval, methods=POST)
 bp.add_url_rule("/tiket/<reference>/tugas", view_func=views.assign, methods=POST)
 bp.add_url_rule("/tiket/<reference>/lampiran/<int:attachment_id>", view_func=views.download, methods=GET)
 

@@ -16,7 +16,7 @@ from portal.core.filestore import file_store
 from portal.core.numbers import to_int
 from portal.extensions import db
 from portal.staff import routing_pages, service
-from portal.staff.forms import AssignForm, MessageForm, StatusChangeForm
+from portal.staff.forms import ApprovalForm, AssignForm, MessageForm, StatusChangeForm
 from portal.tickets import notify
 from portal.tickets.models import OPEN_STATUSES, Ticket, TicketStatus
 from portal.tickets.service import renew_token
@@ -78,6 +78,7 @@ def _forms(ticket: Ticket) -> dict:
     ]
     return {
         **routing_pages.routing_forms(catalog, ticket, now().astimezone(get_calendar().tz)),
+        "approval_form": ApprovalForm(prefix="ps"),
         "reply_form": MessageForm(prefix="re"),
         "note_form": MessageForm(prefix="no"),
         "status_form": status_form,

@@ -12,17 +12,8 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, MultipleFileField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import EmailField, MultipleFileField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
-
-SUPPLIER_TYPES = [
-    SelectChoice("", _l("— Pilih tipe supplier —")),
-    SelectChoice("badan-usaha", _l("Penyedia barang/jasa berbentuk badan usaha")),
-    SelectChoice("perorangan", _l("Penyedia barang/jasa perorangan")),
-    SelectChoice("pegawai", _l("Pegawai")),
-    SelectChoice("satker", _l("Satuan kerja (bendahara)")),
-    SelectChoice("lainnya", _l("Lainnya")),
-]
 
 
 def _digits(value: str) -> str:
@@ -155,7 +146,18 @@ REGISTRY: dict[str, FieldKind] = {
             StringField,
             (DigitsPattern(range(6, 21), _l("Nomor rekening terdiri atas 6–20 digit angka.")),),
         ),
-        FieldKind("tipe_supplier", _l("Tipe supplier"), None, SelectField, options={"choices": SUPPLIER_TYPES}),
+        # B.2 huruf d names "Tipe supplier" without listing types: a list made up here would read
+        # as the catalog's, so the requester writes the type as SPAN recorded it.
+        FieldKind(
+            "tipe_supplier",
+            _l("Tipe supplier"),
+            _l(
+                "Tulis tipe supplier seperti tercatat pada pendaftaran supplier di SPAN. "
+                "Katalog tidak memuat daftar tipe supplier."
+            ),
+            StringField,
+            (Length(max=80),),
+        ),
         FieldKind(
             "nomor_spm",
             _l("Nomor SPM"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     EmailField,
@@ -18,7 +19,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal.core.forms import PortalForm
-from portal.tickets.fields import REGISTRY
+from portal.tickets.fields import REGISTRY, field_label
 from portal.tickets.types import RequestType
 
 
@@ -29,13 +30,37 @@ def user_type_field(user_types) -> SelectField:
     return SelectField(_l("Saya adalah"), choices=choices, validators=[InputRequired(_l("Pilih jenis pengguna."))])
 
 
+def either_or_message(names: tuple[str, ...]) -> str:
+    """The error (and the hint) of an either-or requirement: "Isi NPWP atau Kode satker …"."""
+    labels = [field_label(name) for name in names]
+    return _("Isi paling sedikit salah satu: %(fields)s.", fields=_(" atau ").join(labels))
+
+
+class EitherOrForm(PortalForm):
+    """A request form with an either-or requirement (B.2 a: "NPWP / Kode Satker")."""
+
+    at_least_one: tuple[str, ...] = ()
+
+    def validate(self, extra_validators=None) -> bool:
+        """Validate each field (whichever is given is checked), then require one of the group."""
+        valid = super().validate(extra_validators)
+        if not any((self[name].data or "").strip() for name in self.at_least_one):
+            first = self[self.at_least_one[0]]
+            first.errors = [*first.errors, either_or_message(self.at_least_one)]
+            return False
+        return valid
+
+
 @lru_cache(maxsize=64)
 def form_class(rtype: RequestType, user_types: tuple) -> type[PortalForm]:
     """Build (once per request type) the form class whose fields the type names."""
-    attrs = {"pengguna": user_type_field(user_types)}
+    attrs: dict = {"pengguna": user_type_field(user_types)}
     for name in rtype.fields:
         attrs[name] = REGISTRY[name].build(required=name in rtype.required)
-    return type(f"Form_{rtype.key.replace('-', '_')}", (PortalForm,), attrs)
+    base: type[PortalForm] = PortalForm
+    if rtype.at_least_one:
+        base, attrs["at_least_one"] = EitherOrForm, rtype.at_least_one
+    return type(f"Form_{rtype.key.replace('-', '_')}", (base,), attrs)
 
 
 class StatusForm(PortalForm):

@@ -38,6 +38,9 @@ class TicketStatus(StrEnum):
     CLOSED = "ditutup"
     # Waiting on a linked unit of section F (see ``TicketForward``); the clock runs (README).
     FORWARDED = "diteruskan-unit"
+    # BMSM.01: a broadcast waits for the service manager's approval (Batasan BMSM.01).
+    AWAITING_APPROVAL = "menunggu-persetujuan"
+    REFUSED = "ditolak"
 
     @property
     def label(self) -> LazyString:
@@ -48,6 +51,11 @@ class TicketStatus(StrEnum):
     def public_label(self) -> LazyString:
         """The name the requester sees (addressed to them where it differs)."""
         return _PUBLIC_LABELS.get(self, _LABELS[self])
+
+    @property
+    def awaits_approval(self) -> bool:
+        """Tell whether the service manager has yet to approve or refuse (BMSM.01)."""
+        return self is TicketStatus.AWAITING_APPROVAL
 
     @property
     def desk_owes_reply(self) -> bool:
@@ -62,15 +70,23 @@ _LABELS = {
     TicketStatus.RESOLVED: _l("Selesai"),
     TicketStatus.CLOSED: _l("Ditutup"),
     TicketStatus.FORWARDED: _l("Diteruskan"),
+    TicketStatus.AWAITING_APPROVAL: _l("Menunggu persetujuan"),
+    TicketStatus.REFUSED: _l("Ditolak"),
 }
-_PUBLIC_LABELS = {TicketStatus.WAITING: _l("Menunggu tanggapan Anda")}
+_PUBLIC_LABELS = {
+    TicketStatus.WAITING: _l("Menunggu tanggapan Anda"),
+    TicketStatus.AWAITING_APPROVAL: _l("Menunggu persetujuan pengelola layanan HAI-DJPb"),
+    TicketStatus.REFUSED: _l("Ditolak oleh pengelola layanan HAI-DJPb"),
+}
 
 STATUS_NEW = TicketStatus.NEW
 STATUS_OPEN = TicketStatus.OPEN
 STATUS_WAITING = TicketStatus.WAITING
 STATUS_RESOLVED = TicketStatus.RESOLVED
 STATUS_CLOSED = TicketStatus.CLOSED
-OPEN_STATUSES = (STATUS_NEW, STATUS_OPEN, STATUS_WAITING, TicketStatus.FORWARDED)
+STATUS_AWAITING_APPROVAL = TicketStatus.AWAITING_APPROVAL
+STATUS_REFUSED = TicketStatus.REFUSED
+OPEN_STATUSES = (STATUS_NEW, STATUS_OPEN, STATUS_WAITING, TicketStatus.FORWARDED, STATUS_AWAITING_APPROVAL)
 
 
 class Ticket(Model):

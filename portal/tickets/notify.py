@@ -1,4 +1,4 @@
-"""E-mails to requesters: confirmation, new links, staff replies, resolution.
+"""E-mails to requesters: confirmation, new links, staff replies, approval decisions, resolution.
 
 Each function only queues the message in ``session`` (``portal.mail.service.enqueue``): the
 caller's commit stores it with the change that causes it, and it is sent after that commit.
@@ -125,3 +125,10 @@ def queue_my_tickets_link(session: Session, address: str, token: str, minutes: i
                  "link": url_for("tickets.mine_open", t=token, _external=True)},
         auto=True,
     )
+
+
+def queue_approval_decision(session: Session, ticket: Ticket, approved: bool, reason: str) -> None:
+    """Queue the service manager's decision on a broadcast (BMSM.01) to its requester (automatic)."""
+    subject = _("Permintaan broadcast disetujui") if approved else _("Permintaan broadcast tidak disetujui")
+    due = format_wib(ticket.due_at)
+    _queue(session, ticket, subject, "approval_decision", approved=approved, reason=reason, due=due)

@@ -18,8 +18,8 @@ from portal.catalog.models import Catalog, Service, Subscope
 from portal.core.calendar import WorkingCalendar
 from portal.core.counters import increment
 from portal.core.filestore import FileStore
+from portal.tickets import approval, unitmap
 from portal.tickets import attachments as files
-from portal.tickets import unitmap
 from portal.tickets.models import (
     STATUS_CLOSED,
     STATUS_NEW,
@@ -97,15 +97,15 @@ def known_service(catalog: Catalog, code: str) -> Service:
 
 
 def check_eligibility(
-    catalog: Catalog, code: str, rtype: RequestType, user_type: int, account, vouched: bool = False
+    catalog: Catalog, code: str, rtype: RequestType, user_type: int, account, vouched: bool = False, amendments=()
 ) -> None:
     """Raise unless this user type (and account) may submit ``rtype`` for ``code``.
 
-    ``vouched`` requests come from staff or a channel integration that identified the
-    requester; they need no sign-in for internal-only services.
+    ``vouched`` requests come from staff or a channel integration that identified the requester; they
+    need no sign-in for internal-only services. Only ``amendments`` in force change the published matrix.
     """
     service = known_service(catalog, code)
-    if user_type not in service.eligible:
+    if not catalog_rules.is_eligible(catalog, code, user_type, amendments):
         raise NotEligible(
             _(
                 "Layanan %(service_code)s tidak tersedia untuk jenis pengguna ini menurut katalog.",
@@ -116,7 +116,7 @@ def check_eligibility(
         raise NotEligible(
             _('"%(rtype_name)s" hanya dapat diajukan oleh jenis pengguna tertentu.', rtype_name=rtype.name)
         )
-    if catalog_rules.only_internal(catalog, service) and not vouched:
+    if catalog_rules.only_internal(catalog, catalog.nodes[code], amendments) and not vouched:
         if account is None or not getattr(account, "is_authenticated", False):
             raise SignInRequired(_("Layanan ini hanya untuk pengguna internal: masuk dengan akun DJPb Anda."))
         if not account.is_staff and account.user_type != user_type:
@@ -163,15 +163,14 @@ def create_ticket(
     actor_id: int | None = None,
     token_days: int = 30,
     on_create=None,
+    amendments: tuple = (),
 ) -> Created:
-    """Validate eligibility, compute the due time, store the ticket and its files.
+    """Check eligibility (``amendments`` in force), compute the due time, store the ticket and its files.
 
-    ``on_create(session, ticket, token)``, if given, adds rows that must be committed in the
-    ticket's own transaction (the submission key of ``idempotency``).
-    """
+    ``on_create(session, ticket, token)`` adds rows committed in the ticket's transaction."""
     if known_service(catalog, code).code in SEGREGATED:
         raise TicketError(_("Pengaduan (WBSM.01) disampaikan melalui SIAP, bukan sebagai tiket."))
-    check_eligibility(catalog, code, rtype, user_type, account, vouched=channel != "portal")
+    check_eligibility(catalog, code, rtype, user_type, account, vouched=channel != "portal", amendments=amendments)
     service = known_service(catalog, code)
     token = new_token()
     data = {k: v for k, v in values.items() if k not in PLAIN_FIELDS and v not in (None, "")}
@@ -193,6 +192,7 @@ def create_ticket(
             requester_user_id=getattr(account, "id", None) if channel == "portal" else None,
             received_at=now,
             due_at=due_time(catalog, calendar, code, now),
+            **approval.initial_state(service.code, now),  # a broadcast waits for approval, clock standing
             updated_at=now,
             token_hash=hash_token(token),
             token_expires_at=now + timedelta(days=token_days),

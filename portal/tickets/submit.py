@@ -13,6 +13,7 @@ from functools import partial
 
 from flask import current_app, request
 
+from portal.catalog.service import amendments_in_force
 from portal.core.clock import now
 from portal.core.desk import get_calendar
 from portal.core.filestore import FileStore, file_store
@@ -59,6 +60,7 @@ def create_from_form(
         actor_id=actor_id,
         token_days=current_app.config["STATUS_LINK_DAYS"],
         on_create=partial(_confirm, on_create, catalog.get(code).name),
+        amendments=amendments_in_force(),
     )
     return created
 

@@ -25,6 +25,7 @@ class RequestType:
     required: frozenset[str]
     user_types: frozenset[int] | None  # None = whoever the matrix allows
     catalog_key: str
+    at_least_one: tuple[str, ...] = ()  # either-or requirement: one of these fields must be filled
 
     def serves(self, code: str) -> bool:
         """Tell whether this type can be submitted for ``code``."""
@@ -62,6 +63,9 @@ def load_request_types(path: Path, catalog: Catalog) -> tuple[RequestType, ...]:
         required = frozenset((*identity, *raw.get("required", ())))
         if not required <= set(fields):
             raise CatalogError(f"{where}.required menyebut kolom yang tidak ada di fields")
+        at_least_one = tuple(raw.get("at_least_one", ()))
+        if at_least_one and (len(at_least_one) < 2 or not set(at_least_one) <= set(fields) - required):
+            raise CatalogError(f"{where}.at_least_one harus menyebut ≥ 2 kolom dari fields yang tidak wajib")
         user_types = raw.get("user_types")
         types.append(
             RequestType(
@@ -73,6 +77,7 @@ def load_request_types(path: Path, catalog: Catalog) -> tuple[RequestType, ...]:
                 required=required,
                 user_types=frozenset(user_types) if user_types else None,
                 catalog_key=source.key if source else "",
+                at_least_one=at_least_one,
             )
         )
     return tuple(types)

@@ -10,7 +10,7 @@ from portal.catalog.service import get_catalog
 from portal.core.clock import today
 from portal.extensions import db, limiter
 from portal.tickets import attachments, idempotency, service
-from portal.tickets.forms import form_class
+from portal.tickets.forms import either_or_message, form_class
 from portal.tickets.grants import grant_new_ticket
 from portal.tickets.submit import checked_uploads, create_once
 from portal.tickets.types import request_types, types_for
@@ -32,7 +32,7 @@ def choose(code: str):
         service=own,
         types=[] if service.needs_subscope(catalog, code) else types_for(request_types(), code),
         articles=kb.for_code(code)[:8],
-        only_internal=catalog_rules.only_internal(catalog, own),
+        only_internal=catalog_rules.only_internal(catalog, node, catalog_rules.amendments_in_force()),
     )
 
 
@@ -55,7 +55,15 @@ def form(code: str, type_key: str):
     key = idempotency.clean_key(request.form.get(idempotency.FORM_FIELD)) or idempotency.browser_form_key(
         session, request.path
     )
-    context = {"node": node, "service": own, "rtype": rtype, "form": form, "submission_key": key}
+    either_or = either_or_message(rtype.at_least_one) if rtype.at_least_one else ""
+    context = {
+        "node": node,
+        "service": own,
+        "rtype": rtype,
+        "form": form,
+        "submission_key": key,
+        "either_or": either_or,
+    }
     if request.method in ("GET", "HEAD") or request.form.get("aksi") == "saran":
         return render_template("tickets/form.html", suggestions=_suggestions(form, code), **context)
     error = None

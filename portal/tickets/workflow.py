@@ -1,7 +1,9 @@
 """The ticket workflow as a table of allowed transitions, and the working-hours clock.
 
 Baru → Diproses → Menunggu Pengguna (the clock pauses) → Diproses … → Selesai → Ditutup,
-with reopening. Every change writes an event with its actor and time.
+with reopening. A broadcast (BMSM.01) starts at Menunggu Persetujuan (the clock stands) and the
+service manager moves it to Diproses or Ditolak (``APPROVALS``, ``portal/tickets/approval.py``).
+Every change writes an event with its actor and time.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from flask_babel import lazy_gettext as _l
 
 from portal.core.calendar import WorkingCalendar
 from portal.tickets.models import (
+    STATUS_AWAITING_APPROVAL,
     STATUS_CLOSED,
     STATUS_NEW,
     STATUS_OPEN,
+    STATUS_REFUSED,
     STATUS_RESOLVED,
     STATUS_WAITING,
     Ticket,
@@ -33,6 +37,12 @@ TRANSITIONS: dict[TicketStatus, frozenset[TicketStatus]] = {
     STATUS_CLOSED: frozenset({STATUS_OPEN}),
     # Entered only by forwarding to a linked unit (``forwarding.forward``), which records the forward.
     TicketStatus.FORWARDED: frozenset({STATUS_OPEN, STATUS_RESOLVED}),
+    # Only the service manager decides on a broadcast awaiting approval (APPROVALS, tickets.approval).
+    STATUS_AWAITING_APPROVAL: frozenset(),
+    STATUS_REFUSED: frozenset(),
+}
+APPROVALS: dict[TicketStatus, frozenset[TicketStatus]] = {
+    STATUS_AWAITING_APPROVAL: frozenset({STATUS_OPEN, STATUS_REFUSED}),
 }
 
 # Section G.3: how a request is fulfilled. The last two involve a linked unit (section F).
@@ -109,9 +119,10 @@ def transition(
     unit: str | None = None,
     note: str = "",
     author: str = "staf",
+    table: dict[TicketStatus, frozenset[TicketStatus]] = TRANSITIONS,
 ) -> TicketEvent:
     """Move a ticket to ``to_status`` if the table allows it; keep the clock honest."""
-    if to_status not in TRANSITIONS.get(ticket.status, frozenset()):
+    if to_status not in table.get(ticket.status, frozenset()):
         raise WorkflowError(
             _(
                 "Perubahan status dari '%(ticket_status)s' ke '%(to_status)s' tidak diizinkan.",
@@ -119,6 +130,8 @@ def transition(
                 to_status=to_status,
             )
         )
+    if to_status == STATUS_REFUSED and not note.strip():
+        raise WorkflowError(_("Tuliskan alasan penolakan; alasan ini dikirim kepada pengguna."))
     if to_status == STATUS_RESOLVED:
         if fulfilment not in FULFILMENTS:
             raise WorkflowError(_("Pilih cara pemenuhan layanan (komponen layanan G.3)."))
@@ -143,7 +156,7 @@ def transition(
         ticket.closed_at = None
         ticket.fulfilment = ticket.fulfilment_unit = None
         ticket.resolved_hours = None
-    if to_status == STATUS_CLOSED:
+    if to_status in (STATUS_CLOSED, STATUS_REFUSED):
         ticket.closed_at = now
     event = TicketEvent(
         kind="status",

@@ -25,6 +25,7 @@ EXPECTED = {
     "staff.ticket": "staf",
     "staff.message": "staf",
     "staff.change_status": "staf",
+    "staff.approval": "staf-ketua",  # BMSM.01: the service manager approves or refuses a broadcast
     "staff.assign": "staf",
     "staff.download": "staf",
     "staff.transfer": "staf",

@@ -79,7 +79,7 @@ def _validate(app, key, **fields):
         ),
         (
             "status-supplier-span",
-            {"tipe_supplier": "raja", "nomor_rekening_supplier": "1234567"},
+            {"tipe_supplier": "x" * 81, "nomor_rekening_supplier": "1234567"},  # free text, at most 80
             "tipe_supplier",
             False,
         ),
