@@ -164,8 +164,7 @@ def create_ticket(
 ) -> Created:
     """Validate eligibility, compute the due time, store the ticket and its files.
 
-    ``on_create(session, ticket, token)``, if given, adds rows that must be committed in the
-    ticket's own transaction (the submission key of ``idempotency``).
+    ``on_create(session, ticket, token)`` adds rows to the ticket's transaction (``idempotency``).
     """
     if known_service(catalog, code).code in SEGREGATED:
         raise TicketError(_("Pengaduan (WBSM.01) disampaikan melalui SIAP, bukan sebagai tiket."))
@@ -235,8 +234,7 @@ def _attach(ticket: Ticket, event: TicketEvent, uploads, upload_dir: Path, now: 
 def find(session: Session, reference: str, with_thread: bool = False) -> Ticket | None:
     """Return the ticket with this (normalised) reference, or None.
 
-    ``with_thread`` loads its events and their attachments with it, in two more statements
-    however long the thread (instead of one per event when the page walks them).
+    ``with_thread`` loads its events and their attachments in two more statements, however long.
     """
     query = select(Ticket).where(Ticket.reference == normalise_reference(reference))
     if with_thread:
@@ -272,16 +270,14 @@ def renew_token(session: Session, ticket: Ticket, now: datetime, days: int = 30)
 
 
 def add_requester_reply(
-    session: Session, ticket: Ticket, body: str, uploads, upload_dir: Path, now: datetime, calendar: WorkingCalendar
+    session: Session, ticket: Ticket, body: str, uploads, upload_dir: Path, now: datetime, calendar, window=REOPEN_DAYS
 ) -> TicketEvent:
-    """Add the requester's message; reopen a ticket resolved less than 7 days ago."""
+    """Add the requester's message; reopen a ticket resolved less than ``window`` days ago."""
     body = body.strip()
     if not body and not uploads:
         raise TicketError(_("Tulis pesan atau pilih lampiran."))
     if ticket.status == STATUS_CLOSED or (
-        ticket.status == STATUS_RESOLVED
-        and ticket.resolved_at
-        and now - ticket.resolved_at > timedelta(days=REOPEN_DAYS)
+        ticket.status == STATUS_RESOLVED and ticket.resolved_at and now - ticket.resolved_at > timedelta(days=window)
     ):
         raise TicketError(_("Tiket ini sudah ditutup. Silakan ajukan permintaan baru dengan menyebut nomor tiket ini."))
     event = TicketEvent(kind="pesan", public=True, author="pengguna", body=body[:5000], created_at=now)

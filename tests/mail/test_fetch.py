@@ -1,0 +1,104 @@
+"""``flask mail fetch`` against a real Dovecot over TLS: one message, one ticket, whoever fetches."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from portal.mail import fetch as imap
+from portal.mail.models import InboundMessage, InboundStatus
+from portal.tickets.models import Ticket
+from tests.mail.conftest import corpus, message, outbox_rows, rows
+
+NEW_TICKET_MESSAGES = ("outlook_html.eml", "multipart_pdf.eml", "latin1.eml", "base64_subject.eml")
+
+
+@pytest.fixture
+def mail_app(make_app, imap_server):
+    """The desk reading the private Dovecot's mailbox."""
+    from tests.mail.conftest import FRIDAY_3PM
+
+    return make_app(NOW=FRIDAY_3PM, **imap_server.settings())
+
+
+def _fill(imap_server, count: int = 6) -> list[bytes]:
+    messages = [corpus(name) for name in NEW_TICKET_MESSAGES]
+    messages += [message(subject=f"Permintaan {n}", Message_ID=f"<imap-{n}@satker.go.id>") for n in range(count)]
+    messages += [corpus("broken_mime.eml"), corpus("auto_reply.eml")]
+    client = imap_server.client()
+    for raw in messages:
+        client.append("INBOX", raw)
+    client.logout()
+    return messages
+
+
+def _folders(imap_server) -> dict[str, int]:
+    client = imap_server.client()
+    try:
+        counts = {}
+        for folder in ("INBOX", "Diproses"):
+            counts[folder] = client.select_folder(folder)[b"EXISTS"] if client.folder_exists(folder) else 0
+        return counts
+    finally:
+        client.logout()
+
+
+def test_fetch_makes_tickets_and_moves_each_message_after_its_commit(mail_app, imap_server):
+    messages = _fill(imap_server, count=2)
+    result = mail_app.test_cli_runner().invoke(args=["mail", "fetch"])
+    assert result.exit_code == 0, result.output
+    assert len(result.output.strip().splitlines()) == len(messages)
+    assert len(rows(mail_app, Ticket)) == len(NEW_TICKET_MESSAGES) + 2
+    statuses = sorted(r.status for r in rows(mail_app, InboundMessage))
+    assert statuses.count(InboundStatus.QUARANTINE) == 1 and statuses.count(InboundStatus.IGNORED) == 1
+    assert _folders(imap_server) == {"INBOX": 0, "Diproses": len(messages)}
+    # A second run finds nothing left to do.
+    assert mail_app.test_cli_runner().invoke(args=["mail", "fetch"]).output.strip() == ""
+
+
+def test_a_message_whose_ticket_is_not_committed_stays_in_the_inbox(mail_app, imap_server):
+    _fill(imap_server, count=0)
+
+    def failing(_raw):
+        raise RuntimeError("database down")
+
+    with mail_app.app_context(), pytest.raises(RuntimeError):
+        imap.fetch(mail_app, failing, failing)
+    assert _folders(imap_server)["INBOX"] == len(NEW_TICKET_MESSAGES) + 2
+    assert rows(mail_app, InboundMessage) == []
+
+
+@pytest.mark.skipif(not os.environ.get("PORTAL_TEST_DATABASE_URL"), reason="concurrent writers need PostgreSQL")
+def test_two_concurrent_fetch_runs_make_one_ticket_per_message(mail_app, imap_server):
+    messages = _fill(imap_server, count=12)
+    start = threading.Barrier(2)
+    outputs: list[str] = []
+    failures: list[BaseException] = []
+
+    def run():
+        try:
+            start.wait()
+            result = mail_app.test_cli_runner().invoke(args=["mail", "fetch"])
+            assert result.exit_code == 0, result.output
+            outputs.append(result.output)
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert not failures, failures
+    inbound = rows(mail_app, InboundMessage)
+    assert len(inbound) == len(messages)  # each message stored once
+    tickets = rows(mail_app, Ticket)
+    assert len(tickets) == len(NEW_TICKET_MESSAGES) + 12  # one ticket per message that asks for one
+    assert len({t.requester_email + t.subject for t in tickets}) == len(tickets)
+    confirmations = [m.to_addr for m in outbox_rows(mail_app) if m.template == "inbound_received"]
+    others = [t.requester_email for t in tickets if t.requester_email != "budi@satker.go.id"]
+    assert sorted(a for a in confirmations if a != "budi@satker.go.id") == sorted(others)  # one each
+    assert _folders(imap_server) == {"INBOX": 0, "Diproses": len(messages)}
+    assert sum(len(o.strip().splitlines()) for o in outputs) >= len(messages)
