@@ -65,7 +65,9 @@ def mail_rate(app, seconds: float) -> tuple[float, int]:
         while time.perf_counter() - started < seconds:
             raw = variants[count % len(variants)]
             unique = f"Message-ID: <bench-{count}@bench.example>\r\n".encode()
-            inbound.ingest(db.session(), unique + raw, settings, calendar=get_calendar(), catalog_version=version, now=now())
+            inbound.ingest(
+                db.session(), unique + raw, settings, calendar=get_calendar(), catalog_version=version, now=now()
+            )
             count += 1
     return count / (time.perf_counter() - started), count
 

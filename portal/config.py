@@ -67,6 +67,7 @@ class Config:
     MAIL_IMAP_FOLDER = "INBOX"
     MAIL_IMAP_DONE_FOLDER = "Diproses"  # handled messages move here; empty: flag them \Seen
     MAIL_IMAP_TIMEOUT = 30
+    MAIL_IMAP_GRACE_SECONDS = 300  # a message another run stored is left to that run this long
 
     MAIL_SENDER = "HAI-DJPb <hai.djpb@kemenkeu.go.id>"  # the e-mail channel of section B.1
     MAIL_SERVER = ""

@@ -11,6 +11,7 @@ import email
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
@@ -42,7 +43,7 @@ class Context:
     now: datetime
 
 
-def suggested_code(search, ticket: Ticket) -> str | None:
+def suggested_code(search: Any, ticket: Ticket) -> str | None:
     """The catalog code of the best knowledge-base match for the subject and body (never applied)."""
     text = " ".join(f"{ticket.subject} {ticket.detail}".split())[:200]
     if not text:
@@ -74,7 +75,7 @@ def held_for(session: Session, units: list[str]) -> list[tuple[InboundMessage, T
         .order_by(InboundMessage.received_at.asc())
         .limit(LIST_LIMIT)
     )
-    return [(row, ticket) for row, ticket in session.execute(query).tuples()]
+    return [(row, ticket) for row, ticket in session.execute(query)]
 
 
 def preview(row: InboundMessage) -> str:
@@ -104,7 +105,14 @@ def accept_held(session: Session, inbound_id: int, staff_id: int, units: list[st
     row.status, row.raw, row.handled_at, row.handled_by = InboundStatus.APPENDED, None, ctx.now, staff_id
     try:
         tickets.add_requester_reply(
-            session, ticket, body, uploads, ctx.settings.upload_dir, ctx.now, ctx.calendar, window=ctx.settings.reopen_days
+            session,
+            ticket,
+            body,
+            uploads,
+            ctx.settings.upload_dir,
+            ctx.now,
+            ctx.calendar,
+            window=ctx.settings.reopen_days,
         )
     except tickets.TicketError as exc:
         session.rollback()
@@ -136,7 +144,8 @@ def retry(session: Session, inbound_id: int, staff_id: int, ctx: Context) -> inb
     session.flush()
     key = inbound.dedupe_key(parsed.message_id, raw)
     try:
-        return inbound.handle(session, key, parsed, raw, ctx.settings, ctx.calendar, ctx.catalog_version, ctx.now)
+        job = inbound.Job(session, key, parsed, raw, ctx.settings, ctx.calendar, ctx.catalog_version, ctx.now)
+        return inbound.handle(job)
     except IntegrityError as exc:
         session.rollback()
         raise MailActionError(_("Pesan yang sama sudah tersimpan sebelumnya.")) from exc

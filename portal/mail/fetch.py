@@ -4,20 +4,26 @@ A message is moved to ``MAIL_IMAP_DONE_FOLDER`` (or, with that setting empty, fl
 ``\\Seen``) only after ``ingest`` has committed what it made of it: a crash in between leaves it
 in the inbox, and the next run finds it again and recognises it (``InboundMessage.dedupe_key``).
 Several runs at once (cron on two nodes) may read the same message; the database lets one of
-them store it and the others only move it. Bodies are read with ``BODY.PEEK[]`` so reading marks
-nothing; a message over ``MAIL_INBOUND_MAX_BYTES`` is read by its headers only.
+them store it, and that run moves it. A run that finds the message already stored leaves it to
+that run for ``MAIL_IMAP_GRACE_SECONDS`` (two concurrent MOVEs would leave two copies in the
+done folder) and moves it only later, when the first run evidently died after its commit.
+Bodies are read with ``BODY.PEEK[]`` so reading marks nothing; a message over
+``MAIL_INBOUND_MAX_BYTES`` is read by its headers only.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from flask import Flask
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
+from portal.core.clock import now
 from portal.mail.inbound import HEAD_BYTES, Outcome
 
 Ingest = Callable[[bytes], Outcome]
@@ -62,19 +68,25 @@ def _done(client: IMAPClient, uid: int, done_folder: str) -> None:
         pass  # gone already: another run handled and moved it
 
 
+def _mine_to_move(outcome: Outcome, done_folder: str, grace: timedelta) -> bool:
+    """Move what this run stored; what another run stored only once that run had time to move it."""
+    if not outcome.duplicate or not done_folder or outcome.stored_at is None:
+        return True
+    return now() - outcome.stored_at >= grace
+
+
 def fetch(app: Flask, ingest: Ingest, ingest_oversized: IngestOversized, limit: int = 200) -> FetchReport:
     """Ingest up to ``limit`` messages from the inbox, marking each one after its commit."""
     config = app.config
     folder, done_folder = config["MAIL_IMAP_FOLDER"], config["MAIL_IMAP_DONE_FOLDER"]
     max_bytes = int(config["MAIL_INBOUND_MAX_BYTES"])
+    grace = timedelta(seconds=int(config["MAIL_IMAP_GRACE_SECONDS"]))
     report = FetchReport()
     client = connect(app)
     try:
         if done_folder and not client.folder_exists(done_folder):
-            try:
+            with contextlib.suppress(IMAPClientError):  # another run created it a moment ago
                 client.create_folder(done_folder)
-            except IMAPClientError:
-                pass  # another run created it a moment ago
         client.select_folder(folder)
         uids = client.search(["UNSEEN"] if not done_folder else ["UNDELETED"])[:limit]
         sizes = client.fetch(uids, ["RFC822.SIZE"]) if uids else {}
@@ -95,10 +107,9 @@ def fetch(app: Flask, ingest: Ingest, ingest_oversized: IngestOversized, limit: 
                     continue
                 outcome = ingest(raw)
             report.outcomes.append(outcome)
-            _done(client, uid, done_folder)
+            if _mine_to_move(outcome, done_folder, grace):
+                _done(client, uid, done_folder)
     finally:
-        try:
+        with contextlib.suppress(IMAPClientError, OSError):
             client.logout()
-        except (IMAPClientError, OSError):
-            pass
     return report

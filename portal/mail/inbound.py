@@ -74,6 +74,7 @@ class Outcome:
     reference: str | None
     inbound_id: int
     duplicate: bool = False
+    stored_at: datetime | None = None  # of the earlier run's row, for a duplicate
 
 
 def dedupe_key(message_id: str | None, raw: bytes) -> str:
@@ -95,13 +96,13 @@ def ingest(
     for _attempt in range(3):
         known = session.scalar(select(InboundMessage).where(InboundMessage.dedupe_key == key))
         if known is not None:
-            return Outcome(known.status, known.ticket_reference, known.id, duplicate=True)
+            return Outcome(known.status, known.ticket_reference, known.id, duplicate=True, stored_at=known.received_at)
         try:
             if parsed is None:
                 row = _record(session, key, None, raw, InboundStatus.QUARANTINE, error, now)
                 session.commit()
                 return Outcome(row.status, None, row.id)
-            return handle(session, key, parsed, raw, settings, calendar, catalog_version, now)
+            return handle(Job(session, key, parsed, raw, settings, calendar, catalog_version, now))
         except IntegrityError:  # another run stored this message first (or a reference collided)
             session.rollback()
     raise RuntimeError("the message could not be stored after three attempts")
@@ -116,7 +117,7 @@ def ingest_oversized(session: Session, head: bytes, size: int, settings: Setting
     key = dedupe_key(parsed.message_id if parsed else None, head + str(size).encode())
     known = session.scalar(select(InboundMessage).where(InboundMessage.dedupe_key == key))
     if known is not None:
-        return Outcome(known.status, known.ticket_reference, known.id, duplicate=True)
+        return Outcome(known.status, known.ticket_reference, known.id, duplicate=True, stored_at=known.received_at)
     limit_mb = settings.max_bytes // (1024 * 1024)
     row = _record(session, key, parsed, head, InboundStatus.OVERSIZED, f"{size} > {settings.max_bytes} bytes", now)
     row.size = size
@@ -127,8 +128,9 @@ def ingest_oversized(session: Session, head: bytes, size: int, settings: Setting
     except IntegrityError:
         session.rollback()
         known = session.scalar(select(InboundMessage).where(InboundMessage.dedupe_key == key))
-        assert known is not None
-        return Outcome(known.status, known.ticket_reference, known.id, duplicate=True)
+        if known is None:  # the conflict was not on this message's key: let the caller retry
+            raise
+        return Outcome(known.status, known.ticket_reference, known.id, duplicate=True, stored_at=known.received_at)
     return Outcome(row.status, None, row.id)
 
 
@@ -189,94 +191,126 @@ def thread_ticket(session: Session, parsed: parse.Parsed) -> Ticket | None:
     return tickets.find(session, reference)
 
 
-def handle(session, key, parsed: parse.Parsed, raw, settings: Settings, calendar, catalog_version, now) -> Outcome:
+@dataclass(frozen=True)
+class Job:
+    """One readable message being handled, with what handling it needs."""
+
+    session: Session
+    key: str
+    parsed: parse.Parsed
+    raw: bytes
+    settings: Settings
+    calendar: WorkingCalendar
+    catalog_version: str
+    now: datetime
+
+    def record(self, status: InboundStatus, detail: str = "", reference: str | None = None) -> InboundMessage:
+        """Take the message's key in this transaction (see ``_record``)."""
+        return _record(self.session, self.key, self.parsed, self.raw, status, detail, self.now, reference)
+
+
+def _note(ticket: Ticket, body: str, now: datetime) -> None:
+    ticket.events.append(TicketEvent(kind="catatan", public=False, author="sistem", body=body, created_at=now))
+
+
+def handle(job: Job) -> Outcome:
     """Do what a readable message asks (report, hold, note, ignore, reply, new ticket) and commit."""
+    parsed, session = job.parsed, job.session
     if parsed.bounce is not None:
-        return _bounce(session, key, parsed, raw, now)
+        return _bounce(job, parsed.bounce)
     ticket = thread_ticket(session, parsed)
     reason = guards.no_reply_reason(parsed)
     if ticket is not None and parsed.sender != ticket.requester_email.lower():
-        row = _record(session, key, parsed, raw, InboundStatus.HELD, "", now, ticket.reference)
-        note = _("Surel dari %(sender)s menyebut tiket ini dan ditahan: petugas menerima atau menolaknya.", sender=parsed.sender)
-        ticket.events.append(TicketEvent(kind="catatan", public=False, author="sistem", body=note, created_at=now))
-        session.commit()
-        return Outcome(row.status, ticket.reference, row.id)
-    if ticket is not None and reason:  # the requester's out-of-office: on record, no reopening
-        row = _record(session, key, parsed, raw, InboundStatus.APPENDED, reason, now, ticket.reference)
+        row = job.record(InboundStatus.HELD, "", ticket.reference)
+        held = _(
+            "Surel dari %(sender)s menyebut tiket ini dan ditahan: petugas menerima atau menolaknya.",
+            sender=parsed.sender,
+        )
+        _note(ticket, held, job.now)
+    elif ticket is not None and reason:  # the requester's out-of-office: on record, no reopening
+        row = job.record(InboundStatus.APPENDED, reason, ticket.reference)
         row.raw = None
-        body = _("Pesan otomatis dari pemohon (%(reason)s):", reason=reason) + "\n\n" + parsed.reply[:4000]
-        ticket.events.append(TicketEvent(kind="catatan", public=False, author="sistem", body=body, created_at=now))
-        session.commit()
-        return Outcome(row.status, ticket.reference, row.id)
-    if ticket is None and reason:
-        row = _record(session, key, parsed, raw, InboundStatus.IGNORED, reason, now)
-        session.commit()
-        return Outcome(row.status, None, row.id)
-    if ticket is not None:
-        return _append(session, key, parsed, raw, ticket, settings, calendar, catalog_version, now)
-    return _new_ticket(session, key, parsed, raw, settings, calendar, catalog_version, now)
+        _note(
+            ticket,
+            _("Pesan otomatis dari pemohon (%(reason)s):", reason=reason) + "\n\n" + parsed.reply[:4000],
+            job.now,
+        )
+    elif reason:
+        row = job.record(InboundStatus.IGNORED, reason)
+    elif ticket is not None:
+        return _append(job, ticket)
+    else:
+        return _create(job, job.record(InboundStatus.TICKET))
+    session.commit()
+    return Outcome(row.status, row.ticket_reference, row.id)
 
 
-def _append(session, key, parsed, raw, ticket: Ticket, settings: Settings, calendar, catalog_version, now) -> Outcome:
-    row = _record(session, key, parsed, raw, InboundStatus.APPENDED, "", now, ticket.reference)
+def _append(job: Job, ticket: Ticket) -> Outcome:
+    session, parsed = job.session, job.parsed
+    row = job.record(InboundStatus.APPENDED, "", ticket.reference)
     row.raw = None
-    uploads, refused = replies.checked_attachments(parsed, settings)
+    uploads, refused = replies.checked_attachments(parsed, job.settings)
     if parsed.message_id:
         outbox.remember_message(session, f"<{parsed.message_id}>", ticket.reference, "in")
     try:
         tickets.add_requester_reply(
-            session, ticket, parsed.reply, uploads, settings.upload_dir, now, calendar, window=settings.reopen_days
+            session,
+            ticket,
+            parsed.reply,
+            uploads,
+            job.settings.upload_dir,
+            job.now,
+            job.calendar,
+            window=job.settings.reopen_days,
         )
     except tickets.TicketError:  # closed, or resolved too long ago: a new request that names it
         session.rollback()
-        row = _record(session, key, parsed, raw, InboundStatus.TICKET, "", now)
-        return _create(session, row, parsed, settings, calendar, catalog_version, now, follows=ticket.reference)
-    if refused and may_auto_reply(session, parsed, settings, now):
+        return _create(job, job.record(InboundStatus.TICKET), follows=ticket.reference)
+    if refused and may_auto_reply(session, parsed, job.settings, job.now):
         replies.refused(session, parsed, ticket, refused)
         session.commit()
     return Outcome(row.status, ticket.reference, row.id)
 
 
-def _new_ticket(session, key, parsed, raw, settings: Settings, calendar, catalog_version, now) -> Outcome:
-    row = _record(session, key, parsed, raw, InboundStatus.TICKET, "", now)
-    return _create(session, row, parsed, settings, calendar, catalog_version, now)
-
-
-def _create(session, row, parsed, settings: Settings, calendar, catalog_version, now, follows: str = "") -> Outcome:
-    uploads, refused = replies.checked_attachments(parsed, settings)
+def _create(job: Job, row: InboundMessage, follows: str = "") -> Outcome:
+    session, parsed = job.session, job.parsed
+    uploads, refused = replies.checked_attachments(parsed, job.settings)
     detail = parsed.text if not follows else _("(Lanjutan tiket %(ref)s)", ref=follows) + "\n\n" + parsed.reply
     mail = triage.NewMailTicket(parsed.subject, detail[:20000], parsed.sender_name, parsed.sender)
     ticket, token = triage.create_uncategorised(
         session,
         mail,
-        calendar=calendar,
-        catalog_version=catalog_version,
+        calendar=job.calendar,
+        catalog_version=job.catalog_version,
         uploads=uploads,
-        upload_dir=settings.upload_dir,
+        upload_dir=job.settings.upload_dir,
         channel=CHANNEL,
-        now=now,
-        token_days=settings.token_days,
+        now=job.now,
+        token_days=job.settings.token_days,
     )
     row.ticket_reference, row.raw = ticket.reference, None
     if parsed.message_id:
         outbox.remember_message(session, f"<{parsed.message_id}>", ticket.reference, "in")
-    if may_auto_reply(session, parsed, settings, now):
+    if may_auto_reply(session, parsed, job.settings, job.now):
         replies.received(session, ticket, token, refused)
     session.commit()
     return Outcome(row.status, ticket.reference, row.id)
 
 
-def _bounce(session, key, parsed: parse.Parsed, raw, now) -> Outcome:
-    bounce = parsed.bounce
-    assert bounce is not None
+def _bounce(job: Job, bounce: parse.Bounce) -> Outcome:
+    session = job.session
     reference = outbox.reference_for_message_ids(session, [f"<{i}>" for i in bounce.original_ids])
     ticket = tickets.find(session, reference) if reference else None
-    row = _record(session, key, parsed, raw, InboundStatus.REPORT, bounce.diagnostic, now, reference)
+    row = job.record(InboundStatus.REPORT, bounce.diagnostic, reference)
     row.raw = None
     for address in bounce.recipients:
         session.add(BouncingAddress(address=address, ticket_reference=reference, diagnostic=bounce.diagnostic))
         if ticket is not None:
-            body = _("Surel ke %(address)s tidak terkirim (alamat memantul): %(why)s", address=address, why=bounce.diagnostic)
-            ticket.events.append(TicketEvent(kind="catatan", public=False, author="sistem", body=body, created_at=now))
+            why = bounce.diagnostic
+            _note(
+                ticket,
+                _("Surel ke %(address)s tidak terkirim (alamat memantul): %(why)s", address=address, why=why),
+                job.now,
+            )
     session.commit()
     return Outcome(row.status, reference, row.id)

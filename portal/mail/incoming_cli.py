@@ -53,16 +53,14 @@ def ingest_command() -> None:
     """Store one RFC 5322 message from standard input (an MTA alias or pipe)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     limit = int(app.config["MAIL_INBOUND_MAX_BYTES"])
-    stream = click.get_binary_stream("stdin")
+    stream = sys.stdin.buffer  # bytes: the message is parsed with its own charsets
     raw = stream.read(limit + 1)
     size = len(raw)
     while size > limit and (chunk := stream.read(1 << 20)):
         size += len(chunk)  # counted, not kept: only the headers of an oversized message are stored
     try:
-        if size > limit:
-            outcome = _ingest_oversized(app, raw[: inbound.HEAD_BYTES], size)
-        else:
-            outcome = _ingest_one(app, raw)
+        oversized = size > limit
+        outcome = _ingest_oversized(app, raw[: inbound.HEAD_BYTES], size) if oversized else _ingest_one(app, raw)
     except Exception as exc:  # noqa: BLE001 - any failure to store means "MTA, keep it and retry"
         log.exception("incoming message not stored")
         db.session.rollback()

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from email import errors, policy
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
+from typing import Any
 
 import inscriptis
 
@@ -105,7 +106,7 @@ def _sender(message: EmailMessage) -> tuple[str, str]:
     return clean_text(name)[:120], address[:254]
 
 
-def _decoded(part: EmailMessage) -> str:
+def _decoded(part: Any) -> str:
     try:
         content = part.get_content()
     except (LookupError, UnicodeError, ValueError, AssertionError):  # unknown charset, broken encoding
@@ -137,17 +138,23 @@ def _attachments(message: EmailMessage) -> tuple[Part, ...]:
 def _bounce(message: EmailMessage) -> Bounce | None:
     if message.get_content_type() != "multipart/report" or message.get_param("report-type") != "delivery-status":
         return None
-    recipients, originals, diagnostic = [], [], ""
+    recipients: list[str] = []
+    originals: list[str] = []
+    diagnostic = ""
+    part: Any  # the parts of a report: header blocks and messages, whatever the stubs say
     for part in message.walk():
         kind = part.get_content_type()
         if kind == "message/delivery-status":
+            block: Any
             for block in part.get_payload():  # one header block per message, then one per recipient
                 if str(block.get("Action", "")).strip().lower() == "failed":
                     recipients.append(parseaddr(str(block.get("Final-Recipient", "")).split(";")[-1])[1].lower())
                     diagnostic = diagnostic or str(block.get("Diagnostic-Code", "")).strip()
         elif kind in ("message/rfc822", "text/rfc822-headers"):
-            original = part.get_payload()[0] if kind == "message/rfc822" else email.message_from_string(
-                _decoded(part), policy=policy.default
+            original: Any = (
+                part.get_payload()[0]
+                if kind == "message/rfc822"
+                else email.message_from_string(_decoded(part), policy=policy.default)
             )
             originals += message_ids(str(original.get("Message-ID", "")))
     return Bounce(tuple(r for r in recipients if r), tuple(originals), diagnostic[:500])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -18,6 +19,7 @@ from portal.mail import backoffice, inbound
 from portal.mail.forms import MessageActionForm, TriageForm
 from portal.tickets import service as tickets
 from portal.tickets import triage
+from portal.tickets.models import Ticket
 from portal.tickets.types import request_types, types_for
 
 ADMINS = "staf-admin"  # the administrators' level, registered by the back office (portal.staff)
@@ -50,20 +52,20 @@ def _triage_form(catalog: Catalog) -> TriageForm:
     return form
 
 
-def triage_queue():
+def triage_queue() -> ResponseReturnValue:
     """Tickets from mail that still wait for a catalog code, oldest first."""
     rows = triage.triage_queue(db.session())
     return render_template("mail/triage.html", tickets=rows, now=now())
 
 
-def _triage_or_404(reference: str):
+def _triage_or_404(reference: str) -> Ticket:
     ticket = tickets.find(db.session(), reference, with_thread=True)
     if ticket is None or not triage.in_triage(ticket):
         abort(404)
     return ticket
 
 
-def _triage_page(ticket, form: TriageForm, status: int = 200):
+def _triage_page(ticket: Ticket, form: TriageForm, status: int = 200) -> ResponseReturnValue:
     search = current_app.extensions["search"]
     suggestion = backoffice.suggested_code(search, ticket)
     catalog = get_catalog()
@@ -74,13 +76,13 @@ def _triage_page(ticket, form: TriageForm, status: int = 200):
     return page, status
 
 
-def triage_ticket(reference: str):
+def triage_ticket(reference: str) -> ResponseReturnValue:
     """One ticket in triage: what the mail said, a suggested code (shown only), the form to set it."""
     ticket = _triage_or_404(reference)
     return _triage_page(ticket, _triage_form(get_catalog()))
 
 
-def triage_set_code(reference: str):
+def triage_set_code(reference: str) -> ResponseReturnValue:
     """Set the code staff chose; the due time is recomputed from its norma waktu."""
     ticket = _triage_or_404(reference)
     catalog = get_catalog()
@@ -112,7 +114,7 @@ def triage_set_code(reference: str):
     return redirect(url_for("mail.triage_queue"), 303)
 
 
-def held():
+def held() -> ResponseReturnValue:
     """Messages that name a ticket of my units but came from another address: accept or reject."""
     rows = backoffice.held_for(db.session(), current_user.unit_names)
     previews = {row.id: backoffice.preview(row) for row, _ticket in rows}
@@ -125,14 +127,16 @@ def _action_form() -> tuple[MessageActionForm, int | None]:
     return form, to_int(form.message_id.data, 1, 2**31 - 1) if ok else None
 
 
-def held_action():
+def held_action() -> ResponseReturnValue:
     """Accept a held message into its ticket's thread, or reject it."""
     form, inbound_id = _action_form()
     if inbound_id is None or form.action.data not in ("terima", "tolak"):
         abort(400)
     try:
         if form.action.data == "terima":
-            ticket = backoffice.accept_held(db.session(), inbound_id, current_user.id, current_user.unit_names, _context())
+            ticket = backoffice.accept_held(
+                db.session(), inbound_id, current_user.id, current_user.unit_names, _context()
+            )
             flash(_("Pesan ditambahkan ke tiket %(ref)s.", ref=ticket.reference), "success")
         else:
             backoffice.reject_held(db.session(), inbound_id, current_user.id, current_user.unit_names, now())
@@ -143,7 +147,7 @@ def held_action():
 
 
 @access(ADMINS)
-def quarantine():
+def quarantine() -> ResponseReturnValue:
     """Messages an administrator must look at, with "coba lagi" and "buat tiket"."""
     rows = backoffice.admin_list(db.session())
     previews = {row.id: backoffice.preview(row)[:2000] for row in rows}
@@ -151,7 +155,7 @@ def quarantine():
 
 
 @access(ADMINS)
-def quarantine_action():
+def quarantine_action() -> ResponseReturnValue:
     """Read a quarantined message again, or open a ticket from it."""
     form, inbound_id = _action_form()
     if inbound_id is None or form.action.data not in ("coba-lagi", "buat-tiket"):
@@ -159,11 +163,13 @@ def quarantine_action():
     try:
         if form.action.data == "coba-lagi":
             outcome = backoffice.retry(db.session(), inbound_id, current_user.id, _context())
-            flash(_("Pesan terbaca: %(status)s %(ref)s", status=outcome.status.label, ref=outcome.reference or ""), "success")
+            flash(
+                _("Pesan terbaca: %(status)s %(ref)s", status=outcome.status.label, ref=outcome.reference or ""),
+                "success",
+            )
         else:
             ticket = backoffice.make_ticket(db.session(), inbound_id, current_user.id, _context())
             flash(_("Tiket %(ref)s dibuat dan masuk antrean triase.", ref=ticket.reference), "success")
     except backoffice.MailActionError as exc:
         flash(str(exc), "error")
     return redirect(url_for("mail.quarantine"), 303)
-

@@ -29,6 +29,8 @@ def corpus(name: str) -> bytes:
 def ingest(app, raw: bytes) -> tuple[int, str]:
     """Run ``flask mail ingest`` with ``raw`` on standard input; return its exit code and output."""
     result = app.test_cli_runner().invoke(args=["mail", "ingest"], input=raw)
+    if result.exit_code not in (0, 75):
+        raise AssertionError(result.output) from result.exception
     return result.exit_code, result.stdout.strip()
 
 

@@ -102,3 +102,26 @@ def test_two_concurrent_fetch_runs_make_one_ticket_per_message(mail_app, imap_se
     assert sorted(a for a in confirmations if a != "budi@satker.go.id") == sorted(others)  # one each
     assert _folders(imap_server) == {"INBOX": 0, "Diproses": len(messages)}
     assert sum(len(o.strip().splitlines()) for o in outputs) >= len(messages)
+
+
+def test_a_message_stored_by_a_run_that_died_before_moving_it_is_moved_later_not_doubled(mail_app, imap_server):
+    from datetime import timedelta
+
+    from portal.extensions import db
+    from tests.mail.conftest import ingest
+
+    raw = corpus("latin1.eml")
+    ingest(mail_app, raw)  # the first run committed the ticket, then died before its MOVE
+    client = imap_server.client()
+    client.append("INBOX", raw)
+    client.logout()
+    # Within the grace period the message is left to the run that stored it.
+    assert "sudah tersimpan" in mail_app.test_cli_runner().invoke(args=["mail", "fetch"]).output
+    assert _folders(imap_server)["INBOX"] == 1
+    with mail_app.app_context():
+        row = db.session.scalars(db.select(InboundMessage)).one()
+        row.received_at -= timedelta(hours=1)
+        db.session.commit()
+    assert "sudah tersimpan" in mail_app.test_cli_runner().invoke(args=["mail", "fetch"]).output
+    assert _folders(imap_server) == {"INBOX": 0, "Diproses": 1}
+    assert len(rows(mail_app, Ticket)) == 1

@@ -52,7 +52,7 @@ def test_a_reply_threads_by_its_headers(app):
     ref, sent_id = _first(app)
     reply = message(
         subject="Re: pertanyaan saya",  # no reference in the subject: the headers alone thread it
-        body="Ini tambahan datanya.\n\nPada Jum, 27 Nov 2026 pukul 15.00 HAI-DJPb menulis:\n> Permintaan Anda telah kami terima.",
+        body="Ini tambahan datanya.\n\nPada Jum, 27 Nov 2026 pukul 15.00 HAI-DJPb menulis:\n> Permintaan diterima.",
         Message_ID="<balas-1@satker.go.id>",
         In_Reply_To=sent_id,
         References=f"<asal-1@satker.go.id> {sent_id}",
@@ -213,7 +213,9 @@ def test_a_malformed_message_lands_in_quarantine_with_its_bytes(app, make_user):
     admin.post("/staf/masuk", data={"email": "admin@kemenkeu.go.id", "password": "kata-sandi-rahasia-1"})
     page = admin.get("/staf/surel/karantina").get_data(as_text=True)
     assert "Lampiran laporan" in page and "Coba lagi" in page and "Buat tiket" in page
-    retry = admin.post("/staf/surel/karantina", data={"message_id": row.id, "action": "coba-lagi"}, follow_redirects=True)
+    retry = admin.post(
+        "/staf/surel/karantina", data={"message_id": row.id, "action": "coba-lagi"}, follow_redirects=True
+    )
     assert "masih tidak dapat dibaca" in retry.get_data(as_text=True)
     assert rows(app, InboundMessage)[0].status == InboundStatus.QUARANTINE
     admin.post("/staf/surel/karantina", data={"message_id": row.id, "action": "buat-tiket"})

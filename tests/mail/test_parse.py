@@ -33,7 +33,10 @@ def test_indonesian_webmail_reply_is_trimmed_to_the_new_text():
 
 
 def test_outlook_indonesian_header_block_is_trimmed():
-    text = "Oke, sudah bisa.\n\nDari: HAI-DJPb <hai@x.go.id>\nDikirim: Senin, 30 November 2026 10.00\nKepada: Budi\nSubjek: RE: tiket\n\nYth. Budi"
+    text = (
+        "Oke, sudah bisa.\n\nDari: HAI-DJPb <hai@x.go.id>\nDikirim: Senin, 30 November 2026 10.00\n"
+        "Kepada: Budi\nSubjek: RE: tiket\n\nYth. Budi"
+    )
     assert trim.latest_reply(text) == "Oke, sudah bisa."
 
 

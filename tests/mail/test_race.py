@@ -37,7 +37,9 @@ def test_a_run_that_loses_the_race_on_the_message_key_makes_no_ticket(app):
                 settings = inbound.Settings.of(app)
                 calendar, version = get_calendar(), get_catalog().version
                 outcome.append(
-                    inbound.ingest(db.session(), raw, settings, calendar=calendar, catalog_version=version, now=FRIDAY_3PM)
+                    inbound.ingest(
+                        db.session(), raw, settings, calendar=calendar, catalog_version=version, now=FRIDAY_3PM
+                    )
                 )
 
         thread = threading.Thread(target=second_run)

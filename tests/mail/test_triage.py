@@ -52,7 +52,8 @@ def test_setting_the_code_recomputes_the_due_time_from_receipt(app, make_user):
     assert ref not in staff.get("/staf/surel/triase").get_data(as_text=True)
     # A second submission finds no ticket in triage any more: nothing changes twice.
     again = staff.post(
-        f"/staf/surel/triase/{ref}", data={"tr-code": "BCSM.02", "tr-request_type": "pembuatan-tiket", "tr-user_type": "1"}
+        f"/staf/surel/triase/{ref}",
+        data={"tr-code": "BCSM.02", "tr-request_type": "pembuatan-tiket", "tr-user_type": "1"},
     )
     assert again.status_code == 404 and ticket(app, ref).code == "CRSM.01"
 
