@@ -14,7 +14,7 @@ from email import policy
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,7 +23,7 @@ from portal.mail import inbound, parse, replies
 from portal.mail.models import InboundMessage, InboundStatus
 from portal.tickets import service as tickets
 from portal.tickets import triage
-from portal.tickets.models import Ticket
+from portal.tickets.service import Ticket
 
 NEEDS_ADMIN = (InboundStatus.QUARANTINE, InboundStatus.IGNORED, InboundStatus.OVERSIZED)
 LIST_LIMIT = 200
@@ -69,13 +69,15 @@ def admin_list(session: Session) -> list[InboundMessage]:
 def held_for(session: Session, units: list[str]) -> list[tuple[InboundMessage, Ticket]]:
     """Held messages on tickets of these units (or still in triage), oldest first, with their tickets."""
     query = (
-        select(InboundMessage, Ticket)
-        .join(Ticket, Ticket.reference == InboundMessage.ticket_reference)
-        .where(InboundMessage.status == InboundStatus.HELD, or_(Ticket.owner_unit.in_(units), Ticket.code == ""))
-        .order_by(InboundMessage.received_at.asc())
+        select(InboundMessage)
+        .where(InboundMessage.status == InboundStatus.HELD, InboundMessage.handled_at.is_(None))
+        .order_by(InboundMessage.received_at.asc(), InboundMessage.id.asc())
         .limit(LIST_LIMIT)
     )
-    return [(row, ticket) for row, ticket in session.execute(query)]
+    held = list(session.scalars(query))
+    found = triage.by_references(session, [r.ticket_reference for r in held if r.ticket_reference])
+    pairs = [(row, found.get(row.ticket_reference or "")) for row in held]
+    return [(row, t) for row, t in pairs if t is not None and (t.owner_unit in units or triage.in_triage(t))]
 
 
 def preview(row: InboundMessage) -> str:
@@ -100,7 +102,7 @@ def accept_held(session: Session, inbound_id: int, staff_id: int, units: list[st
     if ticket is None or not (ticket.owner_unit in units or triage.in_triage(ticket)):
         raise MailActionError(_("Pesan ini sudah ditangani atau tidak ada."))
     parsed = parse.parse(row.raw or b"")
-    uploads, _refused = replies.checked_attachments(parsed, ctx.settings)
+    uploads, _refused = replies.checked_attachments(parsed, *ctx.settings.attachment_limits)
     body = _("Dikirim oleh %(sender)s (diterima petugas):", sender=parsed.sender) + "\n\n" + parsed.reply
     row.status, row.raw, row.handled_at, row.handled_by = InboundStatus.APPENDED, None, ctx.now, staff_id
     try:
@@ -158,7 +160,7 @@ def make_ticket(session: Session, inbound_id: int, staff_id: int, ctx: Context) 
     try:
         parsed = parse.parse(raw)
         mail = triage.NewMailTicket(parsed.subject, parsed.text[:20000], parsed.sender_name, parsed.sender)
-        uploads, _refused = replies.checked_attachments(parsed, ctx.settings)
+        uploads, _refused = replies.checked_attachments(parsed, *ctx.settings.attachment_limits)
     except parse.Unparseable:
         headers = email.message_from_bytes(raw, policy=policy.compat32)  # lenient: whatever can be read
         name, address = email.utils.parseaddr(str(headers.get("From", "")))

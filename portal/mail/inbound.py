@@ -30,7 +30,6 @@ from portal.mail import service as outbox
 from portal.mail.models import BouncingAddress, InboundMessage, InboundStatus, OutboxMessage
 from portal.tickets import service as tickets
 from portal.tickets import submit, triage
-from portal.tickets.models import Ticket, TicketEvent
 
 CHANNEL = "e-mail"
 BOUNCE_DAYS = 30  # a bounce this recent stops automatic replies to the address
@@ -50,6 +49,11 @@ class Settings:
     upload_dir: Path
     desk_address: str
     token_days: int = 30
+
+    @property
+    def attachment_limits(self) -> tuple[int, int]:
+        """The web form's limits: bytes per file, files per message."""
+        return self.attachment_max_bytes, self.attachment_max_count
 
     @classmethod
     def of(cls, app: Flask) -> Settings:
@@ -180,7 +184,7 @@ def may_auto_reply(session: Session, parsed: parse.Parsed, settings: Settings, n
     return (recent or 0) < settings.auto_replies_per_hour
 
 
-def thread_ticket(session: Session, parsed: parse.Parsed) -> Ticket | None:
+def thread_ticket(session: Session, parsed: parse.Parsed) -> tickets.Ticket | None:
     """The ticket a message answers: by its In-Reply-To/References, else by a reference in the subject."""
     reference = outbox.reference_for_message_ids(session, [f"<{i}>" for i in parsed.references])
     if reference is None:
@@ -209,10 +213,6 @@ class Job:
         return _record(self.session, self.key, self.parsed, self.raw, status, detail, self.now, reference)
 
 
-def _note(ticket: Ticket, body: str, now: datetime) -> None:
-    ticket.events.append(TicketEvent(kind="catatan", public=False, author="sistem", body=body, created_at=now))
-
-
 def handle(job: Job) -> Outcome:
     """Do what a readable message asks (report, hold, note, ignore, reply, new ticket) and commit."""
     parsed, session = job.parsed, job.session
@@ -226,11 +226,11 @@ def handle(job: Job) -> Outcome:
             "Surel dari %(sender)s menyebut tiket ini dan ditahan: petugas menerima atau menolaknya.",
             sender=parsed.sender,
         )
-        _note(ticket, held, job.now)
+        triage.add_system_note(ticket, held, job.now)
     elif ticket is not None and reason:  # the requester's out-of-office: on record, no reopening
         row = job.record(InboundStatus.APPENDED, reason, ticket.reference)
         row.raw = None
-        _note(
+        triage.add_system_note(
             ticket,
             _("Pesan otomatis dari pemohon (%(reason)s):", reason=reason) + "\n\n" + parsed.reply[:4000],
             job.now,
@@ -245,11 +245,11 @@ def handle(job: Job) -> Outcome:
     return Outcome(row.status, row.ticket_reference, row.id)
 
 
-def _append(job: Job, ticket: Ticket) -> Outcome:
+def _append(job: Job, ticket: tickets.Ticket) -> Outcome:
     session, parsed = job.session, job.parsed
     row = job.record(InboundStatus.APPENDED, "", ticket.reference)
     row.raw = None
-    uploads, refused = replies.checked_attachments(parsed, job.settings)
+    uploads, refused = replies.checked_attachments(parsed, *job.settings.attachment_limits)
     if parsed.message_id:
         outbox.remember_message(session, f"<{parsed.message_id}>", ticket.reference, "in")
     try:
@@ -274,7 +274,7 @@ def _append(job: Job, ticket: Ticket) -> Outcome:
 
 def _create(job: Job, row: InboundMessage, follows: str = "") -> Outcome:
     session, parsed = job.session, job.parsed
-    uploads, refused = replies.checked_attachments(parsed, job.settings)
+    uploads, refused = replies.checked_attachments(parsed, *job.settings.attachment_limits)
     detail = parsed.text if not follows else _("(Lanjutan tiket %(ref)s)", ref=follows) + "\n\n" + parsed.reply
     mail = triage.NewMailTicket(parsed.subject, detail[:20000], parsed.sender_name, parsed.sender)
     ticket, token = triage.create_uncategorised(
@@ -307,7 +307,7 @@ def _bounce(job: Job, bounce: parse.Bounce) -> Outcome:
         session.add(BouncingAddress(address=address, ticket_reference=reference, diagnostic=bounce.diagnostic))
         if ticket is not None:
             why = bounce.diagnostic
-            _note(
+            triage.add_system_note(
                 ticket,
                 _("Surel ke %(address)s tidak terkirim (alamat memantul): %(why)s", address=address, why=why),
                 job.now,

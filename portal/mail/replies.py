@@ -7,7 +7,6 @@ auto-replied``) in the caller's transaction; ``portal.mail.inbound`` decides whe
 from __future__ import annotations
 
 from io import BytesIO
-from typing import TYPE_CHECKING
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -18,29 +17,26 @@ from portal.core.timefmt import format_wib
 from portal.mail import service as outbox
 from portal.mail.parse import Parsed
 from portal.tickets import attachments as files
-from portal.tickets.models import Ticket
-
-if TYPE_CHECKING:
-    from portal.mail.inbound import Settings
+from portal.tickets.service import Ticket
 
 
-def checked_attachments(parsed: Parsed, settings: Settings) -> tuple[list[files.Upload], list[str]]:
+def checked_attachments(parsed: Parsed, max_bytes: int, max_count: int) -> tuple[list[files.Upload], list[str]]:
     """The files that pass the web form's checks and limits, and one message per refused file."""
     accepted: list[files.Upload] = []
     refused: list[str] = []
     for part in parsed.attachments:
         storage = FileStorage(stream=BytesIO(part.content), filename=part.filename, content_type=part.content_type)
         try:
-            upload = files.check_uploads([storage], settings.attachment_max_bytes, 1)[0]
+            upload = files.check_uploads([storage], max_bytes, 1)[0]
         except files.AttachmentError as exc:
             refused.append(str(exc))
             continue
-        if len(accepted) >= settings.attachment_max_count:
+        if len(accepted) >= max_count:
             refused.append(
                 _(
                     'Lampiran "%(name)s" tidak disimpan: maksimal %(count)s lampiran per pesan.',
                     name=upload.filename,
-                    count=settings.attachment_max_count,
+                    count=max_count,
                 )
             )
             continue

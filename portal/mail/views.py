@@ -19,7 +19,7 @@ from portal.mail import backoffice, inbound
 from portal.mail.forms import MessageActionForm, TriageForm
 from portal.tickets import service as tickets
 from portal.tickets import triage
-from portal.tickets.models import Ticket
+from portal.tickets.service import Ticket
 from portal.tickets.types import request_types, types_for
 
 ADMINS = "staf-admin"  # the administrators' level, registered by the back office (portal.staff)

@@ -100,6 +100,20 @@ def create_uncategorised(
     return ticket, token
 
 
+def add_system_note(ticket: Ticket, body: str, now: datetime) -> TicketEvent:
+    """Add an internal note written by the system (the caller commits); staff see it, the requester never."""
+    event = TicketEvent(kind="catatan", public=False, author="sistem", body=body, created_at=now)
+    ticket.events.append(event)
+    return event
+
+
+def by_references(session: Session, references: list[str]) -> dict[str, Ticket]:
+    """The tickets with these references, by reference (unknown ones are left out)."""
+    if not references:
+        return {}
+    return {t.reference: t for t in session.scalars(select(Ticket).where(Ticket.reference.in_(references)))}
+
+
 def triage_queue(session: Session, limit: int = 100) -> list[Ticket]:
     """Open tickets without a code, oldest first (the order the desk should take them in)."""
     query = (
