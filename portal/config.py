@@ -75,6 +75,18 @@ class Config:
     MAIL_USE_TLS = True
     MAIL_USERNAME = ""
     MAIL_PASSWORD = ""
+    MAIL_TIMEOUT = 15
+    # Flask-Mailman backend; empty: SMTP when MAIL_SERVER is set, else .eml files in instance/outbox.
+    MAIL_BACKEND = ""
+    MAIL_REPLY_TO = "hai.djpb@kemenkeu.go.id"  # replies come back to the desk's mailbox (B.1)
+    MAIL_MESSAGE_ID_DOMAIN = ""  # the portal's domain in Message-IDs; empty: the sender's domain
+    # Deliver what a request queued right after its commit (best effort; failures are retried by
+    # ``flask mail send``). Turn off to leave all sending to the cron job.
+    MAIL_SEND_AFTER_REQUEST = True
+    MAIL_MAX_ATTEMPTS = 8  # then the message is "gagal" and shown to administrators
+    MAIL_RETRY_BASE_SECONDS = 60  # waits of 1, 2, 4, 8 … minutes between attempts
+    MAIL_RETRY_MAX_SECONDS = 6 * 3600
+    MAIL_CLAIM_SECONDS = 600  # a sending run's lease on the rows it took
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True

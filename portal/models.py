@@ -6,7 +6,8 @@ migrations, and nothing outside ``portal.siap`` imports them.
 
 from portal.auth import models as auth_models
 from portal.kb import models as kb_models
+from portal.mail import models as mail_models
 from portal.notices import models as notices_models
 from portal.tickets import models as tickets_models
 
-__all__ = ["auth_models", "kb_models", "notices_models", "tickets_models"]
+__all__ = ["auth_models", "kb_models", "mail_models", "notices_models", "tickets_models"]

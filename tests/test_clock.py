@@ -160,9 +160,16 @@ def test_outside_an_app_the_clock_is_the_machine_clock():
 def test_letters_are_dated_by_the_application_clock(make_app):
     from email.utils import parsedate_to_datetime
 
-    from portal.core.mail import build_message
+    from portal.extensions import db
+    from portal.mail import delivery, service
+    from tests.conftest import outbox
 
     frozen = datetime(2031, 2, 3, 7, 30, tzinfo=UTC)
-    with make_app(NOW=frozen).app_context():
-        message = build_message("HAI-DJPb <hai@example.test>", "a@example.test", "Uji", "Isi")
+    app = make_app(NOW=frozen)
+    with app.app_context():
+        context = {"name": "A", "email": "a@example.test", "when": "-", "by_administrator": False}
+        service.enqueue(db.session(), to="a@example.test", subject="Uji", template="password_changed", context=context)
+        db.session.commit()
+        delivery.send_due(db.session())
+    [message] = outbox(app)
     assert parsedate_to_datetime(message["Date"]) == frozen

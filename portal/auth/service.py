@@ -18,8 +18,8 @@ from portal.auth import sessions
 from portal.auth.models import ROLE_REQUESTER, ROLES, User, UserUnit
 from portal.catalog.models import Catalog
 from portal.core.clock import now
-from portal.core.mail import letter, send_mail
 from portal.core.timefmt import format_wib
+from portal.mail import service as mail
 
 MIN_PASSWORD = 12
 
@@ -178,6 +178,7 @@ def change_password(
     sessions.end_all(session, user.id)  # every browser, this one too: the caller signs it in afresh
     try:
         password_changed.send(app, user=user, old=current, new=new)
+        queue_password_notice(session, user)
         session.commit()
     except Exception:
         session.rollback()
@@ -193,21 +194,23 @@ def reset_password(session: Session, user: User, ph: PasswordHasher | None = Non
     password = generate_password()
     user.password_hash = (ph or hasher()).hash(password)
     sessions.end_all(session, user.id)
+    queue_password_notice(session, user, by_administrator=True)
     session.commit()
     return password
 
 
-def notify_password_changed(app: Flask, user: User, by_administrator: bool = False) -> None:
-    """Tell the account's owner by e-mail that the password was changed, and what to do if it was not them."""
-    when = format_wib(now())
-    body = letter(
-        user.name,
-        _("Kata sandi akun HAI-DJPb Anda (%(email)s) disetel ulang oleh administrator portal pada %(when)s. "
-          "Kata sandi baru disampaikan administrator kepada Anda secara langsung, tidak melalui e-mail ini; "
-          "setelah masuk, gantilah di halaman Kata sandi.", email=user.email, when=when)
-        if by_administrator
-        else _("Kata sandi akun HAI-DJPb Anda (%(email)s) diubah pada %(when)s.", email=user.email, when=when),
-        _("Semua sesi di perangkat lain telah diakhiri. Jika bukan Anda yang mengubahnya, segera hubungi "
-          "administrator portal agar akun Anda dinonaktifkan."),
+def queue_password_notice(session: Session, user: User, by_administrator: bool = False) -> None:
+    """Queue the notice telling the account's owner the password changed (committed with the change)."""
+    mail.enqueue(
+        session,
+        to=user.email,
+        subject=_("Kata sandi akun HAI-DJPb Anda telah diubah"),
+        template="password_changed",
+        context={
+            "name": user.name,
+            "email": user.email,
+            "when": format_wib(now()),
+            "by_administrator": by_administrator,
+        },
+        auto=True,
     )
-    send_mail(app, user.email, _("Kata sandi akun HAI-DJPb Anda telah diubah"), body)

@@ -90,7 +90,6 @@ def change_password():
     logout_user()
     session.clear()
     signin.sign_in(user)
-    service.notify_password_changed(current_app, user)
     flash(_("Kata sandi telah diubah. Sesi di perangkat lain telah diakhiri."), "success")
     return redirect(_home(user), 303)
 

@@ -1,1 +1,1 @@
-"""E-mail: the outbox and the thread table (outgoing), and mail to the desk (incoming)."""
+"""E-mail: the outbox (queued with its cause, sent after commit) and the thread of Message-IDs per ticket."""

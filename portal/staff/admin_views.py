@@ -117,7 +117,6 @@ def user_reset():
     except service.StaffError as exc:
         flash(str(exc), "error")
         return redirect(url_for("staff.users"), 303)
-    accounts.notify_password_changed(current_app, user, by_administrator=True)
     return _page(_form(blank=True), 200, reset=user, password=password)
 
 

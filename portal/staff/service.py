@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from portal.auth import service as auth
 from portal.auth import sessions
 from portal.auth.models import ROLE_ADMIN, ROLE_REQUESTER, User
+from portal.tickets import notify
 from portal.tickets.models import OPEN_STATUSES, STATUS_WAITING, CannedReply, Ticket, TicketEvent
 
 QUEUES = {
@@ -122,6 +123,8 @@ def add_message(session: Session, ticket: Ticket, user: User, body: str, public:
     )
     ticket.events.append(event)
     ticket.updated_at = now
+    if public:
+        notify.queue_staff_reply(session, ticket, event.body)
     session.commit()
     return event
 

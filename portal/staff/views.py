@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -118,8 +119,6 @@ def message(reference: str):
         flash(_("Pesan kosong atau terlalu panjang."), "error")
         return _ticket_page(t, forms, 422)
     service.add_message(db.session(), t, current_user, form.body.data, public, now())
-    if public:
-        notify.send_staff_reply(t, form.body.data)
     flash(_("Balasan dikirim ke pengguna.") if public else _("Catatan internal disimpan."), "success")
     return redirect(url_for("staff.ticket", reference=t.reference) + "#percakapan", 303)
 
@@ -148,10 +147,12 @@ def change_status(reference: str):
         db.session.rollback()
         flash(str(exc), "error")
         return _ticket_page(_ticket_or_404(reference), forms, 422)
-    db.session.commit()
     if t.status == TicketStatus.RESOLVED:
-        token = renew_token(db.session(), t, now(), current_app.config["STATUS_LINK_DAYS"])
-        notify.send_resolved(t, token)
+        # The new link and its letter are committed with the resolution.
+        days = current_app.config["STATUS_LINK_DAYS"]
+        renew_token(db.session(), t, now(), days, before_commit=partial(notify.queue_resolved, db.session(), t))
+    else:
+        db.session.commit()
     flash(_("Status diubah menjadi %(s)s.", s=t.status.label), "success")
     return redirect(url_for("staff.ticket", reference=t.reference), 303)
 

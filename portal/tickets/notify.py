@@ -1,13 +1,17 @@
-"""E-mails to requesters: confirmation, new links, staff replies, resolution."""
+"""E-mails to requesters: confirmation, new links, staff replies, resolution.
+
+Each function only queues the message in ``session`` (``portal.mail.service.enqueue``): the
+caller's commit stores it with the change that causes it, and it is sent after that commit.
+"""
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 
-from portal.core import mail
-from portal.core.mail import send_mail
 from portal.core.timefmt import format_wib
+from portal.mail import service as mail
 from portal.tickets.models import Ticket
 
 
@@ -16,71 +20,55 @@ def status_link(ticket: Ticket, token: str) -> str:
     return url_for("tickets.thread", reference=ticket.reference, t=token, _external=True)
 
 
-def letter(ticket: Ticket, *paragraphs: str) -> str:
-    """Frame the lines of a message with the greeting and the signature."""
-    return mail.letter(ticket.requester_name, *paragraphs)
-
-
-def _send(ticket: Ticket, subject: str, body: str) -> None:
-    send_mail(current_app, ticket.requester_email, f"[{ticket.reference}] {subject}", body)
-
-
-def confirmation_body(ticket: Ticket, token: str, service_name: str) -> str:
-    """The confirmation text (also used by staff-registered requests)."""
-    return letter(
-        ticket,
-        _("Permintaan Anda telah kami terima."),
-        "",
-        _("Nomor tiket: %(ref)s", ref=ticket.reference),
-        _("Layanan: %(code)s %(name)s", code=ticket.code, name=service_name),
-        _("Subjek: %(subject)s", subject=ticket.subject),
-        _("Diterima: %(when)s", when=format_wib(ticket.received_at)),
-        _("Perkiraan selesai: %(when)s", when=format_wib(ticket.due_at)),
-        "",
-        _("Pantau status dan balas percakapan melalui tautan pribadi berikut (jangan dibagikan):"),
-        status_link(ticket, token),
-        "",
-        _("Perkiraan selesai dihitung dalam jam kerja HAI-DJPb (Senin–Jumat 08.00–16.00 WIB, kecuali hari libur)."),
+def _queue(session: Session, ticket: Ticket, subject: str, template: str, *, auto: bool = True, **context) -> None:
+    mail.enqueue(
+        session,
+        to=ticket.requester_email,
+        subject=subject,
+        template=template,
+        context={"name": ticket.requester_name, "ticket": ticket, **context},
+        ticket_reference=ticket.reference,
+        auto=auto,
     )
 
 
-def send_confirmation(ticket: Ticket, token: str, service_name: str) -> None:
-    """E-mail the confirmation to the requester."""
-    _send(ticket, _("Permintaan Anda telah diterima"), confirmation_body(ticket, token, service_name))
-
-
-def send_new_link(ticket: Ticket, token: str) -> None:
-    """E-mail a renewed private link."""
-    body = letter(
+def queue_confirmation(session: Session, ticket: Ticket, token: str, service_name: str) -> None:
+    """Queue the confirmation to the requester (automatic)."""
+    _queue(
+        session,
         ticket,
-        _("Berikut tautan pribadi baru untuk tiket %(ref)s. Tautan lama tidak berlaku lagi.", ref=ticket.reference),
-        status_link(ticket, token),
+        _("Permintaan Anda telah diterima"),
+        "confirmation",
+        service_name=service_name,
+        received=format_wib(ticket.received_at),
+        due=format_wib(ticket.due_at),
+        link=status_link(ticket, token),
     )
-    _send(ticket, _("Tautan status baru"), body)
 
 
-def send_staff_reply(ticket: Ticket, reply: str) -> None:
-    """E-mail a public reply of staff (the thread needs the private link or reference + e-mail)."""
-    body = letter(
+def queue_new_link(session: Session, ticket: Ticket, token: str) -> None:
+    """Queue a renewed private link (automatic)."""
+    _queue(session, ticket, _("Tautan status baru"), "new_link", link=status_link(ticket, token))
+
+
+def queue_staff_reply(session: Session, ticket: Ticket, reply: str) -> None:
+    """Queue a public reply of staff: a person's message, so not marked automatic.
+
+    It points to the status page (reference + e-mail), not to a private link: links are stored
+    hashed, so the live one cannot be repeated, and a new one would revoke the browsers that
+    already hold the thread.
+    """
+    _queue(
+        session,
         ticket,
-        _("Petugas HAI-DJPb membalas tiket %(ref)s:", ref=ticket.reference),
-        "",
-        reply,
-        "",
-        _("Lihat percakapan dan balas di halaman Cek Status (nomor tiket dan alamat e-mail Anda):"),
-        url_for("tickets.status", _external=True),
+        _("Balasan dari HAI-DJPb"),
+        "staff_reply",
+        auto=False,
+        reply=reply,
+        status_page=url_for("tickets.status", _external=True),
     )
-    _send(ticket, _("Balasan dari HAI-DJPb"), body)
 
 
-def send_resolved(ticket: Ticket, token: str) -> None:
-    """Tell the requester the ticket is resolved; the new private link leads to the survey."""
-    body = letter(
-        ticket,
-        _("Tiket %(ref)s telah diselesaikan.", ref=ticket.reference),
-        _("Bila masih ada yang kurang, balas dalam 7 hari dan tiket akan dibuka kembali."),
-        "",
-        _("Mohon beri penilaian atas layanan kami (1–5) melalui tautan pribadi baru ini:"),
-        status_link(ticket, token),
-    )
-    _send(ticket, _("Tiket selesai"), body)
+def queue_resolved(session: Session, ticket: Ticket, token: str) -> None:
+    """Queue the resolution notice (automatic); the new private link leads to the survey."""
+    _queue(session, ticket, _("Tiket selesai"), "resolved", link=status_link(ticket, token))

@@ -255,16 +255,17 @@ def email_grants(ticket: Ticket, email: str | None) -> bool:
     return hmac.compare_digest(given, ticket.requester_email.lower().encode())
 
 
-def renew_token(session: Session, ticket: Ticket, now: datetime, days: int = 30) -> str:
+def renew_token(session: Session, ticket: Ticket, now: datetime, days: int = 30, before_commit=None) -> str:
     """Replace the status-link token (the old link stops working); return the new one.
 
     Every browser that opened the thread through an older link loses it too: the grants made
-    from a link are deleted (e-mail-checked grants, which need no link, stay).
+    from a link are deleted (e-mail-checked grants stay). ``before_commit(token)`` joins the commit.
     """
     token = new_token()
     session.execute(delete(TicketGrant).where(TicketGrant.ticket_id == ticket.id, TicketGrant.token_hash.is_not(None)))
-    ticket.token_hash = hash_token(token)
-    ticket.token_expires_at = now + timedelta(days=days)
+    ticket.token_hash, ticket.token_expires_at = hash_token(token), now + timedelta(days=days)
+    if before_commit is not None:
+        before_commit(token)
     session.commit()
     return token
 
@@ -300,8 +301,7 @@ def add_requester_reply(
                 created_at=now,
             )
         )
-        ticket.status = STATUS_OPEN
-        ticket.resolved_at = None
+        ticket.status, ticket.resolved_at = STATUS_OPEN, None
     ticket.updated_at = now
     session.commit()
     return event

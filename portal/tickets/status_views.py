@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -170,7 +172,12 @@ def renew():
     if form.validate():
         ticket = service.find(db.session(), form.referensi.data)
         if ticket is not None and service.email_grants(ticket, form.email.data):
-            token = service.renew_token(db.session(), ticket, now(), current_app.config["STATUS_LINK_DAYS"])
-            notify.send_new_link(ticket, token)
+            service.renew_token(
+                db.session(),
+                ticket,
+                now(),
+                current_app.config["STATUS_LINK_DAYS"],
+                before_commit=partial(notify.queue_new_link, db.session(), ticket),
+            )
     flash(_("Jika nomor tiket dan alamat e-mail cocok, tautan baru telah dikirim ke alamat tersebut."), "success")
     return redirect(url_for("tickets.status"), 303)

@@ -58,10 +58,16 @@ def create_from_form(
         account=account,
         actor_id=actor_id,
         token_days=current_app.config["STATUS_LINK_DAYS"],
-        on_create=on_create,
+        on_create=partial(_confirm, on_create, catalog.get(code).name),
     )
-    notify.send_confirmation(created.ticket, created.token, catalog.get(code).name)
     return created
+
+
+def _confirm(on_create, service_name: str, session, ticket, token: str) -> None:
+    """Run the caller's ``on_create``, then queue the confirmation: both commit with the ticket."""
+    if on_create is not None:
+        on_create(session, ticket, token)
+    notify.queue_confirmation(session, ticket, token, service_name)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.tickets import notify
+from portal.mail.models import OutboxMessage
+from portal.tickets import submit
 from portal.tickets.models import SubmissionKey, Ticket
 from tests.conftest import outbox
 from tests.tickets.conftest import FRIDAY_3PM
@@ -42,10 +43,13 @@ class WorkerDied(Exception):
 def dies_after_commit(monkeypatch):
     """Make the next submission die right after its transaction is committed."""
 
-    def die(*args, **kwargs):
-        raise WorkerDied
+    real = submit.create_from_form
 
-    monkeypatch.setattr(notify, "send_confirmation", die)  # called after the commit, before the answer
+    def die(*args, **kwargs):
+        real(*args, **kwargs)  # the ticket and its confirmation are committed
+        raise WorkerDied  # before the answer was built
+
+    monkeypatch.setattr(submit, "create_from_form", die)
     return monkeypatch
 
 
@@ -93,6 +97,9 @@ def test_form_retry_after_the_worker_died_between_commit_and_answer(app, client,
     assert retry.status_code == 303 and f"/status/{ticket.reference}" in retry.headers["Location"]
     assert len(tickets(app)) == 1
     assert client.get(retry.headers["Location"]).status_code == 200  # the link still opens the thread
+    with app.app_context():  # the confirmation was committed with the ticket, once, not again on retry
+        queued = db.session.scalars(select(OutboxMessage)).all()
+    assert [m.ticket_reference for m in queued] == [ticket.reference] and queued[0].template == "confirmation"
 
 
 def test_a_form_without_a_usable_key_still_works(app, client, valid):
