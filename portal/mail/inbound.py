@@ -256,7 +256,7 @@ def _append(job: Job, ticket: tickets.Ticket) -> Outcome:
         tickets.add_requester_reply(
             session,
             ticket,
-            parsed.reply,
+            parsed.reply or _("(surel tanpa teks)"),  # an empty reply is still a reply, not a closed ticket
             uploads,
             job.settings.upload_dir,
             job.now,

@@ -125,3 +125,18 @@ def test_a_message_stored_by_a_run_that_died_before_moving_it_is_moved_later_not
     assert "sudah tersimpan" in mail_app.test_cli_runner().invoke(args=["mail", "fetch"]).output
     assert _folders(imap_server) == {"INBOX": 0, "Diproses": 1}
     assert len(rows(mail_app, Ticket)) == 1
+
+
+def test_an_oversized_message_is_read_by_its_headers_and_answered(make_app, imap_server):
+    from tests.mail.conftest import FRIDAY_3PM
+
+    app = make_app(NOW=FRIDAY_3PM, MAIL_INBOUND_MAX_BYTES=4096, **imap_server.settings())
+    big = message(subject="Lampiran besar", Message_ID="<besar-imap@satker.go.id>", body="x" * 10_000)
+    client = imap_server.client()
+    client.append("INBOX", big)
+    client.logout()
+    assert app.test_cli_runner().invoke(args=["mail", "fetch"]).output.startswith("terlalu-besar")
+    [row] = rows(app, InboundMessage)
+    assert row.status == InboundStatus.OVERSIZED and row.size == len(big) and b"x" * 100 not in row.raw
+    assert rows(app, Ticket) == [] and [m.to_addr for m in outbox_rows(app)] == ["budi@satker.go.id"]
+    assert _folders(imap_server) == {"INBOX": 0, "Diproses": 1}
