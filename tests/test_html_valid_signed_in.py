@@ -89,7 +89,8 @@ def test_signed_in_pages_are_valid_html(make_app, tmp_path):
 
     # Incoming mail: a ticket in triage, a reply held (another address), a quarantined message.
     cli = app.test_cli_runner()
-    mailed = cli.invoke(args=["mail", "ingest"], input=b"From: Sari <sari@satker.go.id>\nSubject: Akun SAKTI\n\nTolong.\n")
+    first = b"From: Sari <sari@satker.go.id>\nSubject: Akun SAKTI\n\nTolong.\n"
+    mailed = cli.invoke(args=["mail", "ingest"], input=first)
     triaged = mailed.output.strip()
     held = f"From: lain@example.com\nSubject: Re: [{triaged}]\n\nSaya juga.\n".encode()
     assert cli.invoke(args=["mail", "ingest"], input=held).exit_code == 0
