@@ -24,7 +24,6 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from portal.core.clock import now
 from portal.mail.models import OutboxMessage, OutboxStatus
-from portal.mail.service import PENDING_KEY
 
 log = logging.getLogger(__name__)
 
@@ -138,31 +137,3 @@ def send_due(session: Session, *, ids: list[int] | None = None, limit: int = 20)
                 report.sent += 1
         finally:
             connection.close()
-
-
-def resend(session: Session, row_id: int) -> OutboxMessage | None:
-    """Queue a failing or failed message again, due now, with a fresh count of attempts (no commit)."""
-    row = session.get(OutboxMessage, row_id)
-    if row is None or row.status == OutboxStatus.SENT:
-        return None
-    row.status, row.attempts, row.next_attempt_at = OutboxStatus.PENDING, 0, now()
-    row.claimed_by = row.claimed_until = None
-    session.info.setdefault(PENDING_KEY, []).append(row)
-    return row
-
-
-def troubled(session: Session, limit: int = 200) -> list[OutboxMessage]:
-    """Messages that failed for good, or failed at least once and wait for a retry, newest first."""
-    return list(
-        session.scalars(
-            select(OutboxMessage)
-            .where(
-                or_(
-                    OutboxMessage.status == OutboxStatus.FAILED,
-                    and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.attempts > 0),
-                )
-            )
-            .order_by(OutboxMessage.id.desc())
-            .limit(limit)
-        )
-    )

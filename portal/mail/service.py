@@ -13,6 +13,9 @@ The API other features (and incoming mail) use, kept stable:
 - ``thread_headers(session, ticket_reference)`` gives ``(in_reply_to, references)`` header
   values for the next message of the thread (``None`` when the thread is empty).
 - ``normalise_message_id(raw)`` is the form ids are stored in (``<local@domain>``).
+
+For the back office: ``troubled(session)`` lists failing and failed messages, ``resend(session,
+id)`` queues one again.
 """
 
 from __future__ import annotations
@@ -23,11 +26,11 @@ from email.utils import format_datetime, parseaddr
 from typing import Any
 
 from flask import current_app, render_template
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal.core.clock import now
-from portal.mail.models import OutboxMessage, ThreadMessage
+from portal.mail.models import OutboxMessage, OutboxStatus, ThreadMessage
 
 DIRECTIONS = ("out", "in")
 # Mail clients thread on In-Reply-To; References keeps the first message and the latest ones
@@ -154,3 +157,44 @@ def enqueue(
     # Sent right after the commit that stores it, when MAIL_SEND_AFTER_REQUEST allows.
     session.info.setdefault(PENDING_KEY, []).append(row)
     return row
+
+
+def resend(session: Session, row_id: int) -> OutboxMessage | None:
+    """Queue a failing or failed message again, due now, with a fresh count of attempts (no commit).
+
+    Refused (``None``) for a message already sent, or leased right now by a sending run: one
+    UPDATE checks both, so a click cannot free a message that is being sent and send it twice.
+    """
+    at = now()
+    changed = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == row_id,
+            OutboxMessage.status != OutboxStatus.SENT,
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < at),
+        )
+        .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=at, claimed_by=None, claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    if not changed.rowcount:  # type: ignore[attr-defined]
+        return None
+    row = session.get(OutboxMessage, row_id, populate_existing=True)
+    session.info.setdefault(PENDING_KEY, []).append(row)  # sent after the commit, like a new letter
+    return row
+
+
+def troubled(session: Session, limit: int = 200) -> list[OutboxMessage]:
+    """Messages that failed for good, or failed at least once and wait for a retry, newest first."""
+    return list(
+        session.scalars(
+            select(OutboxMessage)
+            .where(
+                or_(
+                    OutboxMessage.status == OutboxStatus.FAILED,
+                    and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.attempts > 0),
+                )
+            )
+            .order_by(OutboxMessage.id.desc())
+            .limit(limit)
+        )
+    )

@@ -120,3 +120,9 @@ class ActiveForm(PortalForm):
 
     user_id = HiddenField(validators=[InputRequired()])
     active = HiddenField()
+
+
+class ResendForm(PortalForm):
+    """Send a failing or failed outgoing message again ("kirim ulang")."""
+
+    message_id = HiddenField(validators=[InputRequired()])

@@ -10,7 +10,7 @@ from flask import Blueprint
 from portal.auth.levels import STAFF
 from portal.core.access import protect_blueprint
 from portal.core.security import private
-from portal.staff import admin_views, calendar_views, dashboard_views, manage_views, register_views, views
+from portal.staff import admin_views, calendar_views, dashboard_views, mail_views, manage_views, register_views, views
 
 bp = Blueprint("staff", __name__, url_prefix="/staf")
 protect_blueprint(bp, STAFF)
@@ -49,3 +49,7 @@ bp.add_url_rule("/admin/pengguna", view_func=admin_views.users, methods=GET)
 bp.add_url_rule("/admin/pengguna", view_func=admin_views.user_create, methods=POST)
 bp.add_url_rule("/admin/pengguna/sandi", view_func=admin_views.user_reset, methods=POST)
 bp.add_url_rule("/admin/pengguna/status", view_func=admin_views.user_active, methods=POST)
+
+# Outgoing mail that fails (administrators).
+bp.add_url_rule("/admin/surat", view_func=mail_views.mail_outbox, methods=GET)
+bp.add_url_rule("/admin/surat/kirim-ulang", view_func=mail_views.mail_resend, methods=POST)

@@ -64,10 +64,12 @@ def create_ticket(site, *, code: str, email: str, subject: str, detail: str, use
     """File a generic request through the service layer and send its confirmation; return the reference.
 
     The request context carries the live server's address, so the private link in the letter
-    is one the browser can open.
+    is one the browser can open. The confirmation is committed with the ticket; with no request
+    to send it after, ``send_due`` stands for the cron job's ``flask mail send``.
     """
     from werkzeug.datastructures import MultiDict
 
+    from portal.mail import delivery
     from portal.tickets.forms import form_class
     from portal.tickets.submit import create_from_form
 
@@ -80,6 +82,7 @@ def create_ticket(site, *, code: str, email: str, subject: str, detail: str, use
         assert form.validate(), form.errors
         created = create_from_form(form, rtype, code, uploads=[], channel="portal")
         reference = created.ticket.reference
+        delivery.send_due(db.session())
         db.session.remove()
         return reference
 

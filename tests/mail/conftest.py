@@ -1,92 +1,81 @@
-"""Fixtures for incoming mail: an app with a frozen clock, the CLI, stored rows, staff accounts."""
+"""Fixtures of the mail tests: a real SMTP server (aiosmtpd) on loopback, started and stopped at will."""
 
 from __future__ import annotations
 
+import email
 import os
-import re
-from pathlib import Path
+import socket
+from email import policy
+from email.message import EmailMessage
 
 import pytest
-from sqlalchemy import select
-
-from tests.mail.dovecot import DOVECOT, dovecot_server
-from tests.tickets.conftest import FRIDAY_3PM, WIB  # noqa: F401  (re-exported for the tests)
-
-CORPUS = Path(__file__).resolve().parent / "corpus"
 
 
-@pytest.fixture
-def app(make_app):
-    """The desk on Friday 27 November 2026, 15.00 WIB, with small limits to test them."""
-    return make_app(NOW=FRIDAY_3PM, MAIL_AUTO_REPLY_PER_HOUR=3)
+def free_port() -> int:
+    """A loopback TCP port nobody listens on (yet)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
-def corpus(name: str) -> bytes:
-    """The bytes of one message of the corpus."""
-    return (CORPUS / name).read_bytes()
+class Sink:
+    """An aiosmtpd handler that keeps every message it accepts, parsed."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's hook name)
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        self.messages.append(email.message_from_bytes(envelope.original_content, policy=policy.default))
+        return "250 Message accepted for delivery"
 
 
-def ingest(app, raw: bytes) -> tuple[int, str]:
-    """Run ``flask mail ingest`` with ``raw`` on standard input; return its exit code and output."""
-    result = app.test_cli_runner().invoke(args=["mail", "ingest"], input=raw)
-    if result.exit_code not in (0, 75):
-        raise AssertionError(result.output) from result.exception
-    return result.exit_code, result.stdout.strip()
+class SmtpServer:
+    """An SMTP sink on 127.0.0.1:``port`` that a test starts (the server comes up) and stops (it goes down)."""
 
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.sink = Sink()
+        self.controller = None
 
-def rows(app, model, *where):
-    """Every row of ``model`` (matching ``where``), in id order, detached for reading."""
-    from portal.extensions import db
+    def start(self) -> None:
+        """Start listening on the port."""
+        from aiosmtpd.controller import Controller
 
-    with app.app_context():
-        found = list(db.session.scalars(select(model).where(*where).order_by(model.id)))
-        db.session.expunge_all()
-        return found
+        self.controller = Controller(self.sink, hostname="127.0.0.1", port=self.port, ready_timeout=10)
+        self.controller.start()
 
+    def stop(self) -> None:
+        """Stop listening: the port refuses connections again."""
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
 
-def outbox_rows(app, to: str | None = None):
-    """The messages queued in the outbox (to one address when given)."""
-    from portal.mail.models import OutboxMessage
-
-    return rows(app, OutboxMessage, *([OutboxMessage.to_addr == to] if to else []))
-
-
-def ticket(app, reference: str):
-    """The ticket with its events and attachments loaded."""
-    from portal.extensions import db
-    from portal.tickets import service
-
-    with app.app_context():
-        found = service.find(db.session, reference, with_thread=True)
-        assert found is not None
-        for event in found.events:
-            list(event.attachments)
-        list(found.attachments)
-        db.session.expunge_all()
-        return found
-
-
-def message(sender="Budi Santoso <budi@satker.go.id>", subject="Pertanyaan", body="Mohon bantuan.", **headers) -> bytes:
-    """A plain message; extra headers by keyword (``In_Reply_To`` → ``In-Reply-To``)."""
-    lines = [f"From: {sender}", "To: hai.djpb@kemenkeu.go.id", f"Subject: {subject}"]
-    lines += [f"{k.replace('_', '-')}: {v}" for k, v in headers.items()]
-    lines += ["MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "", body, ""]
-    return "\r\n".join(lines).encode()
-
-
-def reference_in(output: str) -> str:
-    """The ticket reference ``ingest`` printed."""
-    found = re.fullmatch(r"HAI-\d{4}-[0-9A-Z]{8}", output)
-    assert found, output
-    return found.group(0)
+    @property
+    def messages(self) -> list[EmailMessage]:
+        """The messages accepted so far, in order."""
+        return self.sink.messages
 
 
 @pytest.fixture
-def imap_server():
-    """A private Dovecot over TLS; skipped without dovecot, except under CI (then it fails)."""
-    if DOVECOT is None:
+def smtp_server():
+    """An SMTP sink on a free loopback port, not started: ``start()`` brings it up, ``stop()`` down.
+
+    aiosmtpd comes with the ``test`` extra; without it the test is skipped, except in CI.
+    """
+    try:
+        import aiosmtpd  # noqa: F401
+    except ImportError:
         if os.environ.get("CI") == "true":
-            pytest.fail("dovecot-imapd is required under CI")
-        pytest.skip("dovecot-imapd is not installed")
-    with dovecot_server() as server:
-        yield server
+            raise
+        pytest.skip("aiosmtpd is not installed (pip install -e '.[test]')")
+    server = SmtpServer(free_port())
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_app(make_app, smtp_server):
+    """An app that sends through the SMTP server of ``smtp_server`` (plain SMTP on loopback)."""
+    return make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port, MAIL_USE_TLS=False, MAIL_TIMEOUT=5)

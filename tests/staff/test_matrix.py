@@ -2,7 +2,7 @@
 
 Anonymous visitors are sent to sign-in; internal requesters get 404 everywhere; ticket routes
 answer 404 to staff of another unit and to administrators outside their units; calendar pages
-answer 404 to agents; account pages answer 404 to everyone but administrators. The password
+answer 404 to agents; account and outgoing-mail pages answer 404 to everyone but administrators. The password
 page is every signed-in account's own, internal requesters' too.
 """
 
@@ -43,6 +43,8 @@ EXPECTED = {
     "staff.user_create": "staf-admin",
     "staff.user_active": "staf-admin",
     "staff.user_reset": "staf-admin",
+    "staff.mail_outbox": "staf-admin",
+    "staff.mail_resend": "staf-admin",
     # Incoming mail (portal/mail): triage and held mail for every staff member, quarantine for administrators.
     "mail.triage_queue": "staf",
     "mail.triage_ticket": "staf",

@@ -10,7 +10,7 @@ import pytest
 from portal.mail import fetch as imap
 from portal.mail.models import InboundMessage, InboundStatus
 from portal.tickets.models import Ticket
-from tests.mail.conftest import corpus, message, outbox_rows, rows
+from tests.mailin.conftest import corpus, message, outbox_rows, rows
 
 NEW_TICKET_MESSAGES = ("outlook_html.eml", "multipart_pdf.eml", "latin1.eml", "base64_subject.eml")
 
@@ -18,7 +18,7 @@ NEW_TICKET_MESSAGES = ("outlook_html.eml", "multipart_pdf.eml", "latin1.eml", "b
 @pytest.fixture
 def mail_app(make_app, imap_server):
     """The desk reading the private Dovecot's mailbox."""
-    from tests.mail.conftest import FRIDAY_3PM
+    from tests.mailin.conftest import FRIDAY_3PM
 
     return make_app(NOW=FRIDAY_3PM, **imap_server.settings())
 
@@ -108,7 +108,7 @@ def test_a_message_stored_by_a_run_that_died_before_moving_it_is_moved_later_not
     from datetime import timedelta
 
     from portal.extensions import db
-    from tests.mail.conftest import ingest
+    from tests.mailin.conftest import ingest
 
     raw = corpus("latin1.eml")
     ingest(mail_app, raw)  # the first run committed the ticket, then died before its MOVE
@@ -128,7 +128,7 @@ def test_a_message_stored_by_a_run_that_died_before_moving_it_is_moved_later_not
 
 
 def test_an_oversized_message_is_read_by_its_headers_and_answered(make_app, imap_server):
-    from tests.mail.conftest import FRIDAY_3PM
+    from tests.mailin.conftest import FRIDAY_3PM
 
     app = make_app(NOW=FRIDAY_3PM, MAIL_INBOUND_MAX_BYTES=4096, **imap_server.settings())
     big = message(subject="Lampiran besar", Message_ID="<besar-imap@satker.go.id>", body="x" * 10_000)

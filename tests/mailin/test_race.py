@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from portal.mail import inbound, parse
 from portal.mail.models import InboundMessage, InboundStatus
 from portal.tickets.models import Ticket
-from tests.mail.conftest import FRIDAY_3PM, message, rows
+from tests.mailin.conftest import FRIDAY_3PM, message, rows
 from tests.servers import pause
 
 pytestmark = pytest.mark.skipif(

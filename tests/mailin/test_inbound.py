@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from portal.mail.models import BouncingAddress, InboundMessage, InboundStatus
 from portal.tickets.models import Ticket, TicketStatus
-from tests.mail.conftest import FRIDAY_3PM, corpus, ingest, message, outbox_rows, reference_in, rows, ticket
+from tests.mailin.conftest import FRIDAY_3PM, corpus, ingest, message, outbox_rows, reference_in, rows, ticket
 
 
 def test_a_new_message_makes_one_triage_ticket_and_one_confirmation(app):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from portal.tickets.models import Ticket, TicketEvent
-from tests.mail.conftest import FRIDAY_3PM, ingest, message, reference_in, rows, ticket
+from tests.mailin.conftest import FRIDAY_3PM, ingest, message, reference_in, rows, ticket
 
 
 def _staff(app, make_user, email="agen@kemenkeu.go.id", units=("Direktorat SITP",), role="agen"):
