@@ -60,6 +60,21 @@ class Config:
     MY_TICKETS_LINK_MINUTES = 30
     MY_TICKETS_SESSION_MINUTES = 60
 
+    # Incoming mail (flask mail ingest / fetch): see README "E-mail to the desk".
+    MAIL_INBOUND_MAX_BYTES = 20 * 1024 * 1024  # a bigger message gets a reply saying so
+    MAIL_REOPEN_DAYS = 7  # a reply reopens a ticket resolved this recently (the web form's rule)
+    MAIL_AUTO_REPLY_PER_HOUR = 5  # automatic replies to one address per hour, then silence
+    MAIL_PORTAL_URL = "https://hai.kemenkeu.go.id"  # links in replies written outside a request
+    MAIL_IMAP_HOST = ""
+    MAIL_IMAP_PORT = 993  # IMAP over TLS only
+    MAIL_IMAP_USER = ""
+    MAIL_IMAP_PASSWORD = ""
+    MAIL_IMAP_CA_FILE = ""  # a private CA's certificate; empty: the system's trust store
+    MAIL_IMAP_FOLDER = "INBOX"
+    MAIL_IMAP_DONE_FOLDER = "Diproses"  # handled messages move here; empty: flag them \Seen
+    MAIL_IMAP_TIMEOUT = 30
+    MAIL_IMAP_GRACE_SECONDS = 300  # a message another run stored is left to that run this long
+
     MAIL_SENDER = "HAI-DJPb <hai.djpb@kemenkeu.go.id>"  # the e-mail channel of section B.1
     MAIL_SERVER = ""
     MAIL_PORT = 587

@@ -94,7 +94,20 @@ def test_signed_in_pages_are_valid_html(make_app, tmp_path):
     wrong = {"current": "salah", "new": "pendek", "confirm": "lain"}
     keep("/staf/kata-sandi (galat)", post(lead, "/staf/kata-sandi", wrong), 400)
 
+    # Incoming mail: a ticket in triage, a reply held (another address), a quarantined message.
+    cli = app.test_cli_runner()
+    first = b"From: Sari <sari@satker.go.id>\nSubject: Akun SAKTI\n\nTolong.\n"
+    mailed = cli.invoke(args=["mail", "ingest"], input=first)
+    triaged = mailed.output.strip()
+    held = f"From: lain@example.com\nSubject: Re: [{triaged}]\n\nSaya juga.\n".encode()
+    assert cli.invoke(args=["mail", "ingest"], input=held).exit_code == 0
+    broken = b"From: a@example.com\nContent-Type: multipart/mixed; boundary=x\n\n--y\nrusak\n"
+    assert cli.invoke(args=["mail", "ingest"], input=broken).exit_code == 0
+    for path in ["/staf/surel/triase", f"/staf/surel/triase/{triaged}", "/staf/surel/ditahan"]:
+        keep(path, lead.get(path))
+
     admin = sign_in(app, "admin@kemenkeu.go.id")
+    keep("/staf/surel/karantina", admin.get("/staf/surel/karantina"))
     keep("/staf/admin/pengguna", admin.get("/staf/admin/pengguna"))
     mapping = {"pt-code": "BCSM.02.02", "pt-unit": "Direktorat Pengelolaan Kas Negara"}
     assert post(admin, "/staf/admin/pemetaan", mapping, "/staf/admin/pemetaan").status_code == 303
@@ -121,6 +134,6 @@ def test_signed_in_pages_are_valid_html(make_app, tmp_path):
         keep(path, member.get(path))
     keep("/siap/laporan", reporter.get("/siap/laporan"))
 
-    assert len(files) == 22
+    assert len(files) == 26
     errors = nu_errors(files)
     assert not errors, f"{len(errors)} HTML errors (Nu checker {VNU_VERSION}):\n" + "\n".join(errors)

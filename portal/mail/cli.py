@@ -1,4 +1,4 @@
-"""``flask mail …``: send the outbox (run it from cron every minute)."""
+"""``flask mail …``: send the outbox (run it from cron every minute); ``ingest``/``fetch`` read mail to the desk."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ from flask.cli import AppGroup
 
 from portal.extensions import db
 from portal.mail import delivery
+from portal.mail.incoming_cli import fetch_command, ingest_command
 
-mail_cli = AppGroup("mail", help="Surat elektronik HAI-DJPb: antrean keluar.")
+mail_cli = AppGroup("mail", help="Surat elektronik HAI-DJPb: antrean keluar dan surat masuk.")
+mail_cli.add_command(ingest_command)  # incoming: portal/mail/incoming_cli.py
+mail_cli.add_command(fetch_command)
 
 
 @mail_cli.command("send")

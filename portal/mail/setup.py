@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from portal.extensions import db, mail
 from portal.mail import delivery
 from portal.mail.cli import mail_cli
+from portal.mail.routes import bp
 from portal.mail.service import PENDING_KEY
 
 COMMITTED_KEY = "mail_outbox_committed"
@@ -47,4 +48,5 @@ def init_app(app: Flask) -> None:
     if not event.contains(db.session, "after_commit", _committed):
         event.listen(db.session, "after_commit", _committed)
     app.after_request(_deliver_after_request)
+    app.register_blueprint(bp)  # /staf/surel: triage, held mail, quarantine
     app.cli.add_command(mail_cli)

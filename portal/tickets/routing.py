@@ -58,8 +58,12 @@ def is_help_desk(user) -> bool:
 
 
 def may_route(user, ticket: Ticket) -> bool:
-    """Tell whether an account may transfer, merge or link ``ticket``."""
-    return user.is_staff and (ticket.owner_unit in user.unit_names or is_help_desk(user))
+    """Tell whether an account may transfer, merge or link ``ticket``.
+
+    A ticket still in e-mail triage belongs to no unit yet: every staff member may give it its
+    code (the triage queue is open to all staff), and from then on its unit's rules apply.
+    """
+    return user.is_staff and (not ticket.owner_unit or ticket.owner_unit in user.unit_names or is_help_desk(user))
 
 
 def _check_actor(session: Session, actor_id: int | None, *tickets: Ticket) -> None:

@@ -237,8 +237,7 @@ def _attach(ticket: Ticket, event: TicketEvent, uploads, upload_dir: FileStore, 
 def find(session: Session, reference: str, with_thread: bool = False) -> Ticket | None:
     """Return the ticket with this (normalised) reference, or None.
 
-    ``with_thread`` loads its events and their attachments with it, in two more statements
-    however long the thread (instead of one per event when the page walks them).
+    ``with_thread`` loads its events and their attachments in two more statements, however long.
     """
     query = select(Ticket).where(Ticket.reference == normalise_reference(reference))
     if with_thread:
@@ -275,16 +274,15 @@ def renew_token(session: Session, ticket: Ticket, now: datetime, days: int = 30,
 
 
 def add_requester_reply(
-    session: Session, ticket: Ticket, body: str, uploads, upload_dir, now: datetime, calendar: WorkingCalendar
+    session: Session, ticket: Ticket, body: str, uploads, upload_dir, now: datetime, calendar: WorkingCalendar,
+    window: float = REOPEN_DAYS,
 ) -> TicketEvent:
-    """Add the requester's message; reopen a ticket resolved less than 7 days ago."""
+    """Add the requester's message; reopen a ticket resolved less than ``window`` days ago."""
     body = body.strip()
     if not body and not uploads:
         raise TicketError(_("Tulis pesan atau pilih lampiran."))
     if ticket.status == STATUS_CLOSED or (
-        ticket.status == STATUS_RESOLVED
-        and ticket.resolved_at
-        and now - ticket.resolved_at > timedelta(days=REOPEN_DAYS)
+        ticket.status == STATUS_RESOLVED and ticket.resolved_at and now - ticket.resolved_at > timedelta(days=window)
     ):
         raise TicketError(_("Tiket ini sudah ditutup. Silakan ajukan permintaan baru dengan menyebut nomor tiket ini."))
     event = TicketEvent(kind="pesan", public=True, author="pengguna", body=body[:5000], created_at=now)

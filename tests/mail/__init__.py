@@ -1,0 +1,1 @@
+"""Tests of incoming and outgoing e-mail."""
