@@ -27,21 +27,28 @@ def accounts(site) -> dict:
     reference = create_ticket(
         site, code="CRSM.01", email="rina@satker.go.id", subject="Perubahan hak akses", detail="Mohon ditambah."
     )
-    return {"reference": reference}
+    # A mail to the desk: a ticket without a code, for the triage pages.
+    mail = "\r\n".join(
+        ["From: Rina <rina@satker.go.id>", "To: hai.djpb@kemenkeu.go.id", "Subject: Mohon bantuan", "", "Halo.", ""]
+    )
+    ingested = site.app.test_cli_runner().invoke(args=["mail", "ingest"], input=mail.encode())
+    assert ingested.exit_code == 0, ingested.output
+    return {"reference": reference, "triage": ingested.output.strip()}
 
 
-def backoffice_pages(site, reference: str) -> dict[str, str]:
-    """Endpoint → URL of every GET page under /staf (parameters filled in)."""
+def backoffice_pages(site, reference: str, triage: str = "") -> dict[str, str]:
+    """Endpoint → URL of every GET page under /staf (parameters filled in; triage pages take ``triage``)."""
     pages = {}
     for rule in site.app.url_map.iter_rules():
         if rule.rule.startswith("/staf") and "GET" in rule.methods and rule.endpoint not in SKIP:
-            pages[rule.endpoint] = rule.rule.replace("<reference>", reference)
+            ticket = triage if rule.endpoint.startswith("mail.triage") and triage else reference
+            pages[rule.endpoint] = rule.rule.replace("<reference>", ticket)
     return pages
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_backoffice_page_is_accessible(site, accounts, new_page, width):
-    pages = backoffice_pages(site, accounts["reference"])
+    pages = backoffice_pages(site, accounts["reference"], accounts["triage"])
     assert {"staff.queue", "staff.ticket", "staff.dashboard", "staff.users", "auth.change_password"} <= set(pages)
     seen = set()
     for email, role, _unit in (LEAD, ADMIN):
