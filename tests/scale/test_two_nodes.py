@@ -5,14 +5,16 @@ SQLite file both nodes open. Both nodes are set up as the README's reference top
 the same ``SECRET_KEY`` and ``SIAP_PEPPER``, ``REDIS_URL`` and ``FILE_STORE=database``. Each has an
 instance folder of its own, so nothing passes between them through the local disk.
 
-Not checked here yet: "an e-mail queued on A is sent once" needs the mail outbox being built in
-``portal/mail`` (issue 21, item 5; see the lead's notes).
+Mail goes to a real SMTP sink (aiosmtpd) on loopback, and each node sends it the production way:
+``flask mail send`` from cron, not right after the request (``MAIL_SEND_AFTER_REQUEST=false``).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import time
 from contextlib import ExitStack
 from datetime import datetime
@@ -23,7 +25,8 @@ import requests
 from bs4 import BeautifulSoup
 
 from tests.conftest import add_staff, database_overrides, dispose_engines
-from tests.servers import gunicorn_server, pause, server_env
+from tests.mail.conftest import SmtpServer, free_port
+from tests.servers import ROOT, gunicorn_server, pause, server_env
 
 WIB = ZoneInfo("Asia/Jakarta")
 MONDAY_10AM = datetime(2026, 11, 30, 10, 0, tzinfo=WIB)  # the desk is open
@@ -32,9 +35,18 @@ LEAD = "ketua@kemenkeu.go.id"
 PASSWORD = "kata-sandi-rahasia-1"
 
 
+class Nodes(list):
+    """The base URLs of node A and node B, with the environment each runs in and the SMTP sink."""
+
+    envs: list[dict[str, str]]
+    smtp: SmtpServer
+
+
 @pytest.fixture
 def nodes(make_app, tmp_path, shared_index, redis_url):
-    """Base URLs of node A and node B, sharing one database, one Redis and one secret."""
+    """Node A and node B, sharing one database, one Redis, one secret and one SMTP relay."""
+    smtp = SmtpServer(free_port())
+    smtp.start()
     cleanups: list = []
     config = database_overrides({}, cleanups)
     main = config.get("SQLALCHEMY_DATABASE_URI") or f"sqlite:///{tmp_path / 'desk.db'}"
@@ -54,13 +66,20 @@ def nodes(make_app, tmp_path, shared_index, redis_url):
         "PORTAL_KB_INDEX_PATH": shared_index,
         "PORTAL_NOW": MONDAY_10AM.isoformat(),
         "PORTAL_ARGON2_MEMORY_KIB": "1024",
+        "PORTAL_MAIL_SERVER": "127.0.0.1",
+        "PORTAL_MAIL_PORT": str(smtp.port),
+        "PORTAL_MAIL_USE_TLS": "false",
+        "PORTAL_MAIL_SEND_AFTER_REQUEST": "false",
     }
     with ExitStack() as stack:
-        urls = []
+        stack.callback(smtp.stop)
+        urls = Nodes()
+        urls.envs, urls.smtp = [], smtp
         for name in ("a", "b"):
             env = server_env({**shared, "PORTAL_INSTANCE_PATH": str(tmp_path / f"node-{name}")})
             port = stack.enter_context(gunicorn_server(env, tmp_path / f"node-{name}.log"))
             urls.append(f"http://127.0.0.1:{port}")
+            urls.envs.append(env)
         yield urls
     for cleanup in cleanups:
         cleanup()
@@ -118,25 +137,36 @@ def test_a_closure_announced_through_node_a_shows_on_node_b_within_2_seconds(nod
     assert "Tutup" in page
 
 
-def test_an_attachment_uploaded_through_node_a_downloads_through_node_b(nodes):
+def file_request(node: str, **files) -> tuple[requests.Session, str]:
+    """Submit a CRSM.01 request through ``node``; return the requester's browser and the reference."""
     requester = requests.Session()
     form_url = "/permintaan/CRSM.01/pembuatan-tiket"
-    fields = form_fields(requester.get(f"{nodes[0]}{form_url}").text, None)
-    request = {
-        "pengguna": "1",
-        "nama": "Budi",
-        "email": "budi@satker.go.id",
-        "subjek": "Reset user SAKTI",
-        "detail": "Akun SAKTI terkunci setelah salah kata sandi.",
-    }
-    created = requester.post(
-        f"{nodes[0]}{form_url}",
-        data={**fields, **request},
-        files={"lampiran": ("surat.pdf", PDF, "application/pdf")},
-        allow_redirects=False,
-    )
+    fields = form_fields(requester.get(f"{node}{form_url}").text, None)
+    request = {"pengguna": "1", "nama": "Budi", "email": "budi@satker.go.id", "subjek": "Reset user SAKTI"}
+    request["detail"] = "Akun SAKTI terkunci setelah salah kata sandi."
+    created = requester.post(f"{node}{form_url}", data={**fields, **request}, files=files, allow_redirects=False)
     assert created.status_code == 303, created.text[:500]
-    reference = re.search(r"/status/([^?]+)", created.headers["Location"]).group(1)
+    return requester, re.search(r"/status/([^?]+)", created.headers["Location"]).group(1)
+
+
+def test_an_email_queued_on_node_a_is_sent_once_by_both_nodes_sending(nodes):
+    _, reference = file_request(nodes[0])
+    assert nodes.smtp.messages == []  # queued with the ticket, not sent by the request
+    # cron on both nodes, at the same moment
+    command = [sys.executable, "-m", "flask", "--app", "app", "mail", "send"]
+    runs = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True) for env in nodes.envs]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert all(run.returncode == 0 for run in runs), outputs
+    letters = [m for m in nodes.smtp.messages if reference in m["Subject"]]
+    assert len(letters) == 1, outputs
+    assert letters[0]["To"] == "budi@satker.go.id"
+    # A later run on either node finds nothing left to send.
+    again = subprocess.run(command, cwd=ROOT, env=nodes.envs[1], capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0 and len(nodes.smtp.messages) == 1, again.stdout + again.stderr
+
+
+def test_an_attachment_uploaded_through_node_a_downloads_through_node_b(nodes):
+    requester, reference = file_request(nodes[0], lampiran=("surat.pdf", PDF, "application/pdf"))
     thread = requester.get(f"{nodes[1]}/status/{reference}")
     assert thread.status_code == 200
     link = BeautifulSoup(thread.text, "html.parser").find("a", href=re.compile(r"/lampiran/"))
