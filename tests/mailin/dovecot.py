@@ -168,7 +168,9 @@ def dovecot_server() -> Iterator[ImapServer]:
         conf.write_text(_config(folder, port, cert, key, uid, gid))
         env = {k: v for k, v in os.environ.items() if k not in FAKETIME_VARIABLES}
         process = subprocess.Popen([DOVECOT, "-c", str(conf)], env=env)
-        process.wait(timeout=30)  # the master forks into the background and this exits
+        # The master forks into the background and this exits. No timeout: Popen.wait(timeout)
+        # polls with time.sleep, which fails with EINVAL under libfaketime (CI's +400-day pass).
+        process.wait()
         server = ImapServer("127.0.0.1", port, "desk", "kata-sandi-imap", str(cert))
         try:
             _wait_ready(server, process, folder / "dovecot.log")
