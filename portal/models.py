@@ -11,6 +11,7 @@ from portal.jobs import models as jobs_models
 from portal.kb import models as kb_models
 from portal.mail import models as mail_models
 from portal.notices import models as notices_models
+from portal.notifications import models as notifications_models
 from portal.tickets import models as tickets_models
 from portal.tickets import routing_models
 
@@ -22,6 +23,7 @@ __all__ = [
     "kb_models",
     "mail_models",
     "notices_models",
+    "notifications_models",
     "routing_models",
     "tickets_models",
 ]

@@ -133,7 +133,9 @@ class Ticket(Model):
     # the scan grows with the tickets that are due, not with all tickets.
     alert75_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     alert100_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    next_alert_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
+    next_alert_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime(), nullable=True, index=True, default=lambda ctx: ctx.get_current_parameters()["received_at"]
+    )
     # The requester's reminder while the desk waits on them (once per wait).
     requester_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # How the request was fulfilled (section G.3), recorded when resolving.

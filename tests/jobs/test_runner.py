@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from portal.core import clock
 from portal.extensions import db
+from portal.jobs import service as jobs
 from portal.jobs.models import JobLock
 from portal.jobs.registry import register
 from portal.mail import service as mail
@@ -44,12 +45,21 @@ def test_a_job_held_by_another_run_is_skipped(app):
     runner = app.test_cli_runner()
     runner.invoke(args=["jobs", "run", "--only", "test.held"])
     with app.app_context():
-        later = clock.now() + timedelta(minutes=5)
-        db.session.execute(update(JobLock).where(JobLock.name == "test.held").values(holder="x", held_until=later))
-        db.session.commit()
+        postgres = db.engine.dialect.name == "postgresql"
+        if postgres:  # another node's session holds the advisory lock
+            other = db.engine.connect()
+            other.execute(text("SELECT pg_advisory_lock(:k)"), {"k": jobs._advisory_key("test.held")})
+            other.commit()
+        else:  # another run's lease on the job's row
+            later = clock.now() + timedelta(minutes=5)
+            db.session.execute(update(JobLock).where(JobLock.name == "test.held").values(holder="x", held_until=later))
+            db.session.commit()
     result = runner.invoke(args=["jobs", "run", "--only", "test.held", "--now", "2026-11-27T15:01:00+07:00"])
     assert "dipegang proses lain" in result.output and calls == ["ran"]
-    # the lease of a run that died ends: the next run after it takes the job again
+    if postgres:
+        other.invalidate()  # the node died: its lock went with its connection (closed, not pooled)
+        other.close()
+    # on SQLite the lease of a run that died ends: the next run after it takes the job again
     result = runner.invoke(args=["jobs", "run", "--only", "test.held", "--now", "2026-11-27T15:30:00+07:00"])
     assert result.output == "test.held: ok\n" and calls == ["ran", "ran"]
 
