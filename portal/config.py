@@ -99,6 +99,10 @@ class Config:
     # leaves routing to each ticket's own unit. Forwards get one reminder after this many working days.
     HELP_DESK_UNIT = "Direktorat SITP"
     FORWARD_REMIND_DAYS = 2
+    # Waiting on the requester (portal/tickets/waiting.py): one reminder after this many working
+    # days, and the ticket closes after REQUESTER_CLOSE_DAYS (a reply within REOPEN_DAYS reopens it).
+    REQUESTER_REMIND_DAYS = 3
+    REQUESTER_CLOSE_DAYS = 10
 
     # Shared stores (issue 21). Embedded default: limits and caches inside each process. Several
     # nodes (or workers) need one Redis: REDIS_URL fills the two settings below left at their

@@ -7,9 +7,11 @@ migrations, and nothing outside ``portal.siap`` imports them.
 from portal.audit import models as audit_models
 from portal.auth import models as auth_models
 from portal.core import filestore as core_files
+from portal.jobs import models as jobs_models
 from portal.kb import models as kb_models
 from portal.mail import models as mail_models
 from portal.notices import models as notices_models
+from portal.notifications import models as notifications_models
 from portal.tickets import models as tickets_models
 from portal.tickets import routing_models
 
@@ -17,9 +19,11 @@ __all__ = [
     "audit_models",
     "auth_models",
     "core_files",
+    "jobs_models",
     "kb_models",
     "mail_models",
     "notices_models",
+    "notifications_models",
     "routing_models",
     "tickets_models",
 ]

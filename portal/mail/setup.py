@@ -9,6 +9,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from portal.extensions import db, mail
+from portal.jobs.registry import register
 from portal.mail import delivery
 from portal.mail.cli import mail_cli
 from portal.mail.routes import bp
@@ -50,3 +51,10 @@ def init_app(app: Flask) -> None:
     app.after_request(_deliver_after_request)
     app.register_blueprint(bp)  # /staf/surel: triage, held mail, quarantine
     app.cli.add_command(mail_cli)
+    register(app, "mail.send", _send_job, order=100)
+
+
+def _send_job(session: Session, _now: object) -> str:
+    """The outbox as a job: what ``flask mail send`` does, every minute."""
+    report = delivery.send_due(session)
+    return f"terkirim {report.sent}, dicoba lagi {report.retrying}, gagal {report.failed}"

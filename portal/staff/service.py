@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.audit import service as audit
 from portal.auth.models import ROLE_ADMIN, User
 from portal.core.calendar import WorkingCalendar
+from portal.notifications import service as staff_notes
 from portal.tickets import notify, routing
 from portal.tickets.models import OPEN_STATUSES, STATUS_WAITING, CannedReply, Ticket, TicketEvent
 from portal.tickets.workflow import transition
@@ -199,6 +201,16 @@ def assign(session: Session, ticket: Ticket, actor: User, assignee: User | None,
         after={"petugas": assignee.email if assignee else None},
         summary=f"{ticket.reference} ditugaskan kepada {name}",
     )
+    if assignee is not None and assignee.id != actor.id:  # taking a ticket oneself needs no notice
+        staff_notes.notify(
+            session,
+            [assignee],
+            kind=staff_notes.KIND_ASSIGNED,
+            reference=ticket.reference,
+            text=_("Ditugaskan kepada Anda oleh %(actor)s: %(subject)s", actor=actor.name, subject=ticket.subject),
+            now=now,
+            link=notify.staff_link(ticket),
+        )
     ticket.events.append(
         TicketEvent(
             kind="tugas",

@@ -128,6 +128,16 @@ class Ticket(Model):
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     paused_hours: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Norma-waktu alerts (portal/tickets/alerts.py): each recorded once. ``next_alert_at`` is the
+    # next moment the job must look at this ticket (NULL: work it out on the next run), indexed so
+    # the scan grows with the tickets that are due, not with all tickets.
+    alert75_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    alert100_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    next_alert_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime(), nullable=True, index=True, default=lambda ctx: ctx.get_current_parameters()["received_at"]
+    )
+    # The requester's reminder while the desk waits on them (once per wait).
+    requester_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # How the request was fulfilled (section G.3), recorded when resolving.
     fulfilment: Mapped[str | None] = mapped_column(String(30), nullable=True)
     fulfilment_unit: Mapped[str | None] = mapped_column(String(120), nullable=True)

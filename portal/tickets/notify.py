@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from portal.core.timefmt import format_wib
 from portal.mail import service as mail
+from portal.notifications import service as staff_notes
 from portal.tickets.models import Ticket
 
 
@@ -102,12 +103,13 @@ def queue_forward_reminder(
         subject=f"[{ticket.reference}] " + _("Penerusan belum dikonfirmasi"),
         template="forward_reminder",
         context={"name": to_name, "ticket": ticket, "unit": unit, "sent": format_wib(sent_at),
-                 "link": _staff_link(ticket)},
+                 "link": staff_link(ticket)},
         auto=True,
     )
 
 
-def _staff_link(ticket: Ticket) -> str:
+def staff_link(ticket: Ticket) -> str:
+    """The back-office address of a ticket (a path when there is neither request nor SERVER_NAME)."""
     # From cron there is no request: a full link needs SERVER_NAME, else the path must do.
     if has_request_context() or current_app.config.get("SERVER_NAME"):
         return url_for("staff.ticket", reference=ticket.reference, _external=True)
@@ -132,3 +134,55 @@ def queue_approval_decision(session: Session, ticket: Ticket, approved: bool, re
     subject = _("Permintaan broadcast disetujui") if approved else _("Permintaan broadcast tidak disetujui")
     due = format_wib(ticket.due_at)
     _queue(session, ticket, subject, "approval_decision", approved=approved, reason=reason, due=due)
+
+
+def _status_page() -> str:
+    # From cron there is no request: a full address needs SERVER_NAME, else the path must do.
+    if has_request_context() or current_app.config.get("SERVER_NAME"):
+        return url_for("tickets.status", _external=True)
+    return "/status"
+
+
+def queue_waiting_reminder(session: Session, ticket: Ticket, days: int, close_days: int) -> None:
+    """Queue the reminder that the desk still waits on the requester (automatic)."""
+    _queue(
+        session,
+        ticket,
+        _("Kami menunggu tanggapan Anda"),
+        "waiting_reminder",
+        days=days,
+        close_days=close_days,
+        status_page=_status_page(),
+    )
+
+
+def queue_closed_unanswered(session: Session, ticket: Ticket, days: int) -> None:
+    """Queue the notice that the ticket closed for want of an answer; a reply reopens it (automatic)."""
+    _queue(session, ticket, _("Tiket ditutup karena belum ada tanggapan"), "closed_unanswered", days=days,
+           status_page=_status_page())
+
+
+def tell_unit_new(session: Session, ticket: Ticket, now: datetime) -> None:
+    """Notify the owner unit's staff of a new ticket in their queue ("Pemberitahuan")."""
+    staff_notes.notify_unit(
+        session,
+        ticket.owner_unit,
+        kind=staff_notes.KIND_NEW,
+        reference=ticket.reference,
+        text=_("Tiket baru %(code)s: %(subject)s", code=ticket.code, subject=ticket.subject),
+        now=now,
+        link=staff_link(ticket),
+    )
+
+
+def tell_assignee_reply(session: Session, ticket: Ticket, now: datetime) -> None:
+    """Notify the assignee (if any) that the requester replied."""
+    staff_notes.notify_user(
+        session,
+        ticket.assignee_id,
+        kind=staff_notes.KIND_REPLY,
+        reference=ticket.reference,
+        text=_("Balasan pengguna: %(subject)s", subject=ticket.subject),
+        now=now,
+        link=staff_link(ticket),
+    )

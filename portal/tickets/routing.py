@@ -27,6 +27,7 @@ from portal.catalog.models import Catalog
 from portal.catalog.service import get_catalog
 from portal.core.calendar import WorkingCalendar
 from portal.core.desk import get_calendar
+from portal.notifications import service as staff_notes
 from portal.tickets import notify, service, unitmap
 from portal.tickets.models import (
     STATUS_CLOSED,
@@ -153,6 +154,7 @@ def recategorise(
     )
     ticket.status = event.to_status  # type: ignore[assignment]
     ticket.updated_at = now
+    ticket.next_alert_at = now if ticket.status.desk_owes_reply else None  # a new norm: alerts.py looks again
     ticket.events.append(event)
     new = {"code": code, "owner_unit": unit, "due_at": ticket.due_at, "status": ticket.status, "assignee_id": None}
     audit.record(
@@ -164,6 +166,15 @@ def recategorise(
         before=old,
         after=new,
         summary=reason,
+    )
+    staff_notes.notify_unit(
+        session,
+        unit,
+        kind=staff_notes.KIND_ASSIGNED,
+        reference=ticket.reference,
+        text=_("Tiket dipindahkan ke unit Anda (%(code)s): %(subject)s", code=code, subject=ticket.subject),
+        now=now,
+        link=notify.staff_link(ticket),
     )
     if tell_requester:  # queued in the transfer's own commit: sent once, after it
         node = catalog.get(code)

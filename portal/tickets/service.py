@@ -18,7 +18,7 @@ from portal.catalog.models import Catalog, Service, Subscope
 from portal.core.calendar import WorkingCalendar
 from portal.core.counters import increment
 from portal.core.filestore import FileStore
-from portal.tickets import approval, unitmap
+from portal.tickets import approval, notify, unitmap, waiting
 from portal.tickets import attachments as files
 from portal.tickets.models import (
     STATUS_CLOSED,
@@ -209,6 +209,7 @@ def create_ticket(
         ticket.events.append(event)
         _attach(ticket, event, uploads, upload_dir, now)
         session.add(ticket)
+        notify.tell_unit_new(session, ticket, now)  # in this commit: the unit hears of it once
         try:
             if on_create is not None:
                 on_create(session, ticket, token)
@@ -281,16 +282,17 @@ def add_requester_reply(
     body = body.strip()
     if not body and not uploads:
         raise TicketError(_("Tulis pesan atau pilih lampiran."))
-    if ticket.status == STATUS_CLOSED or (
-        ticket.status == STATUS_RESOLVED and ticket.resolved_at and now - ticket.resolved_at > timedelta(days=window)
-    ):
+    if not waiting.reply_reopens(ticket, now, window):
         raise TicketError(_("Tiket ini sudah ditutup. Silakan ajukan permintaan baru dengan menyebut nomor tiket ini."))
     event = TicketEvent(kind="pesan", public=True, author="pengguna", body=body[:5000], created_at=now)
     ticket.events.append(event)
     _attach(ticket, event, uploads, upload_dir, now)
+    notify.tell_assignee_reply(session, ticket, now)
     if ticket.status == STATUS_WAITING:
         # The requester answered: the clock runs again.
         transition(ticket, STATUS_OPEN, actor_id=None, calendar=calendar, now=now, author="pengguna")
+    elif ticket.status == STATUS_CLOSED:  # closed unanswered (waiting.py), answered in time
+        waiting.reopen(ticket, calendar, now)
     elif ticket.status == STATUS_RESOLVED:
         ticket.events.append(
             TicketEvent(

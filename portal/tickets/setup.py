@@ -6,6 +6,8 @@ from flask import Flask
 
 from portal.catalog.service import DATA_DIR
 from portal.core.templating import register_global
+from portal.jobs.registry import register
+from portal.tickets import jobs, waiting
 from portal.tickets.cli import tickets_cli
 from portal.tickets.fields import field_label
 from portal.tickets.models import TicketStatus
@@ -20,5 +22,7 @@ def init_app(app: Flask) -> None:
     )
     register_global(app, "field_label", field_label)
     register_global(app, "TicketStatus", TicketStatus)
+    register_global(app, "closed_unanswered", waiting.closed_unanswered)  # the reply form stays for these
     app.register_blueprint(bp)
     app.cli.add_command(tickets_cli)
+    jobs.register_all(app, register)

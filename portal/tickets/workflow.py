@@ -169,6 +169,8 @@ def transition(
         created_at=now,
     )
     ticket.status = TicketStatus(to_status)  # what the @validates hook made of the str anyway
+    # Norma-waktu alerts (alerts.py): worked out again by the next run; none while paused or done.
+    ticket.next_alert_at = now if ticket.status.desk_owes_reply else None
     ticket.updated_at = now
     ticket.events.append(event)
     return event

@@ -63,6 +63,9 @@ EXPECTED = {
     "mail.held_action": "staf",
     "mail.quarantine": "staf-admin",
     "mail.quarantine_action": "staf-admin",
+    "notifications.index": "staf",  # each member's own notifications
+    "notifications.read": "staf",
+    "notifications.preferences": "staf",
 }
 TRIAGE = {"mail.triage_ticket", "mail.triage_set_code"}  # open to all staff while the ticket has no code
 PUBLIC = {"auth.login", "auth.logout"}

@@ -1,0 +1,1 @@
+"""The desk's runner: ``flask jobs run`` runs every due job once; features register their jobs here."""
