@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Each feature wires itself in ``portal.<name>.setup.init_app``: blueprints, CLI groups, template
 # globals, signal handlers. The order matters: SIAP first (its database bind), the catalog before
 # the features that read it (kb, tickets, notices), auth before the pages behind its levels.
-FEATURES = ("siap", "catalog", "audit", "kb", "mail", "auth", "tickets", "notices", "staff", "api")
+FEATURES = ("siap", "catalog", "audit", "kb", "mail", "auth", "tickets", "notices", "staff", "faq", "api")
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -7,6 +7,7 @@ migrations, and nothing outside ``portal.siap`` imports them.
 from portal.audit import models as audit_models
 from portal.auth import models as auth_models
 from portal.core import filestore as core_files
+from portal.faq import models as faq_models
 from portal.kb import models as kb_models
 from portal.mail import models as mail_models
 from portal.notices import models as notices_models
@@ -17,6 +18,7 @@ __all__ = [
     "audit_models",
     "auth_models",
     "core_files",
+    "faq_models",
     "kb_models",
     "mail_models",
     "notices_models",
