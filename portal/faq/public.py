@@ -8,6 +8,8 @@ page cache.
 
 from __future__ import annotations
 
+import time
+
 from flask import Flask
 from sqlalchemy import select
 
@@ -15,16 +17,38 @@ from portal.core.signals import public_content_changed
 from portal.extensions import db
 from portal.faq import sync
 from portal.faq.models import FaqArticle
-from portal.kb.index import ensure_index, index_path, kb_path, render_cache_path
+from portal.kb.index import current_build, ensure_index, index_path, kb_path, render_cache_path
 from portal.kb.loader import load_knowledge_base
 
 
 def reload_site(app: Flask) -> None:
     """Reload the articles of ``KB_PATH`` into this process and bring the index up to date."""
     kb = load_knowledge_base(kb_path(app), render_cache_path(app))
-    ensure_index(index_path(app), kb, app.extensions["catalog"], app.extensions["glossary"])
+    live, _built = ensure_index(index_path(app), kb, app.extensions["catalog"], app.extensions["glossary"])
     app.extensions["kb"] = kb
+    app.extensions["faq_build"] = live.name
     public_content_changed.send(app)
+
+
+FOLLOW_SECONDS = 1.0
+
+
+def follow_other_workers(app: Flask) -> None:
+    """Reload when another worker of this node published (the live index build changed).
+
+    Looked at no more than once a second, so the page-cached article stays fast.
+    """
+    state = app.extensions.setdefault("faq_follow", {"checked": 0.0})
+    moment = time.monotonic()
+    if moment - state["checked"] < FOLLOW_SECONDS:
+        return
+    state["checked"] = moment
+    live = current_build(index_path(app))
+    if live is None:
+        return
+    known = app.extensions.setdefault("faq_build", live.name)
+    if live.name != known:
+        reload_site(app)
 
 
 def show_published(app: Flask, article: FaqArticle) -> None:

@@ -23,3 +23,4 @@ def init_app(app: Flask) -> None:
         return f"/faq/{target.code}/{target.slug}" if target is not None else None
 
     app.extensions["kb_successor"] = successor
+    app.before_request(lambda: public.follow_other_workers(app))

@@ -135,7 +135,9 @@ def restore(slug: str, number: int):
 def diff(slug: str):
     """The difference between two revisions (?dari=N&ke=M)."""
     article = _article(slug)
-    numbers = [to_int(request.args.get(k, ""), 1, 2**31 - 1) for k in ("dari", "ke")]
+    newest = [r.number for r in service.revisions(db.session(), article)[:2]]
+    defaults = (newest[-1], newest[0]) if newest else (0, 0)  # without a choice: the last two revisions
+    numbers = [to_int(request.args.get(k, str(d)), 1, 2**31 - 1) for k, d in zip(("dari", "ke"), defaults, strict=True)]
     old, new = (service.revision(db.session(), article, n) if n else None for n in numbers)
     if old is None or new is None:
         abort(404)
