@@ -89,6 +89,13 @@ def save(session: Session, article: FaqArticle | None, slug: str, draft: Draft, 
     code = draft.codes[0]
     if owner_unit(catalog, code) not in user.unit_names:
         raise WorkflowError(_("Kode %(code)s bukan milik unit Anda.", code=code))
+    unknown = [c for c in draft.codes if catalog.get(c) is None]
+    if unknown:
+        raise WorkflowError(_("Kode tidak ada di katalog: %(codes)s.", codes=", ".join(unknown)))
+    known = set(session.scalars(select(FaqArticle.slug).where(FaqArticle.slug.in_(draft.related))))
+    missing = [r for r in draft.related if r not in known]
+    if missing:
+        raise WorkflowError(_("Artikel terkait tidak ada: %(slugs)s.", slugs=", ".join(missing)))
     if article is None:
         if session.scalar(select(FaqArticle.id).where(FaqArticle.slug == slug)) is not None:
             raise WorkflowError(_("Alamat (slug) %(slug)s sudah dipakai artikel lain.", slug=slug))

@@ -112,6 +112,14 @@ def test_only_staff_of_the_owning_unit_edit(faq_app):
     page = other.post("/staf/faq/baru", data={**NEW, "slug": "milik-orang-lain"}, follow_redirects=True)
     assert "bukan milik unit Anda" in page.get_data(as_text=True)
     assert "Cara uji alur FAQ" not in other.get("/staf/faq/").get_data(as_text=True)
+    # Unknown codes and related articles are refused before they could break the public page.
+    for bad, message in (
+        ({"codes": "BCSM.01, XXXX.99"}, "tidak ada di katalog"),
+        ({"related": "tidak-ada"}, "tidak ada"),
+    ):
+        page = writer.post("/staf/faq/baru", data={**NEW, "slug": "lain", **bad}, follow_redirects=True)
+        assert message in page.get_data(as_text=True)
+    assert writer.get("/staf/faq/lain").status_code == 404
     assert faq_app.test_client().get("/staf/faq/").status_code in (302, 303)  # anonymous: sign in first
 
 
