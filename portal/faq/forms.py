@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, NoneOf, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from portal.core.forms import PortalForm
 from portal.kb.loader import SLUG
@@ -19,11 +19,7 @@ def split_list(raw: str | None) -> list[str]:
 class ArticleForm(PortalForm):
     """The whole article as text fields; "Pratinjau" renders it without saving."""
 
-    slug = StringField(
-        _l("Alamat (slug)"),
-        # "baru" is the address of the new-article page itself.
-        validators=[Optional(), Length(max=120), Regexp(SLUG.pattern), NoneOf(["baru"])],
-    )
+    slug = StringField(_l("Alamat (slug)"), validators=[Optional(), Length(max=120), Regexp(SLUG.pattern)])
     title = StringField(_l("Judul"), validators=[DataRequired(), Length(max=300)])
     codes = StringField(_l("Kode layanan (pisahkan dengan koma; yang pertama menentukan alamat)"),
                         validators=[DataRequired(), Length(max=200)])  # fmt: skip

@@ -13,6 +13,7 @@ import time
 from flask import Flask
 from sqlalchemy import select
 
+from portal.core.clock import ClockError
 from portal.core.signals import public_content_changed
 from portal.extensions import db
 from portal.faq import sync
@@ -69,5 +70,9 @@ def import_on_first_start(app: Flask) -> None:
     with app.app_context():
         session = db.session()
         if session.scalar(select(FaqArticle.id).limit(1)) is None:
-            sync.import_baseline(session, kb_path(app))
+            try:
+                sync.import_baseline(session, kb_path(app))
+            except ClockError:  # a bad NOW setting is reported where the clock is used, not here
+                session.rollback()
+                return
             session.commit()

@@ -126,9 +126,12 @@ def archive(slug: str):
     return redirect(url_for("faq.edit", slug=slug), 303)
 
 
-def restore(slug: str, number: int):
+def restore(slug: str, number: str):
     """Restore an old revision as a new draft."""
-    return _step(slug, lambda a: service.restore(db.session(), a, number, current_user, get_catalog()) and False,
+    wanted = to_int(number, 1, 2**31 - 1)
+    if wanted is None:
+        abort(404)
+    return _step(slug, lambda a: service.restore(db.session(), a, wanted, current_user, get_catalog()) and False,
                  _("Revisi dipulihkan sebagai draf baru."))  # fmt: skip
 
 
