@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # globals, signal handlers. The order matters: SIAP first (its database bind), the catalog before
 # the features that read it (kb, tickets, notices), auth before the pages behind its levels.
 FEATURES = (
-    "siap", "catalog", "audit", "kb", "mail", "auth", "notifications", "tickets", "notices", "staff", "api", "jobs"
+    "siap", "catalog", "audit", "kb", "mail", "auth", "notifications",
+    "tickets", "notices", "staff", "faq", "api", "jobs",
 )
 
 

@@ -34,6 +34,10 @@ class Config:
     # Knowledge base: articles default to kb/ of the checkout, the index to instance/kb_index.
     KB_INDEX_PATH = ""
     KB_GLOSSARY = ""
+    # FAQ authoring: load kb/ into the empty FAQ tables on the first start; let a unit with a
+    # single staff member publish its own articles (otherwise a second person, its lead, must).
+    FAQ_IMPORT_ON_START = True
+    FAQ_SINGLE_MEMBER_PUBLISH = True
 
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"

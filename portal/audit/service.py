@@ -53,6 +53,9 @@ ACTIONS = {
     "canned.delete": _l("Balasan siap pakai dihapus"),
     "api_token.create": _l("Token API dibuat"),
     "api_token.revoke": _l("Token API dicabut"),
+    "faq.publish": _l("Artikel FAQ diterbitkan"),
+    "faq.archive": _l("Artikel FAQ diarsipkan"),
+    "faq.restore": _l("Revisi artikel FAQ dipulihkan"),
 }
 OBJECT_TYPES = {
     "ticket": _l("Tiket"),
@@ -62,6 +65,7 @@ OBJECT_TYPES = {
     "canned_reply": _l("Balasan siap pakai"),
     "api_token": _l("Token API"),
     "unit_mapping": _l("Pemetaan unit"),
+    "faq_article": _l("Artikel FAQ"),
 }
 
 

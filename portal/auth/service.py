@@ -16,13 +16,16 @@ from sqlalchemy.orm import Session
 
 from portal.audit import service as audit
 from portal.auth import sessions
-from portal.auth.models import ROLE_REQUESTER, ROLES, User, UserUnit
+from portal.auth.models import ROLE_ADMIN, ROLE_LEAD, ROLE_REQUESTER, ROLES, STAFF_ROLES, User, UserUnit
 from portal.catalog.models import Catalog
 from portal.core.clock import now
 from portal.core.timefmt import format_wib
 from portal.mail import service as mail
 
 MIN_PASSWORD = 12
+# Roles other features check without reading the account models: who leads a unit, who is staff.
+LEAD_ROLES = (ROLE_LEAD, ROLE_ADMIN)
+STAFF_ACCOUNT_ROLES = STAFF_ROLES
 
 # Sent by change_password with the app as sender and ``user``, ``old`` and ``new``, after the new
 # hash is set and before the commit: what a receiver adds to the session commits with the change,

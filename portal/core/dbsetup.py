@@ -60,6 +60,10 @@ def upgrade_database(app: Flask) -> None:
             # Features with a database of their own register their Alembic environment here.
             for directory in app.extensions.get("extra_migrations", ()):
                 upgrade(directory=directory)
+            # Features that fill tables on the first start (the FAQ baseline) do it under the
+            # same lock, so two workers starting together never both do it.
+            for hook in app.extensions.get("after_migrate", ()):
+                hook(app)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
 

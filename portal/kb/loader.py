@@ -151,18 +151,22 @@ class RenderCache:
         os.replace(staging, self.path)
 
 
-def parse_article(path: Path, root: Path, renderer: RenderCache | None = None) -> Article:
-    """Parse one article file."""
-    raw = path.read_text(encoding="utf-8")
+def split_front_matter(raw: str, name: str) -> tuple[dict, str]:
+    """Return the TOML front matter and the Markdown body of an article file's text."""
     match = FRONT_MATTER.match(raw)
-    name = path.relative_to(root).as_posix()
     if not match:
         raise ArticleError(f"{name}: tidak ada front matter +++ … +++")
     try:
         meta = tomllib.loads(match.group(1))
     except tomllib.TOMLDecodeError as exc:
         raise ArticleError(f"{name}: front matter bukan TOML yang sah: {exc}") from exc
-    body = raw[match.end() :]
+    return meta, raw[match.end() :]
+
+
+def parse_article(path: Path, root: Path, renderer: RenderCache | None = None) -> Article:
+    """Parse one article file."""
+    name = path.relative_to(root).as_posix()
+    meta, body = split_front_matter(path.read_text(encoding="utf-8"), name)
     html, text = (renderer or RenderCache(None)).render(body)
     updated = meta.get("updated")
     return Article(

@@ -232,3 +232,11 @@ def article_feedback(session: Session, since: date) -> list[tuple[str, int, int]
         .order_by(no.desc(), yes, ArticleFeedback.slug)
     )
     return [tuple(r) for r in session.execute(query)]
+
+
+def feedback_totals(session: Session, slugs: list[str]) -> dict[str, tuple[int, int]]:
+    """All-time (helpful, not helpful) counts of the given articles (absent: no answers yet)."""
+    no = func.sum(case((ArticleFeedback.helpful.is_(False), ArticleFeedback.count), else_=0))
+    yes = func.sum(case((ArticleFeedback.helpful.is_(True), ArticleFeedback.count), else_=0))
+    query = select(ArticleFeedback.slug, yes, no).where(ArticleFeedback.slug.in_(slugs)).group_by(ArticleFeedback.slug)
+    return {slug: (int(y), int(n)) for slug, y, n in session.execute(query)}

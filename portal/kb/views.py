@@ -51,6 +51,11 @@ def article(code: str, slug: str):
     """Show one article with breadcrumbs, related articles and the feedback question."""
     kb, catalog = get_kb(), get_catalog()
     found = kb.by_slug.get(slug)
+    if found is None:
+        # An archived article's URL leads to its successor (FAQ authoring registers the lookup).
+        successor = current_app.extensions.get("kb_successor", lambda _slug: None)(slug)
+        if successor is not None:
+            return redirect(successor, 301)
     if found is None or catalog.get(code) is None or code not in (found.folder, *found.codes):
         abort(404)
     if code != found.folder:

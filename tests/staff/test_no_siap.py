@@ -67,9 +67,10 @@ def test_a_filed_complaint_shows_nowhere_in_the_back_office(app, people, make_us
         for path in pages:
             text = client.get(path).get_data(as_text=True)
             assert MARKER not in text, path
-            # The queue's service filter lists the whole catalog (WBSM.01 among the options); no
-            # other page names the complaint service at all.
-            assert path == "/staf/" or "WBSM.01" not in text, path
+            # The queue's service filter lists the whole catalog (WBSM.01 among the options), and
+            # the unit's FAQ list its public articles about SIAP (#16); no other page names the
+            # complaint service at all.
+            assert path in ("/staf/", "/staf/faq/") or "WBSM.01" not in text, path
     dashboard = lead.get("/staf/dasbor").get_data(as_text=True)
     assert re.findall(r'<tr data-code="([^"]+)"', dashboard.split('data-table="terbuka"')[1].split("</table>")[0]) == [
         "BCSM.01"
