@@ -54,3 +54,18 @@ def test_cached_catalog_never_shows_one_visitors_choice_to_another(app):
     size = len(cache._items)
     third.get("/layanan")  # visitors without a choice share the one copy
     assert len(cache._items) == size
+
+
+def test_a_remembered_satker_is_told_before_the_itsm0104_form(client):
+    """Item 9: the closed-code guidance speaks to the remembered type, above the form."""
+    path = "/permintaan/ITSM.01.04/pembuatan-tiket"
+    assert "data-closed-for-you" not in client.get(path).get_data(as_text=True)
+    client.get("/saya-adalah?pengguna=1")
+    for page in ("/permintaan/ITSM.01.04", path, "/layanan/ITSM.01.04"):
+        body = client.get(page).get_data(as_text=True)
+        assert 'data-closed-for-you="1"' in body, page
+        assert body.index("data-closed-for-you") < body.index("data-route=")  # with the routes after it
+        if page == path:
+            assert body.index("data-closed-for-you") < body.index('enctype="multipart/form-data"')
+    client.get("/saya-adalah?pengguna=13")  # unknown: forgotten, the page speaks to no one
+    assert "data-closed-for-you" not in client.get(path).get_data(as_text=True)
