@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from portal.core.dbsetup import quiet_migration_logs
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -12,6 +14,8 @@ config = context.config
 # This line sets up loggers basically.
 # Keep the application's own loggers alive when migrations run inside the app.
 fileConfig(config.config_file_name, disable_existing_loggers=False)
+# ... but the INFO lines only with --verbose (every flask command applies pending migrations).
+quiet_migration_logs(current_app)
 logger = logging.getLogger("alembic.env")
 
 

@@ -27,6 +27,8 @@ class Config:
     # Apply pending Alembic migrations when the app starts (embedded default). Turn off in
     # production and run ``flask db upgrade`` during the deploy instead.
     AUTO_MIGRATE = True
+    # Alembic's "Running upgrade …" INFO lines: shown with ``--verbose`` on a flask command, or always when True.
+    MIGRATIONS_VERBOSE = False
     CATALOG_FILE = "katalog-2023.0.toml"
     # The service manager's amendments and readings of that catalog (portal/catalog/).
     AMENDMENTS_FILE = "amandemen-2023.0.toml"

@@ -91,7 +91,7 @@ def test_catalog_index_lists_every_service_and_subscope(client):
 def test_home_has_chooser_families_and_channels(client, catalog_data):
     page = soup(client.get("/"))
     chooser = [a["href"] for a in page.select(".chooser a")]
-    assert chooser == [f"/layanan?pengguna={i}" for i in range(1, 12)]
+    assert chooser == [f"/saya-adalah?pengguna={i}" for i in range(1, 12)]  # remembered, then listed
     families = [h.get_text() for h in page.select(".family h3")]
     assert len(families) == 6
     for channel in catalog_data["channels"]:

@@ -62,11 +62,37 @@ def test_feedback_is_counted_without_personal_data(client, app):
     url = f"/faq/ITSM.02/{article.slug}/umpan-balik"
     for answer in ("ya", "ya", "tidak"):
         response = client.post(url, data={"helpful": answer}, headers={"User-Agent": "sentinel-agent"})
-        assert response.headers["Location"].endswith(f"/faq/ITSM.02/{article.slug}#umpan-balik")
+        step = "terima-kasih" if answer == "ya" else "tidak"
+        assert response.headers["Location"].endswith(f"/faq/ITSM.02/{article.slug}?umpan-balik={step}#umpan-balik")
     with app.app_context():
         rows = db.session.scalars(select(ArticleFeedback)).all()
         assert sorted((r.helpful, r.count) for r in rows) == [(False, 1), (True, 2)]
         assert set(ArticleFeedback.__table__.columns.keys()) == {"id", "slug", "day", "helpful", "count"}
+
+
+def test_after_tidak_the_page_asks_in_place_what_was_missing_then_thanks(client, app):
+    from portal.kb.models import ArticleMissing
+
+    article = app.extensions["kb"].for_code("ITSM.02")[0]
+    base = f"/faq/ITSM.02/{article.slug}"
+    asked = client.get(client.post(f"{base}/umpan-balik", data={"helpful": "tidak"}).headers["Location"])
+    section = soup(asked).select_one("#umpan-balik")
+    assert section["data-feedback-step"] == "tidak"
+    form = section.select_one("form")
+    assert form["action"] == f"{base}/kurang" and form.select_one("textarea[name=kurang]") is not None
+    long_text = "Tidak ada   contoh\nlangkah di SAKTI. " + "x" * 400
+    thanked = client.post(f"{base}/kurang", data={"kurang": long_text})
+    assert thanked.headers["Location"].endswith(f"{base}?umpan-balik=terima-kasih#umpan-balik")
+    client.post(f"{base}/kurang", data={"kurang": "   "})  # optional: nothing typed, nothing stored
+    page = soup(client.get(thanked.headers["Location"]))
+    assert page.select_one("#umpan-balik [role=status]").get_text() == "Terima kasih atas masukan Anda."
+    with app.app_context():
+        rows = db.session.scalars(select(ArticleMissing)).all()
+        assert [(r.slug, r.count) for r in rows] == [(article.slug, 1)]
+        assert rows[0].text.startswith("Tidak ada contoh langkah di SAKTI. x") and len(rows[0].text) == 300
+        from portal.kb.service import missing_notes
+
+        assert missing_notes(db.session(), rows[0].day)[0][:2] == (article.slug, rows[0].text)
 
 
 def test_feedback_rejects_nonsense(client, app):

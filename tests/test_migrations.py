@@ -36,3 +36,18 @@ def test_sqlite_runs_in_wal_mode(app):
     with app.app_context(), db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_alembic_info_lines_only_with_verbose(make_app, tmp_path, capfd, monkeypatch):
+    import sys
+
+    import click
+
+    def start(name: str, *argv: str) -> str:
+        monkeypatch.setattr(sys, "argv", ["flask", "--app", "app", *argv])
+        with click.Context(click.Command(argv[0])):  # as under the flask command
+            make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / name}")
+        return capfd.readouterr().err
+
+    assert "Running upgrade" not in start("quiet.db", "routes")
+    assert "Running upgrade" in start("verbose.db", "db", "history", "--verbose")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, session
 
+from portal.catalog import visitor
 from portal.catalog.amendments import load_amendments
 from portal.catalog.cli import catalog_cli
 from portal.catalog.guidance import Guidance, guidance
 from portal.catalog.loader import load_catalog
+from portal.catalog.models import UserType
 from portal.catalog.service import DATA_DIR, amendments_in_force
 from portal.catalog.views import bp
 from portal.core.templating import register_context
@@ -20,9 +22,18 @@ def catalog_guidance(code: str) -> Guidance:
     return guidance(current_app.extensions["catalog"], code, amendments_in_force())
 
 
+def remembered_user_type() -> UserType | None:
+    """The user type this visitor chose ("Saya adalah …"), for pages that speak to it."""
+    return visitor.chosen(session, current_app.extensions["catalog"])
+
+
 def layout_context() -> dict[str, Any]:
     """Give every page the catalog (opening hours and channels in the footer) and its guidance."""
-    return {"layout_catalog": current_app.extensions["catalog"], "catalog_guidance": catalog_guidance}
+    return {
+        "layout_catalog": current_app.extensions["catalog"],
+        "catalog_guidance": catalog_guidance,
+        "remembered_user_type": remembered_user_type,
+    }
 
 
 def init_app(app: Flask) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 
 from portal.catalog import service as rules
+from portal.catalog import visitor
 from portal.catalog.models import Service
 from portal.catalog.service import get_catalog
 from portal.core.access import PUBLIC, protect_blueprint
@@ -38,7 +39,12 @@ def index():
     catalog = get_catalog()
     raw = request.args.get("pengguna", "").strip()
     if not raw:
-        return render_template("catalog/index.html", catalog=catalog, families=rules.services_by_family(catalog))
+        return render_template(
+            "catalog/index.html",
+            catalog=catalog,
+            families=rules.services_by_family(catalog),
+            chosen=visitor.chosen(session, catalog),
+        )
     number = to_int(raw, 1, len(catalog.user_types))
     user_type = catalog.user_type(number) if number else None
     if user_type is None:
@@ -58,6 +64,18 @@ def index():
         opened=opened,
         closed=[(s, rules.alternatives(catalog, s, user_type.id, amendments)) for s in closed],
     )
+
+
+@bp.get("/saya-adalah")
+def choose_user_type():
+    """Remember "Saya adalah …" for this session (no account), then show the services for it.
+
+    An empty value ("Semua") forgets the choice. Not cached: it changes the visitor's session.
+    """
+    user_type = visitor.remember(session, get_catalog(), request.args.get("pengguna"))
+    if user_type is None:
+        return redirect(url_for("catalog.index"), 303)
+    return redirect(url_for("catalog.index", pengguna=user_type.id), 303)
 
 
 @bp.get("/layanan/matriks")

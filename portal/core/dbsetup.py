@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import fcntl
+import logging
+import sys
 from pathlib import Path
 
+import click
 from flask import Flask
 from sqlalchemy import event
 
@@ -42,6 +45,27 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+MIGRATION_LOGGERS = ("alembic", "flask_migrate")
+
+
+def migration_logs_verbose(app: Flask) -> bool:
+    """Tell whether Alembic's INFO lines should show: ``--verbose`` on a ``flask`` command, or the setting.
+
+    Every ``flask`` command starts the application, which applies pending migrations; their
+    "Running upgrade …" lines are noise there. ``MIGRATIONS_VERBOSE`` turns them on anywhere.
+    """
+    if app.config.get("MIGRATIONS_VERBOSE"):
+        return True
+    return click.get_current_context(silent=True) is not None and "--verbose" in sys.argv[1:]
+
+
+def quiet_migration_logs(app: Flask) -> None:
+    """Raise Alembic's loggers to WARNING unless verbose (called by the Alembic environment)."""
+    level = logging.INFO if migration_logs_verbose(app) else logging.WARNING
+    for name in MIGRATION_LOGGERS:
+        logging.getLogger(name).setLevel(level)
 
 
 def upgrade_database(app: Flask) -> None:

@@ -93,7 +93,9 @@ def cached_page(view: Callable[..., ResponseReturnValue]) -> Callable[..., Respo
         if not _cacheable():
             return view(*args, **kwargs)
         cache: PageCache[bytes] = current_app.extensions["page_cache"]
-        key = (request.full_path, desk_key(), shared_version(current_app).current())
+        # The visitor's state (a remembered user type...) is part of the key: those without any
+        # share one copy, and no one is shown another visitor's choice.
+        key = (request.full_path, desk_key(), shared_version(current_app).current(), _visitor_state())
         body = cache.get(key)
         if body is not None:
             return Response(body, mimetype="text/html")

@@ -1,4 +1,4 @@
-"""What the knowledge base stores: reader feedback and searches that found nothing.
+"""What the knowledge base stores: reader feedback (and what was missing) and searches that found nothing.
 
 Neither table holds personal data: no IP address, no user agent, no time finer than a day.
 """
@@ -11,6 +11,8 @@ from sqlalchemy import Boolean, Date, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import Model
+
+MISSING_MAX = 300  # "what was missing?": a short text, not a request (that is what the forms are for)
 
 
 class ArticleFeedback(Model):
@@ -35,4 +37,20 @@ class SearchMiss(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     query: Mapped[str] = mapped_column(String(200))
     day: Mapped[date] = mapped_column(Date, index=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ArticleMissing(Model):
+    """What a reader who answered "Tidak" said was missing: the short text, counted per day.
+
+    Only the text the reader chose to type (cut to ``MISSING_MAX``), the article and the day.
+    """
+
+    __tablename__ = "kb_article_missing"
+    __table_args__ = (UniqueConstraint("slug", "day", "text", name="uq_kb_article_missing_slug_day_text"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(String(MISSING_MAX))
     count: Mapped[int] = mapped_column(Integer, default=0)

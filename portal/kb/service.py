@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from portal.core.counters import increment
 from portal.kb import analysis
 from portal.kb.index import SearcherPool
-from portal.kb.models import ArticleFeedback, SearchMiss
+from portal.kb.models import MISSING_MAX, ArticleFeedback, ArticleMissing, SearchMiss
 from portal.kb.search import Hit
 
 MAX_QUERY_LENGTH = 200
@@ -191,6 +191,28 @@ def record_miss(session: Session, query: str, today: date) -> None:
 def record_feedback(session: Session, slug: str, helpful: bool, today: date) -> None:
     """Count one "was this helpful?" answer (slug, answer and day only)."""
     increment(session, ArticleFeedback, slug=slug, day=today, helpful=helpful)
+
+
+def record_missing(session: Session, slug: str, text: str, today: date) -> bool:
+    """Keep what a reader said an article was missing (whitespace folded, cut short); blank is nothing."""
+    folded = " ".join((text or "").split())[:MISSING_MAX]
+    if not folded:
+        return False
+    increment(session, ArticleMissing, slug=slug, day=today, text=folded)
+    return True
+
+
+def missing_notes(session: Session, since: date, limit: int = 100) -> list[tuple[str, str, int]]:
+    """What readers said was missing since ``since``: (slug, text, count), most frequent first."""
+    total = func.sum(ArticleMissing.count)
+    query = (
+        select(ArticleMissing.slug, ArticleMissing.text, total)
+        .where(ArticleMissing.day >= since)
+        .group_by(ArticleMissing.slug, ArticleMissing.text)
+        .order_by(total.desc(), ArticleMissing.slug)
+        .limit(limit)
+    )
+    return [(slug, text, count) for slug, text, count in session.execute(query)]
 
 
 def related_articles(kb, article, limit: int = 5):

@@ -13,7 +13,7 @@ from portal.core.numbers import to_int
 from portal.core.pagecache import cached_page, cached_page_with_token
 from portal.extensions import db, limiter
 from portal.kb import service as rules
-from portal.kb.forms import FeedbackForm
+from portal.kb.forms import FeedbackForm, MissingForm
 
 bp = Blueprint("kb", __name__)
 protect_blueprint(bp, PUBLIC)
@@ -68,6 +68,8 @@ def article(code: str, slug: str):
         service=catalog.service_of(code),
         related=rules.related_articles(kb, found),
         form=FeedbackForm(),
+        missing_form=MissingForm(),
+        feedback_step=request.args.get("umpan-balik", ""),  # "tidak" asks what was missing, then thanks
         request_forms=rules.request_forms(current_app.extensions.get("request_types", ()), code),
     )
 
@@ -84,9 +86,31 @@ def feedback(code: str, slug: str):
     if not form.validate_on_submit():
         flash(_("Masukan tidak dapat disimpan. Muat ulang halaman lalu coba lagi."), "error")
         return redirect(target)
-    rules.record_feedback(db.session(), slug, form.helpful.data == "ya", today())
-    flash(_("Terima kasih atas masukan Anda."), "success")
-    return redirect(target + "#umpan-balik")
+    helpful = form.helpful.data == "ya"
+    rules.record_feedback(db.session(), slug, helpful, today())
+    # The answer comes back in place (the fragment keeps the reader at the question), not as a
+    # flash at the top of the page: after "Tidak" the page asks what was missing.
+    return redirect(_in_place(code, slug, "terima-kasih" if helpful else "tidak"))
+
+
+def _in_place(code: str, slug: str, step: str) -> str:
+    """The article at its feedback question (the fragment keeps the reader there), showing ``step``."""
+    return f"{url_for('kb.article', code=code, slug=slug)}?umpan-balik={step}#umpan-balik"
+
+
+@bp.post("/faq/<code>/<slug>/kurang")
+@limiter.limit("20 per hour")
+def missing(code: str, slug: str):
+    """Keep what the reader said was missing (optional short text), then thank them in place."""
+    found = get_kb().by_slug.get(slug)
+    if found is None or found.folder != code:
+        abort(404)
+    form = MissingForm()
+    if not form.validate_on_submit():
+        flash(_("Masukan tidak dapat disimpan. Muat ulang halaman lalu coba lagi."), "error")
+        return redirect(_in_place(code, slug, "tidak"))
+    rules.record_missing(db.session(), slug, form.kurang.data or "", today())
+    return redirect(_in_place(code, slug, "terima-kasih"))
 
 
 @bp.get("/cari")

@@ -71,6 +71,11 @@ def unit_key(session: Session) -> UnitKey | None:
     return session.scalars(select(UnitKey).order_by(UnitKey.id.desc())).first()
 
 
+def accepting(session: Session) -> bool:
+    """Tell whether SIAP can accept complaints: the Secretariat's unit key exists (``init-unit``)."""
+    return unit_key(session) is not None
+
+
 def _mentions(lookup: bytes, texts: list[str]) -> bool:
     pepper = context.get().pepper
     return any(

@@ -61,8 +61,8 @@ def _failed(response) -> bool:
 
 @access(PUBLIC)
 def index():
-    """Explain SIAP and how anonymity works."""
-    return render_template("siap/index.html", notice=request.args.get("ok"))
+    """Explain SIAP and how anonymity works (and say so first when it cannot accept complaints yet)."""
+    return render_template("siap/index.html", notice=request.args.get("ok"), ready=service.accepting(db.session()))
 
 
 def _form_page(form: ComplaintForm, status: int, error: str | None = None):
@@ -75,6 +75,10 @@ def _form_page(form: ComplaintForm, status: int, error: str | None = None):
 @access(PUBLIC)
 def report():
     """Show the complaint form; file the complaint once, then send the reporter to the receipt."""
+    if not service.accepting(db.session()):
+        # Before the Secretariat's key ceremony nothing could be sealed: say so before anyone
+        # types a complaint, and take nothing (no quota, no form key, no file) from a POST.
+        return render_template("siap/lapor.html", form=None, ready=False), 503
     form = ComplaintForm()
     if not form.validate_on_submit():
         return _form_page(form, 400 if request.method == "POST" else 200)

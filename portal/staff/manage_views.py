@@ -132,4 +132,5 @@ def knowledge():
         days=FEEDBACK_DAYS,
         misses=kb.search_misses(db.session(), since),
         feedback=[(articles.get(slug), slug, no, yes) for slug, no, yes in kb.article_feedback(db.session(), since)],
+        missing=[(articles.get(slug), slug, text, n) for slug, text, n in kb.missing_notes(db.session(), since)],
     )

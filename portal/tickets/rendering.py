@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from portal.core.desk import desk_key
 from portal.core.pagecache import PageCache
+from portal.tickets import workflow
 from portal.tickets.models import Ticket, TicketEvent
 
 TTL_SECONDS = 60.0
@@ -65,7 +66,14 @@ def thread_body(granted, catalog) -> Markup:
     if body is None:
         ticket = granted.ticket
         events = _load_thread(granted.session, ticket)
-        body = render_template("tickets/_thread_body.html", ticket=ticket, events=events, catalog=catalog)
+        body = render_template(
+            "tickets/_thread_body.html",
+            ticket=ticket,
+            events=events,
+            catalog=catalog,
+            steps=workflow.REQUESTER_STEPS,
+            step=workflow.requester_step(ticket.status),
+        )
         cache.put(granted.version, body)
     return Markup(body)  # noqa: S704  (our own template, autoescaped when it was rendered)
 

@@ -15,6 +15,7 @@ private(bp)  # request forms, status look-ups and threads hold personal data: ne
 GET, POST = ["GET"], ["POST"]
 
 # Filing a request: choose its type, fill in the form, see matching FAQ articles.
+bp.add_url_rule("/permintaan", view_func=views.start, methods=GET)
 bp.add_url_rule("/permintaan/<code>", view_func=views.choose, methods=GET)
 bp.add_url_rule("/permintaan/<code>/<type_key>", view_func=views.form, methods=["GET", "POST"])
 bp.add_url_rule("/permintaan/<code>/saran", view_func=views.suggestion, methods=GET)

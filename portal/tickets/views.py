@@ -6,6 +6,7 @@ from flask import abort, current_app, redirect, render_template, request, sessio
 from flask_login import current_user
 
 from portal.catalog import service as catalog_rules
+from portal.catalog import visitor
 from portal.catalog.service import get_catalog
 from portal.core.clock import today
 from portal.extensions import db, limiter
@@ -14,6 +15,28 @@ from portal.tickets.forms import either_or_message, form_class
 from portal.tickets.grants import grant_new_ticket
 from portal.tickets.submit import checked_uploads, create_once
 from portal.tickets.types import request_types, types_for
+
+
+def start():
+    """"Ajukan pertanyaan atau permintaan": search first, then the services by family, to a form.
+
+    With a remembered user type the services open to it come first and the closed ones are
+    named as such, so no one reaches a form that will refuse them.
+    """
+    catalog = get_catalog()
+    user_type = visitor.chosen(session, catalog)
+    opened = None
+    if user_type is not None:
+        amendments = catalog_rules.amendments_in_force()
+        opened = {s.code for s in catalog_rules.split_for_user(catalog, user_type.id, amendments)[0]}
+    return render_template(
+        "tickets/start.html",
+        catalog=catalog,
+        families=catalog_rules.services_by_family(catalog),
+        user_type=user_type,
+        opened=opened,
+        segregated=service.SEGREGATED,
+    )
 
 
 def choose(code: str):
@@ -49,8 +72,12 @@ def form(code: str, type_key: str):
         return redirect(url_for(service.SEGREGATED[own.code]), 303)
     account = current_user if current_user.is_authenticated else None
     form = form_class(rtype, catalog.user_types)()
-    if request.method == "GET" and account is not None and account.user_type:
-        form.pengguna.data = str(account.user_type)
+    if request.method == "GET":
+        remembered = visitor.chosen(session, catalog)
+        if account is not None and account.user_type:
+            form.pengguna.data = str(account.user_type)
+        elif remembered is not None:  # "Saya adalah …", chosen once in this session
+            form.pengguna.data = str(remembered.id)
     # The one-time submission key: a resubmission of the same content returns the first ticket.
     key = idempotency.clean_key(request.form.get(idempotency.FORM_FIELD)) or idempotency.browser_form_key(
         session, request.path

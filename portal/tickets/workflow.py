@@ -45,6 +45,17 @@ APPROVALS: dict[TicketStatus, frozenset[TicketStatus]] = {
     STATUS_AWAITING_APPROVAL: frozenset({STATUS_OPEN, STATUS_REFUSED}),
 }
 
+# The steps the requester sees (Diterima → Diproses → Menunggu tanggapan Anda → Selesai) and
+# which one each status is; anything else (resolved, closed, refused) is the last step.
+REQUESTER_STEPS = (_l("Diterima"), _l("Diproses"), _l("Menunggu tanggapan Anda"), _l("Selesai"))
+_STEP_OF = {STATUS_NEW: 0, STATUS_AWAITING_APPROVAL: 0, STATUS_OPEN: 1, TicketStatus.FORWARDED: 1, STATUS_WAITING: 2}
+
+
+def requester_step(status: TicketStatus) -> int:
+    """The index in ``REQUESTER_STEPS`` of the step a ticket in ``status`` is at."""
+    return _STEP_OF.get(status, len(REQUESTER_STEPS) - 1)
+
+
 # Section G.3: how a request is fulfilled. The last two involve a linked unit (section F).
 FULFILMENTS = {
     "informasi": _l("Informasi disediakan"),

@@ -95,7 +95,7 @@ def test_search_read_and_rate_an_article(site, new_page, width):
     """Search from the header box, open the article, answer "Ya" (a CSRF-protected form), get thanked."""
     j = start(new_page, "cari", width)
     page = j.page
-    page.goto(site.url("/"))
+    page.goto(site.url("/layanan"))  # home has only its own, larger box (#17: one search box)
     header = page.locator(".site-header form[role=search]")
     header.get_by_role("searchbox").fill(SEARCHES["hasil"])
     header.get_by_role("button", name="Cari").click()
@@ -175,7 +175,7 @@ def test_keyboard_only(site, new_page, width):
     assert page.url.endswith("#isi")
 
     page.goto(site.url("/"))
-    unseen = tab_to(page, "#cari-atas")
+    unseen = tab_to(page, "#cari-beranda")  # home's one search box
     page.keyboard.type(SEARCHES["hasil"])
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*/cari\?"))
@@ -203,7 +203,7 @@ def test_search_and_feedback_without_javascript(site, new_page, width):
     j = start(new_page, "tanpa-js", width, javascript=False)
     j.axe_copy = AxeCopy(new_page(width)[0])  # axe needs scripts: it checks a copy of each step
     page = j.page
-    page.goto(site.url("/"))
+    page.goto(site.url("/layanan"))  # home has only its own, larger box (#17: one search box)
     assert page.evaluate("() => 1") == 1  # Playwright's own probes still run
     header = page.locator(".site-header form[role=search]")
     header.get_by_role("searchbox").fill(SEARCHES["hasil"])
@@ -217,6 +217,19 @@ def test_search_and_feedback_without_javascript(site, new_page, width):
 
     before = answers(site, slug, helpful=False)
     page.locator("#umpan-balik").get_by_role("button", name="Tidak").click()
-    assert page.get_by_role("status").get_by_text(THANKS).is_visible()
-    assert answers(site, slug, helpful=False) == before + 1
+    # Asked in place, without JavaScript: the fragment keeps the reader at the question (#17).
+    assert page.url.endswith("#umpan-balik")
+    missing = page.locator("#umpan-balik").get_by_label("Apa yang kurang dari artikel ini? (opsional)")
+    assert missing.is_visible() and answers(site, slug, helpful=False) == before + 1
+    j.check("apa-yang-kurang")
+    missing.fill("Contoh layar SAKTI")
+    page.locator("#umpan-balik").get_by_role("button", name="Kirim").click()
+    assert page.url.endswith("#umpan-balik")
+    thanks = page.locator("#umpan-balik").get_by_role("status").get_by_text(THANKS)
+    assert thanks.is_visible() and _in_view(page, thanks), "the thanks is where the reader is"
     j.check("terima-kasih")
+
+
+def _in_view(page, locator) -> bool:
+    box = locator.bounding_box()
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= page.viewport_size["height"]

@@ -173,6 +173,8 @@ def test_private_link_opens_the_thread_and_takes_a_reply(site, new_page, width):
     j.check("percakapan")
 
     reply = f"Nomor SP2D yang dimaksud 2611{width}. Lampiran menyusul."
+    assert page.locator("[data-progress] [aria-current=step]").inner_text() == "Diterima"
+    page.locator("[data-reply] summary").click()  # folded: the next step is the desk's
     page.get_by_label("Pesan").fill(reply)
     page.get_by_role("button", name="Kirim balasan").click()
     page.wait_for_url(re.compile(rf".*/status/{reference}#percakapan$"))  # the session now holds the grant

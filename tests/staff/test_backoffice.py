@@ -228,6 +228,8 @@ def test_queues_and_filters(app, people, queue):
     page = agent.get(f"/staf/?antrian={queue}").get_data(as_text=True)
     expected = queue in ("unit", "belum-ditugaskan", "semua")
     assert (reference in page) is expected, queue
+    if expected:  # 375 px: the number column stays in view, and the page says the table scrolls
+        assert "data-scroll-cue" in page and 'class="table-scroll" role="region"' in page
     assert reference in agent.get("/staf/?q=budi@satker.go.id").get_data(as_text=True)
     assert reference in agent.get(f"/staf/?q={reference.lower()}").get_data(as_text=True)
     assert reference in agent.get("/staf/?q=terkunci").get_data(as_text=True)

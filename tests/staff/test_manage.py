@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.kb.models import ArticleFeedback, SearchMiss
+from portal.kb.models import ArticleFeedback, ArticleMissing, SearchMiss
 from portal.notices.models import Announcement, CalendarOverride
 from portal.tickets.models import CannedReply
 from tests.staff.conftest import WIB, new_ticket, signed_in
@@ -130,6 +130,8 @@ def test_knowledge_feedback(app, people):
                 ArticleFeedback(slug=slugs[1], day=today, helpful=False, count=3),
                 ArticleFeedback(slug=slugs[2], day=today, helpful=True, count=5),  # never unhelpful
                 ArticleFeedback(slug="artikel-lama", day=today, helpful=False, count=2),
+                ArticleMissing(slug=slugs[1], day=today, text="Tidak ada contoh <b>layar</b>", count=2),
+                ArticleMissing(slug=slugs[1], day=date(2026, 6, 1), text="kuno", count=9),  # older than 90 days
             ]
         )
         db.session.commit()
@@ -142,3 +144,6 @@ def test_knowledge_feedback(app, people):
     first = kb.by_slug[slugs[1]]
     assert rows[0].a["href"] == f"/faq/{first.folder}/{slugs[1]}" and rows[0].a.get_text() == first.title
     assert [td.get_text() for td in rows[2].find_all("td")] == ["1", "9"]
+    notes = soup.select('ul[data-list="kurang"] li')
+    expected = f"{first.title}: Tidak ada contoh <b>layar</b> (2×)"  # escaped: shown as typed
+    assert [(li["data-slug"], li.get_text()) for li in notes] == [(slugs[1], expected)]
