@@ -33,22 +33,31 @@ def accounts(site) -> dict:
     )
     ingested = site.app.test_cli_runner().invoke(args=["mail", "ingest"], input=mail.encode())
     assert ingested.exit_code == 0, ingested.output
-    return {"reference": reference, "triage": ingested.output.strip()}
+    # An FAQ article of the lead's unit (CRSM.01 belongs to Direktorat SITP), for its own pages.
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.faq.models import FaqArticle
+
+    with site.app.app_context():
+        slug = db.session.scalars(select(FaqArticle.slug).where(FaqArticle.code == "CRSM.01")).first()
+    assert slug, "no CRSM.01 article was imported"
+    return {"reference": reference, "triage": ingested.output.strip(), "slug": slug}
 
 
-def backoffice_pages(site, reference: str, triage: str = "") -> dict[str, str]:
+def backoffice_pages(site, reference: str, triage: str = "", slug: str = "") -> dict[str, str]:
     """Endpoint → URL of every GET page under /staf (parameters filled in; triage pages take ``triage``)."""
     pages = {}
     for rule in site.app.url_map.iter_rules():
         if rule.rule.startswith("/staf") and "GET" in rule.methods and rule.endpoint not in SKIP:
             ticket = triage if rule.endpoint.startswith("mail.triage") and triage else reference
-            pages[rule.endpoint] = rule.rule.replace("<reference>", ticket)
+            pages[rule.endpoint] = rule.rule.replace("<reference>", ticket).replace("<slug>", slug)
     return pages
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_backoffice_page_is_accessible(site, accounts, new_page, width):
-    pages = backoffice_pages(site, accounts["reference"], accounts["triage"])
+    pages = backoffice_pages(site, accounts["reference"], accounts["triage"], accounts["slug"])
     assert {"staff.queue", "staff.ticket", "staff.dashboard", "staff.users", "auth.change_password"} <= set(pages)
     seen = set()
     for email, role, _unit in (LEAD, ADMIN):
