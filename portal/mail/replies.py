@@ -17,6 +17,7 @@ from portal.core.timefmt import format_wib
 from portal.mail import service as outbox
 from portal.mail.parse import Parsed
 from portal.tickets import attachments as files
+from portal.tickets import notify
 from portal.tickets.service import Ticket
 
 
@@ -55,7 +56,7 @@ def received(session: Session, ticket: Ticket, token: str, refused: list[str]) -
             "name": ticket.requester_name,
             "ticket": ticket,
             "received": format_wib(ticket.received_at),
-            "link": url_for("tickets.thread", reference=ticket.reference, t=token, _external=True),
+            "link": notify.status_link(ticket, token),  # the same private link as the web form's letter
             "siap": url_for("siap.index", _external=True),
             "refused": refused,
         },
