@@ -66,11 +66,25 @@ def redis_server(tmp_path_factory) -> Iterator[str]:
             server.wait()
 
 
+def worker_database(url: str) -> str:
+    """``url`` with a Redis database of this test worker's own.
+
+    Under pytest-xdist the workers share one server, and each test empties its database
+    (FLUSHDB): worker ``gwN`` uses database N + 1, so one worker never empties another's keys.
+    Without xdist the URL is unchanged.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return url
+    return f"{url.rsplit('/', 1)[0]}/{int(worker[2:]) + 1}"
+
+
 @pytest.fixture
 def redis_url(redis_server: str) -> Iterator[str]:
     """The Redis server, emptied before and after the test (limits and versions start afresh)."""
-    client = redis.Redis.from_url(redis_server)
+    url = worker_database(redis_server)
+    client = redis.Redis.from_url(url)
     client.flushdb()
-    yield redis_server
+    yield url
     client.flushdb()
     client.close()
