@@ -1,4 +1,4 @@
-"""Budgets for reporters: complaints per client, uploaded bytes per hour for the whole service.
+"""Budgets for reporters: complaints and messages per client, uploaded bytes per hour for the whole service.
 
 They use Flask-Limiter's storage and strategy (``RATELIMIT_STORAGE_URI``, shared by every
 worker when it is Redis) through the ``limits`` API, not the route decorator: a refusal must
@@ -33,6 +33,11 @@ def _take(item: RateLimitItem, key: str, cost: int) -> bool:
 def take_report(client_key: str) -> bool:
     """Count one complaint for this client (``SIAP_REPORT_LIMIT_CLIENT``); False when over."""
     return _take(parse(str(current_app.config["SIAP_REPORT_LIMIT_CLIENT"])), client_key, 1)
+
+
+def take_message(client_key: str) -> bool:
+    """Count one reporter message for this client (``SIAP_MESSAGE_LIMIT_CLIENT``); False when over."""
+    return _take(parse(str(current_app.config["SIAP_MESSAGE_LIMIT_CLIENT"])), f"siap-pesan:{client_key}", 1)
 
 
 def take_upload_bytes(size: int) -> bool:

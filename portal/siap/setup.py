@@ -39,6 +39,9 @@ DEFAULTS = {
     "SIAP_LOGIN_LIMIT_CLIENT": "10 per 10 minutes",
     # Filing: complaints per client, and uploaded bytes per hour for the whole service.
     "SIAP_REPORT_LIMIT_CLIENT": "5 per hour",
+    # Messages on one's own complaint, per client: generous for a reporter, a wall for a script
+    # that floods the Secretariat's thread from a stolen or shared session.
+    "SIAP_MESSAGE_LIMIT_CLIENT": "30 per hour",
     "SIAP_UPLOAD_BYTES_PER_HOUR": 500 * 1024 * 1024,
     "SIAP_FORM_KEY_HOURS": 24,  # how long a complaint form's one-time key stays usable
 }

@@ -179,7 +179,10 @@ def message():
     error, status = None, 400
     if form.validate_on_submit():
         files = uploads(form.berkas)
-        if not quota.take_upload_bytes(quota.size_of(f.stream for f in files)):
+        if not quota.take_message(client_key()):
+            error, status = _("Terlalu banyak pesan dikirim dari jaringan Anda. Pesan Anda belum dikirim; "
+                              "coba lagi dalam satu jam."), 429
+        elif not quota.take_upload_bytes(quota.size_of(f.stream for f in files)):
             error, status = _("Kapasitas unggah berkas layanan ini sedang penuh. Pesan Anda belum dikirim; "
                               "kirim lagi nanti, atau kirim tanpa berkas."), 429
         else:

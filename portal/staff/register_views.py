@@ -9,7 +9,7 @@ they go to SIAP.
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,13 +18,15 @@ from portal.catalog.service import get_catalog
 from portal.staff import service as staff_rules
 from portal.staff.dashboard import EXCLUDED_CODES
 from portal.staff.forms import register_form
-from portal.tickets import attachments
+from portal.tickets import attachments, idempotency
 from portal.tickets import service as tickets
 from portal.tickets.models import Ticket
-from portal.tickets.submit import checked_uploads, create_from_form
+from portal.tickets.submit import checked_uploads, create_once
 from portal.tickets.types import request_types, types_for
 
 PORTAL_CHANNEL = "portal"  # the portal itself is not "another channel"
+# Keys of this form are kept apart from the public form's: a staff key never replays a requester's ticket.
+KEY_SCOPE = "staff-form"
 
 
 def registrable_codes(catalog: Catalog) -> list:
@@ -56,10 +58,15 @@ def register():
     if rtype is None:
         return render_template("staff/register.html", step="jenis", codes=codes, node=node, types=types)
     form = register_form(rtype, catalog.user_types, other_channels(catalog))()
-    context = {"step": "isian", "codes": codes, "node": node, "rtype": rtype, "form": form}
+    # The one-time submission key, as on the public form: a double click, a refresh or Back +
+    # "Simpan" of the same request finds the first ticket instead of recording a second one.
+    key = idempotency.clean_key(request.form.get(idempotency.FORM_FIELD)) or idempotency.browser_form_key(
+        session, request.path
+    )
+    context = {"step": "isian", "codes": codes, "node": node, "rtype": rtype, "form": form, "submission_key": key}
     if request.method == "GET" or not form.validate():
         return render_template("staff/register.html", **context), 200 if request.method == "GET" else 422
-    created, error = _create(catalog, node, rtype, form)
+    created, error = _create(node, rtype, form, key)
     if created is None:
         return render_template("staff/register.html", error=error, **context), 422
     flash(
@@ -71,18 +78,21 @@ def register():
     return redirect(url_for("staff.queue"), 303)
 
 
-def _create(catalog: Catalog, node, rtype, form) -> tuple[Ticket | None, str | None]:
-    """Store the ticket and send the confirmation; return it, or None and the error message."""
+def _create(node, rtype, form, key: str) -> tuple[Ticket | None, str | None]:
+    """Store the ticket and send the confirmation once per key; return it, or None and the error message."""
     try:
-        created = create_from_form(
+        created = create_once(
             form,
             rtype,
             node.code,
             uploads=checked_uploads(),
             channel=form.kanal.data,
+            key=key,
+            scope=KEY_SCOPE,
+            per_content=True,
             actor_id=current_user.id,
             on_create=staff_rules.audit_registered(current_user.id),
-        )
+        ).created
     except (attachments.AttachmentError, tickets.TicketError) as exc:
         return None, str(exc)
     return created.ticket, None

@@ -93,18 +93,22 @@ def create_once(
     per_content: bool,
     account=None,
     body=None,
+    actor_id=None,
+    on_create=None,
 ) -> Outcome:
     """Like ``create_from_form``, but a key already used with this content returns the first ticket.
 
     The key's row is committed with the ticket (``idempotency.remember``); ``body(ticket, token)``,
     if given, is the response body sealed with it so that a replay answers the same. Raises
     ``idempotency.KeyReused`` when ``per_content`` is false and the key came with other content.
+    ``actor_id`` and ``on_create`` are passed on to ``create_from_form`` (staff registering a request).
     """
     moment = now()
     since = idempotency.window_start(moment, current_app.config.get("IDEMPOTENCY_KEY_HOURS", idempotency.DEFAULT_HOURS))
     content = {
         "code": code,
         "type": rtype.key,
+        "channel": channel,  # staff may record the same words once per channel they came through
         "user_type": form.pengguna.data,
         "values": {name: form[name].data for name in rtype.fields if name != "lampiran"},
         "files": [hashlib.sha256(upload.content).hexdigest() for upload in uploads],
@@ -124,6 +128,8 @@ def create_once(
     kept = {}
 
     def keep(session, ticket, token):
+        if on_create is not None:
+            on_create(session, ticket, token)
         session.flush()  # the ticket's defaults and id, which the answer shows
         kept["answer"] = {"token": token, "body": body(ticket, token) if body else None}
         idempotency.remember(
@@ -139,7 +145,9 @@ def create_once(
         )
 
     try:
-        created = create_from_form(form, rtype, code, uploads=uploads, channel=channel, account=account, on_create=keep)
+        created = create_from_form(
+            form, rtype, code, uploads=uploads, channel=channel, account=account, actor_id=actor_id, on_create=keep
+        )
     except service.TicketError:
         # Another worker may have committed the same key meanwhile (the unique constraint refused ours).
         if (replay := lookup()) is None:

@@ -128,3 +128,21 @@ def test_messages_with_files_share_the_upload_budget(throttled_app, file_complai
     )
     assert refused.status_code == 429
     assert _form(refused).find("textarea", attrs={"name": "pesan"}).get_text().strip() == "Bukti tambahan saya"
+
+
+def test_messages_are_limited_per_client_and_the_refusal_keeps_the_text(throttled_app, file_complaint):
+    throttled_app.config["SIAP_MESSAGE_LIMIT_CLIENT"] = "2 per hour"
+    client, _ = file_complaint()
+    env = {"REMOTE_ADDR": "198.51.100.31"}
+    sent = [client.post("/siap/laporan/pesan", data={"pesan": f"Tambahan {i}"}, environ_base=env) for i in range(2)]
+    assert [r.status_code for r in sent] == [303, 303]
+    refused = client.post("/siap/laporan/pesan", data={"pesan": "Pesan ketiga saya"}, environ_base=env)
+    assert refused.status_code == 429
+    page = _form(refused)
+    assert "Terlalu banyak pesan dikirim dari jaringan Anda" in page.get_text()
+    assert page.find("textarea", attrs={"name": "pesan"}).get_text().strip() == "Pesan ketiga saya"
+    thread = client.get("/siap/laporan", environ_base=env).get_data(as_text=True)
+    assert "Tambahan 1" in thread and "Pesan ketiga saya" not in thread  # refused, so not stored
+    other = {"REMOTE_ADDR": "198.51.100.32"}
+    elsewhere = client.post("/siap/laporan/pesan", data={"pesan": "Dari jaringan lain"}, environ_base=other)
+    assert elsewhere.status_code == 303, "the limit is per client, not per complaint"

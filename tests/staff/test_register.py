@@ -103,3 +103,19 @@ def test_a_request_for_another_unit_goes_there(app, people):
     t = only_ticket(app)
     assert t.owner_unit == "Direktorat SITP" and other.get(f"/staf/tiket/{t.reference}").status_code == 404
     assert signed_in(app, "agen@kemenkeu.go.id").get(f"/staf/tiket/{t.reference}").status_code == 200
+
+
+def test_a_double_submission_records_one_ticket(app, people):
+    """The form's one-time key: a double click or Back + "Simpan" of the same request records it once."""
+    agent = signed_in(app, "agen@kemenkeu.go.id")
+    form_url = f"{URL}?kode=CRSM.01&jenis=pembuatan-tiket"
+    page = agent.get(form_url).get_data(as_text=True)
+    key = re.search(r'name="kunci_kirim" value="([^"]+)"', page).group(1)
+    first = agent.post(form_url, data={**REQUEST, "kunci_kirim": key})
+    again = agent.post(form_url, data={**REQUEST, "kunci_kirim": key})
+    assert first.status_code == again.status_code == 303
+    assert first.headers["Location"] == again.headers["Location"]
+    t = only_ticket(app)  # exactly one ticket
+    assert len(outbox(app)) == 1  # and one confirmation
+    other = agent.post(form_url, data={**REQUEST, "kunci_kirim": key, "subjek": "Permintaan lain"})
+    assert other.status_code == 303 and t.reference not in other.headers["Location"]  # new content, new ticket
