@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Integer, and_, case, cast, func, select, update
+from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, select, update
 from sqlalchemy.orm import Session
 
 from portal.catalog.models import Catalog, Service
@@ -180,7 +180,7 @@ def compute(
     figures = Figures(tuple(units or ()), window, list(rows.values()), {}, now)
     if not rows:
         return figures
-    mine = Ticket.service_code.in_(list(rows))
+    mine: ColumnElement[bool] = Ticket.service_code.in_(list(rows))
     if units is not None:
         mine = and_(Ticket.owner_unit.in_(units), mine)
     start = window[0].start
