@@ -13,6 +13,7 @@ from portal.kb import models as kb_models
 from portal.mail import models as mail_models
 from portal.notices import models as notices_models
 from portal.notifications import models as notifications_models
+from portal.performance import models as performance_models
 from portal.tickets import models as tickets_models
 from portal.tickets import routing_models
 
@@ -26,6 +27,7 @@ __all__ = [
     "mail_models",
     "notices_models",
     "notifications_models",
+    "performance_models",
     "routing_models",
     "tickets_models",
 ]

@@ -10,6 +10,8 @@ the time of day and stay allowed everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -55,3 +57,25 @@ def today(zone: str | ZoneInfo = DESK_ZONE) -> date:
 def timestamp() -> float:
     """Return the current moment as seconds since the epoch, for session and cookie stamps."""
     return now().timestamp()
+
+
+@contextmanager
+def frozen_at(moment: datetime | None) -> Iterator[None]:
+    """Run the block with the clock of the current application at ``moment`` (unchanged when None).
+
+    ``flask jobs run --now`` and the other commands taking ``--now`` go through here, so every
+    ``now()`` below them (the letters they queue, the rows they stamp) reads the same moment.
+    The previous setting comes back afterwards, also when the block fails.
+    """
+    if moment is None:
+        yield
+        return
+    if moment.tzinfo is None:
+        raise ClockError("the moment must name its time zone, e.g. 2026-11-30T10:00:00+07:00")
+    config = current_app.config
+    saved = config.get("NOW")
+    config["NOW"] = moment
+    try:
+        yield
+    finally:
+        config["NOW"] = saved

@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from portal.core import clock
+from portal.core.clioptions import now_option
 from portal.extensions import db
 from portal.jobs import service
 
@@ -16,23 +17,11 @@ jobs_cli = AppGroup("jobs", help="Pekerjaan terjadwal meja layanan.")
 
 
 @jobs_cli.command("run")
-@click.option("--now", "moment", default=None, help="Jalankan seolah pada waktu ini (ISO 8601 dengan zona).")
+@now_option
 @click.option("--only", multiple=True, help="Hanya pekerjaan bernama ini (boleh diulang).")
-def run(moment: str | None, only: tuple[str, ...]) -> None:
+def run(moment: datetime | None, only: tuple[str, ...]) -> None:
     """Run every due job once and exit; ``--now`` sets the portal's clock for the whole run."""
-    if moment:
-        try:
-            at = datetime.fromisoformat(moment)
-        except ValueError as exc:
-            raise click.BadParameter("bukan waktu ISO 8601", param_hint="--now") from exc
-        if at.tzinfo is None:
-            raise click.BadParameter("sertakan zona waktu, mis. 2026-12-01T09:00:00+07:00", param_hint="--now")
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    saved = app.config.get("NOW")
-    if moment:
-        app.config["NOW"] = at  # every clock.now() in the jobs (and the letters they queue) reads it
-    try:
+    with clock.frozen_at(moment):  # every clock.now() in the jobs (and the letters they queue) reads it
         for outcome in service.run_due(app, db.session(), clock.now(), only):
             click.echo(f"{outcome.name}: {outcome.summary}")
-    finally:
-        app.config["NOW"] = saved

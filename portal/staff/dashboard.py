@@ -10,13 +10,10 @@ Complaints (WBSM.01) are never counted: they belong to SIAP, which keeps its own
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Integer, and_, case, cast, func, select, update
+from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, select, update
 from sqlalchemy.orm import Session
 
 from portal.catalog.models import Catalog, Service
@@ -29,8 +26,6 @@ EXCLUDED_CODES = frozenset({"WBSM.01"})
 MONTHS = 6
 BUCKETS_PER_HOUR = 10  # medians are read from a histogram of 0.1 working hour steps
 BACKFILL_BATCH = 2000
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -49,6 +44,7 @@ class ServiceFigures:
     code: str
     name: str
     norm_hours: int
+    received: int = 0  # tickets received in the window
     open: int = 0
     overdue: int = 0
     waiting: int = 0
@@ -71,6 +67,12 @@ class ServiceFigures:
         """Share resolved within the norm in ``month`` (None when nothing was resolved)."""
         total = self.resolved.get(month, 0)
         return round(100 * self.compliant.get(month, 0) / total, 1) if total else None
+
+    @property
+    def compliant_share(self) -> float | None:
+        """Share (0–1) of the window's resolutions within the norm; None when nothing was resolved."""
+        total = self.resolved_total
+        return self.compliant_total / total if total else None
 
     @property
     def median_hours(self) -> float | None:
@@ -125,13 +127,17 @@ def median_from_histogram(histogram: dict[int, int]) -> float | None:
     return round(sum(found) / len(found) / BUCKETS_PER_HOUR, 2)
 
 
-def services_of(catalog: Catalog, units: list[str] | tuple[str, ...]) -> list[Service]:
-    """The services whose tickets go to one of ``units`` (a BLU's sub-scope counts), minus complaints."""
-    wanted = set(units)
+def services_of(catalog: Catalog, units: list[str] | tuple[str, ...] | None) -> list[Service]:
+    """The services whose tickets go to one of ``units`` (a BLU's sub-scope counts), minus complaints.
+
+    ``units`` None: every service of the catalog (the public figures of ``portal.performance``).
+    """
+    wanted = set(units or ())
     return [
         s
         for s in catalog.services
-        if s.code not in EXCLUDED_CODES and (s.owner in wanted or any(x.owner_unit in wanted for x in s.subscopes))
+        if s.code not in EXCLUDED_CODES
+        and (units is None or s.owner in wanted or any(x.owner_unit in wanted for x in s.subscopes))
     ]
 
 
@@ -154,34 +160,52 @@ def _month_of(column, months: list[Month]):
 
 
 def compute(
-    session: Session, catalog: Catalog, calendar: WorkingCalendar, units: tuple[str, ...], now: datetime
+    session: Session,
+    catalog: Catalog,
+    calendar: WorkingCalendar,
+    units: tuple[str, ...] | None,
+    now: datetime,
+    months: int = MONTHS,
 ) -> Figures:
-    """Compute the figures of ``units`` in four aggregate queries.
+    """Compute the figures of ``units`` over the last ``months`` months in four aggregate queries.
+
+    ``units`` None counts every unit's tickets: the public page (``portal.performance``) takes
+    its figures from here, so the desk and the public read one definition.
 
     Three more run when tickets resolved before migration 0006 lack their resolution time:
     up to ``BACKFILL_BATCH`` of them are computed from the clock and stored, then counted.
     """
-    months = month_window(now, calendar)
+    window = month_window(now, calendar, months)
     rows = {s.code: ServiceFigures(s.code, s.name, s.max_hours) for s in services_of(catalog, units)}
-    figures = Figures(tuple(units), months, list(rows.values()), {}, now)
+    figures = Figures(tuple(units or ()), window, list(rows.values()), {}, now)
     if not rows:
         return figures
-    mine = and_(Ticket.owner_unit.in_(units), Ticket.service_code.in_(list(rows)))
-    start = months[0].start
+    mine: ColumnElement[bool] = Ticket.service_code.in_(list(rows))
+    if units is not None:
+        mine = and_(Ticket.owner_unit.in_(units), mine)
+    start = window[0].start
     _open_work(session, rows, mine, now)
-    if _resolved(session, rows, months, mine, start) and _backfill(session, calendar, mine, start):
+    if _resolved(session, rows, window, mine, start) and _backfill(session, calendar, mine, start):
         for row in rows.values():
             row.resolved, row.compliant, row.histogram = {}, {}, {}
-        _resolved(session, rows, months, mine, start)
+        _resolved(session, rows, window, mine, start)
     _surveys(session, rows, mine, start)
-    query = (
-        select(Ticket.channel, func.count())
-        .where(mine, Ticket.received_at >= start)
-        .group_by(Ticket.channel)
-        .order_by(func.count().desc(), Ticket.channel)
-    )
-    figures.channels = dict(session.execute(query).all())
+    figures.channels = _received(session, rows, mine, start)
     return figures
+
+
+def _received(session: Session, rows: dict[str, ServiceFigures], mine, start: datetime) -> dict[str, int]:
+    """Fill the tickets received per service; return them per channel, most used first."""
+    query = (
+        select(Ticket.service_code, Ticket.channel, func.count())
+        .where(mine, Ticket.received_at >= start)
+        .group_by(Ticket.service_code, Ticket.channel)
+    )
+    channels: dict[str, int] = {}
+    for code, channel, count in session.execute(query):
+        rows[code].received += count
+        channels[channel] = channels.get(channel, 0) + count
+    return dict(sorted(channels.items(), key=lambda item: (-item[1], item[0])))
 
 
 def _open_work(session: Session, rows: dict[str, ServiceFigures], mine, now: datetime) -> None:
@@ -255,39 +279,3 @@ def _backfill(session: Session, calendar: WorkingCalendar, mine, start) -> bool:
         session.execute(update(Ticket), values)
         session.commit()
     return bool(values)
-
-
-class FiguresCache:
-    """Computed figures per set of units, kept for a short time in the cache every node shares.
-
-    A dashboard is read again and again while the underlying tickets change slowly; the
-    page says when its figures were computed. With Redis (``REDIS_URL``) the nodes share one
-    copy, so the queries run once per ``ttl`` for the whole desk rather than once per process.
-    """
-
-    def __init__(self, store) -> None:
-        self.store = store  # Flask-Caching's ``portal.extensions.cache`` (read in the app's context)
-
-    def get(self, key: tuple, ttl: float, compute_figures) -> Figures:
-        """Return fresh figures for ``key``, computing them when older than ``ttl`` seconds."""
-        name = "dashboard:" + "|".join(key)
-        if ttl > 0:
-            with _store_errors_logged():
-                figures = self.store.get(name)
-                if isinstance(figures, Figures):
-                    return figures
-        figures = compute_figures()
-        if ttl > 0:
-            with _store_errors_logged():
-                # Whole seconds, as Redis counts them; at least one.
-                self.store.set(name, figures, timeout=max(1, int(ttl)))
-        return figures
-
-
-@contextmanager
-def _store_errors_logged() -> Iterator[None]:
-    # Redis away: the figures are computed afresh, which is slower but still right.
-    try:
-        yield
-    except Exception:  # noqa: BLE001
-        log.exception("shared cache unreachable; dashboard figures computed without it")

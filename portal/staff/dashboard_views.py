@@ -23,6 +23,7 @@ from portal.core.desk import get_calendar
 from portal.core.templating import format_number
 from portal.extensions import cache, db
 from portal.staff import dashboard
+from portal.staff.dashboard_cache import FiguresCache
 
 CACHE_KEY = "staff_dashboard_cache"
 DEFAULT_CACHE_SECONDS = 60
@@ -30,7 +31,7 @@ DEFAULT_CACHE_SECONDS = 60
 
 def install_cache(app: Flask) -> None:
     """Give ``app`` the cache of dashboard figures (in the store every node shares)."""
-    app.extensions.setdefault(CACHE_KEY, dashboard.FiguresCache(cache))
+    app.extensions.setdefault(CACHE_KEY, FiguresCache(cache))
     app.config.setdefault("DASHBOARD_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
 
 

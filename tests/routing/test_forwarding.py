@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from portal.audit.models import AuditEntry
 from portal.extensions import db
+from portal.mail.models import OutboxMessage
 from portal.tickets.models import Ticket
 from portal.tickets.routing_models import TicketForward
 from tests.conftest import outbox
@@ -115,16 +118,35 @@ def test_the_assignee_is_reminded_once_after_n_working_days(app, people):
     assert result.exit_code == 0 and "0 pengingat" in result.output and len(outbox(app)) == before
     result = runner.invoke(args=["tickets", "remind-forwards", "--now", "2026-12-01T14:00:00+07:00"])
     assert "1 pengingat" in result.output
-    runner.invoke(args=["mail", "send"])  # the reminder was queued with its claim; cron sends it
+    # The reminder was queued at --now, with its claim; the next run sends it.
+    runner.invoke(args=["jobs", "run", "--only", "mail.send", "--now", "2026-12-01T14:01:00+07:00"])
     [letter] = outbox(app)[before:]
     assert letter["To"] == "agen@kemenkeu.go.id" and reference in letter["Subject"] and UNIT in letter.get_content()
     again = runner.invoke(args=["tickets", "remind-forwards", "--now", "2026-12-03T09:00:00+07:00"])
-    runner.invoke(args=["mail", "send"])
+    runner.invoke(args=["jobs", "run", "--only", "mail.send", "--now", "2026-12-03T09:01:00+07:00"])
     assert "0 pengingat" in again.output and len(outbox(app)) == before + 1
     with app.app_context():
         rows = db.session.scalars(select(TicketForward).order_by(TicketForward.id)).all()
         assert [r.reminded_at is not None for r in rows] == [True, False]
     assert "pengingat dikirim" in agent.get(f"/staf/tiket/{reference}").get_data(as_text=True)
+
+
+def test_now_sets_the_portals_clock_for_the_whole_command(app, people):
+    # As with `flask jobs run --now`: the reminder letter is dated and queued at --now, not at
+    # the portal's own clock (the app's NOW is Friday 27 November here), and the clock comes back.
+    agent = signed_in(app, "agen@kemenkeu.go.id")
+    forwarded(app, agent)
+    moment = datetime.fromisoformat("2026-12-02T09:30:00+07:00")
+    result = app.test_cli_runner().invoke(args=["tickets", "remind-forwards", "--now", moment.isoformat()])
+    assert "1 pengingat" in result.output
+    with app.app_context():
+        letter = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+        assert letter.created_at == moment and letter.next_attempt_at == moment
+        assert "02 Dec 2026 02:30:00" in letter.headers["Date"]
+        assert app.config["NOW"] != moment
+    for bad in ("2026-12-02T09:30:00", "kemarin"):
+        refused = app.test_cli_runner().invoke(args=["tickets", "remind-forwards", "--now", bad])
+        assert refused.exit_code == 2 and "--now" in refused.output
 
 
 def test_without_an_assignee_the_unit_leads_are_reminded(app, people):
@@ -134,7 +156,7 @@ def test_without_an_assignee_the_unit_leads_are_reminded(app, people):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["tickets", "remind-forwards", "--now", "2026-12-02T09:00:00+07:00"])
     assert "1 pengingat" in result.output
-    runner.invoke(args=["mail", "send"])
+    runner.invoke(args=["jobs", "run", "--only", "mail.send", "--now", "2026-12-02T09:01:00+07:00"])
     assert outbox(app)[-1]["To"] == "ketua@kemenkeu.go.id"
 
 
