@@ -35,16 +35,17 @@ def _names(t: Ticket) -> list[str]:
     return [t.requester_name, local, *(u.name for u in staff if u is not None)]
 
 
-def source(t: Ticket) -> from_ticket.TicketSource:
+def source(t: Ticket, names: bool = True) -> from_ticket.TicketSource:
     """The ticket as FAQ authoring sees it: only the question and the public staff replies."""
     replies = [e.body for e in t.events if e.kind == "pesan" and e.public and e.author == "staf"]
     return from_ticket.TicketSource(reference=t.reference, code=t.code, resolved=t.status in RESOLVED,
-                                    subject=t.subject, question=t.detail, replies=replies, names=_names(t))  # fmt: skip
+                                    subject=t.subject, question=t.detail, replies=replies,
+                                    names=_names(t) if names else [])  # fmt: skip
 
 
 def ticket_context(t: Ticket) -> dict:
     """What the ticket page needs to show "Jadikan FAQ" (or the draft made already)."""
-    src = source(t)
+    src = source(t, names=False)  # the page only asks whether the button applies: no lookups of names
     allowed = from_ticket.may_draft(current_user, src, get_catalog())
     draft = from_ticket.draft_of(db.session(), t.reference) if allowed else None
     return {"faq_may_draft": allowed, "faq_draft": draft, "faq_form": ActionForm(prefix="faq")}
