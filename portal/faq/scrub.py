@@ -73,9 +73,14 @@ def _phones(text: str) -> str:
 
 def _names(text: str, names: Iterable[str]) -> str:
     wanted = {n.strip() for n in names if n and n.strip()}
-    parts = {p for n in wanted for p in re.split(r"[\s,.]+", n) if len(p) >= 3}
-    for item in sorted(wanted | parts, key=len, reverse=True):  # whole names before their parts
+    for item in sorted(wanted, key=len, reverse=True):  # whole names first, in any case
         text = re.sub(rf"(?<!\w){re.escape(item)}(?!\w)", NAME, text, flags=re.IGNORECASE)
+    # A part alone ("Bu Sari", "SARI") only capitalised: in lower case it is more often a word ("sari").
+    parts = {p for n in wanted for p in re.split(r"[\s,.]+", n) if len(p) >= 3}
+    for part in sorted(parts, key=len, reverse=True):
+        for form in {part.title(), part.upper(), part}:
+            if form[0].isupper():
+                text = re.sub(rf"(?<!\w){re.escape(form)}(?!\w)", NAME, text)
     return re.sub(r"\[nama\](?:\s+\[nama\])+", NAME, text)
 
 

@@ -40,9 +40,11 @@ def test_each_kind_of_personal_data_is_replaced(text, placeholder, gone):
 
 
 def test_names_the_ticket_knows_are_replaced_whole_and_in_part():
-    result = scrub("Dari Siti Rahmawati. Terima kasih, siti. RAHMAWATI.", names=["Siti Rahmawati"])
+    result = scrub("Dari siti rahmawati. Terima kasih, Siti. RAHMAWATI.", names=["Siti Rahmawati"])
     assert "siti" not in result.lower() and "rahmawati" not in result.lower()
     assert result.count("[nama]") == 3
+    # A part of a name in lower case is a word, and stays: "sari" (juice) is not Bu Sari.
+    assert scrub("Sari menjelaskan inti sari aturan.", names=["Sari Dewi"]) == "[nama] menjelaskan inti sari aturan."
 
 
 @pytest.mark.parametrize(
