@@ -7,6 +7,7 @@ migrations, and nothing outside ``portal.siap`` imports them.
 from portal.audit import models as audit_models
 from portal.auth import models as auth_models
 from portal.core import filestore as core_files
+from portal.faq import authoring_models as faq_authoring_models
 from portal.faq import models as faq_models
 from portal.jobs import models as jobs_models
 from portal.kb import models as kb_models
@@ -21,6 +22,7 @@ __all__ = [
     "audit_models",
     "auth_models",
     "core_files",
+    "faq_authoring_models",
     "faq_models",
     "jobs_models",
     "kb_models",

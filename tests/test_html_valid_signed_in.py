@@ -91,6 +91,8 @@ def test_signed_in_pages_are_valid_html(make_app, tmp_path):
     forward = {"fw-unit": "Ditjen Pajak", "fw-channel": "Surat dinas", "fw-sent_at": sent}
     assert post(lead, f"/staf/tiket/{reference}/teruskan", forward, f"/staf/tiket/{reference}").status_code == 303
     keep("/staf/tiket (diteruskan)", lead.get(f"/staf/tiket/{reference}"))
+    faq = {"jenis": "balasan", "re-body": "Halo", "faq_q": "reset password sakti", "faq_cari": "1"}
+    keep("/staf/tiket (cari FAQ)", post(lead, f"/staf/tiket/{reference}/pesan", faq, f"/staf/tiket/{reference}"))
     wrong = {"current": "salah", "new": "pendek", "confirm": "lain"}
     keep("/staf/kata-sandi (galat)", post(lead, "/staf/kata-sandi", wrong), 400)
 
@@ -109,6 +111,7 @@ def test_signed_in_pages_are_valid_html(make_app, tmp_path):
     admin = sign_in(app, "admin@kemenkeu.go.id")
     keep("/staf/surel/karantina", admin.get("/staf/surel/karantina"))
     keep("/staf/admin/pengguna", admin.get("/staf/admin/pengguna"))
+    keep("/staf/admin/editor-faq", admin.get("/staf/admin/editor-faq"))
     mapping = {"pt-code": "BCSM.02.02", "pt-unit": "Direktorat Pengelolaan Kas Negara"}
     assert post(admin, "/staf/admin/pemetaan", mapping, "/staf/admin/pemetaan").status_code == 303
     keep("/staf/admin/pemetaan", admin.get("/staf/admin/pemetaan"))
@@ -134,6 +137,6 @@ def test_signed_in_pages_are_valid_html(make_app, tmp_path):
         keep(path, member.get(path))
     keep("/siap/laporan", reporter.get("/siap/laporan"))
 
-    assert len(files) == 26
+    assert len(files) == 28
     errors = nu_errors(files)
     assert not errors, f"{len(errors)} HTML errors (Nu checker {VNU_VERSION}):\n" + "\n".join(errors)

@@ -2,7 +2,8 @@
 
 An article's working copy moves draft → in review → published; a published article stays
 public (its published revision) while a new draft of it is written. Publishing needs a
-second person of the owning unit who is its lead (an administrator of the unit counts too);
+second person of the owning unit who is its lead (an administrator of the unit counts too)
+or one of the editors an administrator appointed for it (``editors.py``);
 ``FAQ_SINGLE_MEMBER_PUBLISH`` lets a unit with one member publish its own. Publish, archive
 and restore are written to the audit trail in the change's own transaction.
 """
@@ -21,10 +22,9 @@ from portal.audit import service as audit
 from portal.auth import service as accounts
 from portal.catalog.models import Catalog
 from portal.core.clock import now, today
+from portal.faq import editors
 from portal.faq.models import ARCHIVED, DRAFT, PUBLISHED, REVIEW, FaqArticle, FaqRevision
 from portal.faq.sync import add_revision
-
-PUBLISHERS = accounts.LEAD_ROLES
 
 
 class WorkflowError(ValueError):
@@ -132,13 +132,13 @@ def latest(session: Session, article: FaqArticle) -> FaqRevision:
 
 
 def can_publish(session: Session, user, article: FaqArticle, catalog: Catalog, single_member: bool) -> bool:
-    """A lead of the owning unit who did not write the latest revision; or a one-member unit's own."""
+    """A lead or editor of the owning unit who did not write the latest revision; or a one-member unit's own."""
     if not can_edit(user, article, catalog):
         return False
     author = latest(session, article).author_id
-    if author != user.id:
-        return user.role in PUBLISHERS
     unit = owner_unit(catalog, article.code) or ""
+    if author != user.id:
+        return editors.may_publish(session, user, unit)
     return single_member and len(accounts.unit_accounts(session, unit, accounts.STAFF_ACCOUNT_ROLES)) == 1
 
 
@@ -147,7 +147,7 @@ def publish(session: Session, article: FaqArticle, user, catalog: Catalog, singl
     if article.status != REVIEW:
         raise WorkflowError(_("Hanya artikel yang sedang ditinjau yang dapat diterbitkan."))
     if not can_publish(session, user, article, catalog, single_member):
-        raise WorkflowError(_("Penerbitan perlu orang kedua dari unit pemilik: ketua unit."))
+        raise WorkflowError(_("Penerbitan perlu orang kedua dari unit pemilik: ketua unit atau editor FAQ."))
     current = latest(session, article)
     before = {"status": article.status, "revisi_terbit": article.published_revision}
     article.status, article.published_revision = PUBLISHED, current.number
@@ -160,8 +160,9 @@ def publish(session: Session, article: FaqArticle, user, catalog: Catalog, singl
 
 def archive(session: Session, article: FaqArticle, user, catalog: Catalog, successor: str) -> None:
     """Take an article off the site; its URL then redirects (301) to the published ``successor``."""
-    if not can_edit(user, article, catalog) or user.role not in PUBLISHERS:
-        raise WorkflowError(_("Hanya ketua unit pemilik yang dapat mengarsipkan artikel."))
+    unit = owner_unit(catalog, article.code) or ""
+    if not can_edit(user, article, catalog) or not editors.may_publish(session, user, unit):
+        raise WorkflowError(_("Hanya ketua unit atau editor FAQ unit pemilik yang dapat mengarsipkan artikel."))
     target = session.scalar(select(FaqArticle).where(FaqArticle.slug == successor))
     if target is None or target.id == article.id or target.published_revision is None:
         raise WorkflowError(_("Pilih artikel pengganti yang sudah terbit."))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from portal.catalog.service import get_catalog
 from portal.core.numbers import to_int
 from portal.extensions import db
-from portal.faq import public, service
+from portal.faq import from_ticket, public, service
 from portal.faq.forms import ActionForm, ArchiveForm, ArticleForm, split_list
 from portal.faq.models import FaqArticle
 from portal.kb import service as kb
@@ -72,8 +72,9 @@ def edit(slug: str | None = None):
                     flash(_("Draf disimpan."), "success")
                     return redirect(url_for("faq.edit", slug=article.slug), 303)
     revisions = service.revisions(db.session(), article) if article else []
+    source = from_ticket.source_of(db.session(), article) if article else None
     return render_template("faq/edit.html", article=article, form=form, preview=preview, revisions=revisions,
-                           action=ActionForm(), archive_form=ArchiveForm())  # fmt: skip
+                           action=ActionForm(), archive_form=ArchiveForm(), source=source)  # fmt: skip
 
 
 def _step(slug: str, run, done: str):

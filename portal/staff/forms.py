@@ -186,3 +186,10 @@ class ResendForm(PortalForm):
     """Send a failing or failed outgoing message again ("kirim ulang")."""
 
     message_id = HiddenField(validators=[InputRequired()])
+
+
+class FaqEditorForm(PortalForm):
+    """Appoint an "editor FAQ": a staff member and one of their units."""
+
+    user_id = SelectField(_l("Staf"), validators=[InputRequired(_l("Pilih staf."))])
+    unit = SelectField(_l("Unit"), validators=[InputRequired(_l("Pilih unit."))])

@@ -15,6 +15,8 @@ from portal.staff import (
     audit_views,
     calendar_views,
     dashboard_views,
+    faq_editor_views,
+    faq_views,
     mail_views,
     manage_views,
     mapping_views,
@@ -39,6 +41,7 @@ bp.add_url_rule("/tiket/<reference>/status", view_func=views.change_status, meth
 bp.add_url_rule("/tiket/<reference>/persetujuan", endpoint="approval", view_func=decide_approval, methods=POST)
 bp.add_url_rule("/tiket/<reference>/tugas", view_func=views.assign, methods=POST)
 bp.add_url_rule("/tiket/<reference>/lampiran/<int:attachment_id>", view_func=views.download, methods=GET)
+bp.add_url_rule("/tiket/<reference>/jadikan-faq", view_func=faq_views.make_faq, methods=POST)
 
 # Routing: transfer, merge, link, forwarding to a linked unit (section F).
 bp.add_url_rule("/tiket/<reference>/pindah", view_func=routing_views.transfer, methods=POST)
@@ -69,6 +72,9 @@ bp.add_url_rule("/admin/pengguna", view_func=admin_views.users, methods=GET)
 bp.add_url_rule("/admin/pengguna", view_func=admin_views.user_create, methods=POST)
 bp.add_url_rule("/admin/pengguna/sandi", view_func=admin_views.user_reset, methods=POST)
 bp.add_url_rule("/admin/pengguna/status", view_func=admin_views.user_active, methods=POST)
+bp.add_url_rule("/admin/editor-faq", view_func=faq_editor_views.faq_editors, methods=GET)
+bp.add_url_rule("/admin/editor-faq", view_func=faq_editor_views.faq_editor_appoint, methods=POST)
+bp.add_url_rule("/admin/editor-faq/cabut", view_func=faq_editor_views.faq_editor_dismiss, methods=POST)
 
 # Outgoing mail that fails (administrators).
 bp.add_url_rule("/admin/surat", view_func=mail_views.mail_outbox, methods=GET)

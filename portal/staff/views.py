@@ -15,7 +15,7 @@ from portal.core.desk import get_calendar
 from portal.core.filestore import file_store
 from portal.core.numbers import to_int
 from portal.extensions import db
-from portal.staff import routing_pages, service
+from portal.staff import faq_views, routing_pages, service
 from portal.staff.forms import ApprovalForm, AssignForm, MessageForm, StatusChangeForm
 from portal.tickets import notify
 from portal.tickets.models import OPEN_STATUSES, Ticket, TicketStatus
@@ -92,7 +92,7 @@ def ticket(reference: str):
     return _ticket_page(_ticket_or_404(reference))
 
 
-def _ticket_page(t: Ticket, forms: dict | None = None, status: int = 200):
+def _ticket_page(t: Ticket, forms: dict | None = None, status: int = 200, extra: dict | None = None):
     # A refused action renders the page again with the submitted forms: what was typed stays.
     catalog = get_catalog()
     own = catalog.service_of(t.code)
@@ -108,7 +108,9 @@ def _ticket_page(t: Ticket, forms: dict | None = None, status: int = 200):
         fulfilments=FULFILMENTS,
         canned=canned,
         **routing_pages.routing_context(db.session(), current_user, t),
+        **faq_views.ticket_context(t),
         **(forms or _forms(t)),
+        **(extra or {}),
     )
     return page, status
 
@@ -118,6 +120,8 @@ def message(reference: str):
     t = _ticket_or_404(reference)
     public = request.form.get("jenis") == "balasan"
     forms = _forms(t)  # bound to the submitted data, like every FlaskForm on a POST
+    if public and faq_views.wants_faq_tools():  # "Cari FAQ" / "Sisipkan": show the form again, send nothing
+        return _ticket_page(t, forms, 200, faq_views.reply_tools(forms))
     form = forms["reply_form" if public else "note_form"]
     if not form.validate():
         flash(_("Pesan kosong atau terlalu panjang."), "error")

@@ -28,6 +28,7 @@ EXPECTED = {
     "staff.approval": "staf-ketua",  # BMSM.01: the service manager approves or refuses a broadcast
     "staff.assign": "staf",
     "staff.download": "staf",
+    "staff.make_faq": "staf",  # "Jadikan FAQ": the ticket's own unit
     "staff.transfer": "staf",
     "staff.merge": "staf",
     "staff.link": "staf",
@@ -49,6 +50,9 @@ EXPECTED = {
     "staff.user_create": "staf-admin",
     "staff.user_active": "staf-admin",
     "staff.user_reset": "staf-admin",
+    "staff.faq_editors": "staf-admin",  # appointing "editor FAQ" per unit (#16 item 7)
+    "staff.faq_editor_appoint": "staf-admin",
+    "staff.faq_editor_dismiss": "staf-admin",
     "staff.mail_outbox": "staf-admin",
     "staff.mail_resend": "staf-admin",
     "staff.mapping": "staf-admin",
