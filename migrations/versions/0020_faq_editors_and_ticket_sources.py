@@ -1,7 +1,7 @@
 """faq_editor (the "editor FAQ" role per unit) and faq_ticket_source (drafts made from tickets)
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 Create Date: 2026-12-07 00:00:00.000000
 
 """
@@ -13,7 +13,7 @@ from portal.core.models import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0020'
-down_revision = '0018'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 
