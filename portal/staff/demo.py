@@ -23,6 +23,8 @@ from portal.auth.models import ROLE_ADMIN, ROLE_AGENT, ROLE_LEAD, User
 from portal.catalog import service as catalog_rules
 from portal.catalog.models import Catalog
 from portal.core.calendar import WorkingCalendar
+from portal.siap import members as siap_members
+from portal.siap import service as siap
 from portal.staff import service as staff_rules
 from portal.staff.dashboard import EXCLUDED_CODES
 from portal.tickets import approval
@@ -61,6 +63,35 @@ class Report:
     tickets: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
     surveys: int = 0
+
+
+def production_reason(config) -> str | None:
+    """Say why this configuration looks like production (the demo then refuses), or None.
+
+    The README's production recipe serves HTTPS and turns the start-up migrations off; the
+    embedded quick start does neither. Either mark is enough to refuse: demo accounts with
+    printed passwords and a SIAP key held by invented people must never reach a real desk.
+    """
+    if config.get("PREFERRED_URL_SCHEME") == "https":
+        return _("PREFERRED_URL_SCHEME adalah https (produksi)")
+    if not config.get("AUTO_MIGRATE", True):
+        return _("AUTO_MIGRATE dimatikan (produksi)")
+    return None
+
+
+def seed_siap(session: Session, report: Report, unit: str, recovery_public_key: bytes | None = None) -> list[str]:
+    """Run SIAP's key ceremony for the demo lead and agent of ``unit`` (the Secretariat).
+
+    Returns the members' e-mails, or an empty list when a unit key exists already (a real
+    ceremony took place: the demo leaves it alone).
+    """
+    if siap.accepting(session):
+        return []
+    passwords = {email: password for email, _role, owner, password in report.accounts if owner == unit}
+    by_role = {u.role: u for u in session.scalars(select(User).where(User.email.in_(passwords)))}
+    lead, agent = by_role[ROLE_LEAD], by_role[ROLE_AGENT]
+    first, others = (lead, passwords[lead.email]), [(agent, passwords[agent.email])]
+    return siap_members.demo_ceremony(session, first, others, recovery_public_key)
 
 
 def already_seeded(session: Session) -> bool:

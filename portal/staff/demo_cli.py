@@ -12,6 +12,7 @@ from portal.core.clock import now
 from portal.core.desk import get_calendar
 from portal.core.filestore import file_store
 from portal.extensions import db
+from portal.siap import context as siap_context
 from portal.staff import demo
 
 demo_cli = AppGroup("demo", help="Data contoh untuk mencoba back office (tidak pernah dibuat otomatis).")
@@ -23,7 +24,14 @@ demo_cli = AppGroup("demo", help="Data contoh untuk mencoba back office (tidak p
 )
 @click.option("--seed", "random_seed", type=int, default=None, help="Benih acak, untuk data yang sama setiap kali.")
 def seed(count: int, random_seed: int | None) -> None:
-    """Create an agent and a lead per unit, an administrator, and example tickets; refuse a second run."""
+    """Create an agent and a lead per unit, an administrator, example tickets and SIAP's unit key.
+
+    Refused a second time, and always when the configuration looks like production.
+    """
+    refusal = demo.production_reason(current_app.config)
+    if refusal:
+        click.echo(f"GALAT: data demo tidak dibuat di produksi ({refusal}).", err=True)
+        raise SystemExit(1)
     try:
         report = demo.seed(
             db.session(),
@@ -44,4 +52,12 @@ def seed(count: int, random_seed: int | None) -> None:
         click.echo(f"  {email:<44} {role:<6} {unit:<24} {password}")
     statuses = ", ".join(f"{k} {v}" for k, v in sorted(report.statuses.items()))
     click.echo(f"{report.tickets} tiket contoh ({statuses}); {report.surveys} penilaian survei.")
+    recovery = current_app.config.get("SIAP_RECOVERY_PUBLIC_KEY") or ""
+    members = demo.seed_siap(
+        db.session(), report, siap_context.get().unit, bytes.fromhex(recovery) if recovery else None
+    )
+    if members:
+        click.echo(f"SIAP menerima pengaduan: kunci unit dibuat untuk {', '.join(members)}.")
+    else:
+        click.echo("SIAP: kunci unit sudah ada; upacara kunci demo dilewati.")
     click.echo("Masuk di /staf/masuk dengan salah satu akun di atas.")
