@@ -253,3 +253,22 @@ def demo_ceremony(
             raise SiapError(_l("Kunci unit tidak dapat dibuka untuk %(email)s.", email=lead.email))
         complete(session, lead.id, unit_private, user.id)
     return [lead.email, *(user.email for user, _password in others)]
+
+
+def demo_for(session: Session, accounts: list[tuple[User, str]], recovery_hex: str = "") -> str:
+    """Run ``demo_ceremony`` for the Secretariat's demo lead and agents among ``accounts``.
+
+    Returns the line ``flask demo seed`` prints; a unit key that exists already (a real
+    ceremony took place) is left alone.
+    """
+    if session.scalars(select(UnitKey)).first() is not None:
+        return str(_l("SIAP: kunci unit sudah ada; upacara kunci demo dilewati."))
+    ours = sorted(
+        ((user, password) for user, password in accounts if belongs(user)),
+        key=lambda pair: (pair[0].role != ROLE_LEAD, pair[0].email),
+    )
+    if not ours:
+        return str(_l("SIAP: tidak ada akun demo %(unit)s; upacara kunci dilewati.", unit=context.get().unit))
+    recovery = bytes.fromhex(recovery_hex) if recovery_hex else None
+    emails = demo_ceremony(session, ours[0], ours[1:], recovery)
+    return str(_l("SIAP menerima pengaduan: kunci unit dibuat untuk %(emails)s.", emails=", ".join(emails)))

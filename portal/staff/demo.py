@@ -14,6 +14,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,8 +24,7 @@ from portal.auth.models import ROLE_ADMIN, ROLE_AGENT, ROLE_LEAD, User
 from portal.catalog import service as catalog_rules
 from portal.catalog.models import Catalog
 from portal.core.calendar import WorkingCalendar
-from portal.siap import members as siap_members
-from portal.siap import service as siap
+from portal.core.signals import demo_staff_created
 from portal.staff import service as staff_rules
 from portal.staff.dashboard import EXCLUDED_CODES
 from portal.tickets import approval
@@ -79,19 +79,18 @@ def production_reason(config) -> str | None:
     return None
 
 
-def seed_siap(session: Session, report: Report, unit: str, recovery_public_key: bytes | None = None) -> list[str]:
-    """Run SIAP's key ceremony for the demo lead and agent of ``unit`` (the Secretariat).
+def announce(session: Session, report: Report) -> list[str]:
+    """Tell the features that demo staff exist (``core.signals.demo_staff_created``).
 
-    Returns the members' e-mails, or an empty list when a unit key exists already (a real
-    ceremony took place: the demo leaves it alone).
+    Each feature that answers takes its own step for them (SIAP: the key ceremony for the
+    Secretariat's demo lead and agent) and returns a line for the terminal, returned here.
     """
-    if siap.accepting(session):
-        return []
-    passwords = {email: password for email, _role, owner, password in report.accounts if owner == unit}
-    by_role = {u.role: u for u in session.scalars(select(User).where(User.email.in_(passwords)))}
-    lead, agent = by_role[ROLE_LEAD], by_role[ROLE_AGENT]
-    first, others = (lead, passwords[lead.email]), [(agent, passwords[agent.email])]
-    return siap_members.demo_ceremony(session, first, others, recovery_public_key)
+    passwords = {email: password for email, _role, _unit, password in report.accounts}
+    users = session.scalars(select(User).where(User.email.in_(passwords))).all()
+    pairs = [(user, passwords[user.email]) for user in users]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the proxy's app, as signals expect
+    answers = demo_staff_created.send(app, session=session, accounts=pairs)
+    return [str(line) for _receiver, line in answers if line]
 
 
 def already_seeded(session: Session) -> bool:

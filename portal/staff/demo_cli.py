@@ -12,7 +12,6 @@ from portal.core.clock import now
 from portal.core.desk import get_calendar
 from portal.core.filestore import file_store
 from portal.extensions import db
-from portal.siap import context as siap_context
 from portal.staff import demo
 
 demo_cli = AppGroup("demo", help="Data contoh untuk mencoba back office (tidak pernah dibuat otomatis).")
@@ -52,12 +51,6 @@ def seed(count: int, random_seed: int | None) -> None:
         click.echo(f"  {email:<44} {role:<6} {unit:<24} {password}")
     statuses = ", ".join(f"{k} {v}" for k, v in sorted(report.statuses.items()))
     click.echo(f"{report.tickets} tiket contoh ({statuses}); {report.surveys} penilaian survei.")
-    recovery = current_app.config.get("SIAP_RECOVERY_PUBLIC_KEY") or ""
-    members = demo.seed_siap(
-        db.session(), report, siap_context.get().unit, bytes.fromhex(recovery) if recovery else None
-    )
-    if members:
-        click.echo(f"SIAP menerima pengaduan: kunci unit dibuat untuk {', '.join(members)}.")
-    else:
-        click.echo("SIAP: kunci unit sudah ada; upacara kunci demo dilewati.")
+    for line in demo.announce(db.session(), report):
+        click.echo(line)
     click.echo("Masuk di /staf/masuk dengan salah satu akun di atas.")
