@@ -144,7 +144,7 @@ def _values(rtype, rng: random.Random, i: int) -> dict:
         "nama": name,
         "email": f"{name.split()[0].lower()}.{i}@{DOMAIN}",
         "subjek": rng.choice(SUBJECTS),
-        "detail": _("Contoh permintaan untuk mencoba back office."),
+        "detail": _("Contoh permintaan untuk mencoba ruang petugas."),
     }
     for f in rtype.fields:
         if f not in values and f != "lampiran":
