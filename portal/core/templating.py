@@ -24,11 +24,14 @@ def register_context(app: Flask, processor: Callable[[], dict[str, Any]]) -> Non
 
 
 def format_number(value: float, digits: int = 1) -> str:
-    """Return a number with exactly ``digits`` decimals in the page's locale: "0,5", "1.234,0"."""
-    from babel.numbers import format_decimal
-    from flask_babel import get_locale
+    """Return a number with exactly ``digits`` decimals in the page's locale: "0,5", "1.234,0".
 
-    return format_decimal(value, "#,##0" + ("." + "0" * digits if digits else ""), locale=get_locale())
+    Every decimal a page shows goes through here (the ``number`` filter), never ``round`` or
+    ``"%.1f"``: those write "0.0" where an Indonesian reader expects "0,0".
+    """
+    from flask_babel import format_decimal
+
+    return str(format_decimal(value, "#,##0" + ("." + "0" * digits if digits else "")))
 
 
 def format_size(size: int) -> str:
@@ -36,11 +39,10 @@ def format_size(size: int) -> str:
 
     Never "0 KB": a file that exists is shown as at least a tenth of a kilobyte.
     """
-    from babel.numbers import format_decimal
-    from flask_babel import get_locale
+    from flask_babel import format_decimal
 
     unit, scale = ("MB", 1024**2) if size >= 1024**2 else ("KB", 1024)
-    return f"{format_decimal(max(size / scale, 0.1), '#,##0.#', locale=get_locale())} {unit}"
+    return f"{format_decimal(max(size / scale, 0.1), '#,##0.#')} {unit}"
 
 
 def csrf_field(form: Any) -> Markup:

@@ -231,3 +231,44 @@ def own_fingerprint(session: Session, user_id: int) -> str | None:
     """Return a member's own key fingerprint, to read out to the colleague completing the grant."""
     key = session.get(MemberKey, user_id)
     return crypto.fingerprint(key.public_key) if key else None
+
+
+def demo_ceremony(
+    session: Session, first: tuple[User, str], others: list[tuple[User, str]], recovery_public_key: bytes | None = None
+) -> list[str]:
+    """Run the key ceremony for demo accounts (``flask demo seed``); return the members' e-mails.
+
+    The same public steps people take, in order: ``init_unit`` with ``first``, then for each of
+    ``others`` a grant, their first unlock (which makes their key pair) and its completion by
+    ``first`` with the opened unit key. Only the demo command calls it, with passwords it has just
+    generated; the in-person fingerprint comparison has no meaning between invented accounts.
+    """
+    lead, lead_password = first
+    init_unit(session, lead, lead_password, recovery_public_key)
+    for user, password in others:
+        grant(session, lead.id, user)
+        unlock(session, user, password)  # PENDING: their key pair now exists
+        state, unit_private = unlock(session, lead, lead_password)
+        if state is not Unlock.OPEN or unit_private is None:  # only a broken key store explains this
+            raise SiapError(_l("Kunci unit tidak dapat dibuka untuk %(email)s.", email=lead.email))
+        complete(session, lead.id, unit_private, user.id)
+    return [lead.email, *(user.email for user, _password in others)]
+
+
+def demo_for(session: Session, accounts: list[tuple[User, str]], recovery_hex: str = "") -> str:
+    """Run ``demo_ceremony`` for the Secretariat's demo lead and agents among ``accounts``.
+
+    Returns the line ``flask demo seed`` prints; a unit key that exists already (a real
+    ceremony took place) is left alone.
+    """
+    if session.scalars(select(UnitKey)).first() is not None:
+        return str(_l("SIAP: kunci unit sudah ada; upacara kunci demo dilewati."))
+    ours = sorted(
+        ((user, password) for user, password in accounts if belongs(user)),
+        key=lambda pair: (pair[0].role != ROLE_LEAD, pair[0].email),
+    )
+    if not ours:
+        return str(_l("SIAP: tidak ada akun demo %(unit)s; upacara kunci dilewati.", unit=context.get().unit))
+    recovery = bytes.fromhex(recovery_hex) if recovery_hex else None
+    emails = demo_ceremony(session, ours[0], ours[1:], recovery)
+    return str(_l("SIAP menerima pengaduan: kunci unit dibuat untuk %(emails)s.", emails=", ".join(emails)))

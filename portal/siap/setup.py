@@ -95,6 +95,7 @@ def _register_routes(app: Flask) -> None:
 
 def _connect_signals(app: Flask) -> None:
     from portal.auth.service import password_changed
+    from portal.core.signals import demo_staff_created
     from portal.siap import members, sessions
 
     @user_logged_out.connect_via(app)
@@ -107,6 +108,11 @@ def _connect_signals(app: Flask) -> None:
     def carry_key_over(sender, user, old, new, **extra):
         # The member's key is wrapped by the account password: re-wrap it in the same commit.
         members.rewrap(db.session(), user.id, old, new)
+
+    @demo_staff_created.connect_via(app)
+    def demo_key_ceremony(sender, session, accounts, **extra):
+        # Only `flask demo seed` sends this: SIAP can then be tried on a fresh install.
+        return members.demo_for(session, accounts, sender.config.get("SIAP_RECOVERY_PUBLIC_KEY") or "")
 
 
 def _register_cli(app: Flask) -> None:

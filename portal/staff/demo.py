@@ -14,6 +14,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,6 +24,7 @@ from portal.auth.models import ROLE_ADMIN, ROLE_AGENT, ROLE_LEAD, User
 from portal.catalog import service as catalog_rules
 from portal.catalog.models import Catalog
 from portal.core.calendar import WorkingCalendar
+from portal.core.signals import demo_staff_created
 from portal.staff import service as staff_rules
 from portal.staff.dashboard import EXCLUDED_CODES
 from portal.tickets import approval
@@ -61,6 +63,34 @@ class Report:
     tickets: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
     surveys: int = 0
+
+
+def production_reason(config) -> str | None:
+    """Say why this configuration looks like production (the demo then refuses), or None.
+
+    The README's production recipe serves HTTPS and turns the start-up migrations off; the
+    embedded quick start does neither. Either mark is enough to refuse: demo accounts with
+    printed passwords and a SIAP key held by invented people must never reach a real desk.
+    """
+    if config.get("PREFERRED_URL_SCHEME") == "https":
+        return _("PREFERRED_URL_SCHEME adalah https (produksi)")
+    if not config.get("AUTO_MIGRATE", True):
+        return _("AUTO_MIGRATE dimatikan (produksi)")
+    return None
+
+
+def announce(session: Session, report: Report) -> list[str]:
+    """Tell the features that demo staff exist (``core.signals.demo_staff_created``).
+
+    Each feature that answers takes its own step for them (SIAP: the key ceremony for the
+    Secretariat's demo lead and agent) and returns a line for the terminal, returned here.
+    """
+    passwords = {email: password for email, _role, _unit, password in report.accounts}
+    users = session.scalars(select(User).where(User.email.in_(passwords))).all()
+    pairs = [(user, passwords[user.email]) for user in users]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the proxy's app, as signals expect
+    answers = demo_staff_created.send(app, session=session, accounts=pairs)
+    return [str(line) for _receiver, line in answers if line]
 
 
 def already_seeded(session: Session) -> bool:
@@ -114,7 +144,7 @@ def _values(rtype, rng: random.Random, i: int) -> dict:
         "nama": name,
         "email": f"{name.split()[0].lower()}.{i}@{DOMAIN}",
         "subjek": rng.choice(SUBJECTS),
-        "detail": _("Contoh permintaan untuk mencoba back office."),
+        "detail": _("Contoh permintaan untuk mencoba ruang petugas."),
     }
     for f in rtype.fields:
         if f not in values and f != "lampiran":

@@ -23,7 +23,14 @@ demo_cli = AppGroup("demo", help="Data contoh untuk mencoba back office (tidak p
 )
 @click.option("--seed", "random_seed", type=int, default=None, help="Benih acak, untuk data yang sama setiap kali.")
 def seed(count: int, random_seed: int | None) -> None:
-    """Create an agent and a lead per unit, an administrator, and example tickets; refuse a second run."""
+    """Create an agent and a lead per unit, an administrator, example tickets and SIAP's unit key.
+
+    Refused a second time, and always when the configuration looks like production.
+    """
+    refusal = demo.production_reason(current_app.config)
+    if refusal:
+        click.echo(f"GALAT: data demo tidak dibuat di produksi ({refusal}).", err=True)
+        raise SystemExit(1)
     try:
         report = demo.seed(
             db.session(),
@@ -44,4 +51,6 @@ def seed(count: int, random_seed: int | None) -> None:
         click.echo(f"  {email:<44} {role:<6} {unit:<24} {password}")
     statuses = ", ".join(f"{k} {v}" for k, v in sorted(report.statuses.items()))
     click.echo(f"{report.tickets} tiket contoh ({statuses}); {report.surveys} penilaian survei.")
+    for line in demo.announce(db.session(), report):
+        click.echo(line)
     click.echo("Masuk di /staf/masuk dengan salah satu akun di atas.")

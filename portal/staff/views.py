@@ -17,9 +17,9 @@ from portal.core.numbers import to_int
 from portal.extensions import db
 from portal.staff import faq_views, routing_pages, service
 from portal.staff.forms import ApprovalForm, AssignForm, MessageForm, StatusChangeForm
-from portal.tickets import notify
+from portal.tickets import notify, triage
 from portal.tickets.models import OPEN_STATUSES, Ticket, TicketStatus
-from portal.tickets.service import renew_token
+from portal.tickets.service import find, renew_token
 from portal.tickets.workflow import FULFILMENTS, TRANSITIONS, WorkflowError, clock
 
 
@@ -88,8 +88,19 @@ def _forms(ticket: Ticket) -> dict:
 
 
 def ticket(reference: str):
-    """One ticket: data, attachments, thread, internal notes, SLA panel, actions."""
-    return _ticket_page(_ticket_or_404(reference))
+    """One ticket: data, attachments, thread, internal notes, SLA panel, actions.
+
+    A ticket still in triage (mail without a code) belongs to no unit yet, so no unit's page
+    shows it; its address (from a notification, a held reply, a colleague) opens its triage
+    page instead, which every staff member may use.
+    """
+    t = service.load_ticket(db.session(), current_user, reference)
+    waiting = find(db.session(), reference) if t is None else t
+    if waiting is not None and triage.in_triage(waiting):
+        return redirect(url_for("mail.triage_ticket", reference=waiting.reference), 303)
+    if t is None:
+        abort(404)  # another unit's ticket looks exactly like a missing one
+    return _ticket_page(t)
 
 
 def _ticket_page(t: Ticket, forms: dict | None = None, status: int = 200, extra: dict | None = None):

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from portal.core.timefmt import format_wib
 from portal.mail import service as mail
 from portal.notifications import service as staff_notes
+from portal.tickets.letterlink import letter_link
 from portal.tickets.models import Ticket
 
 
@@ -57,9 +58,8 @@ def queue_new_link(session: Session, ticket: Ticket, token: str) -> None:
 def queue_staff_reply(session: Session, ticket: Ticket, reply: str) -> None:
     """Queue a public reply of staff: a person's message, so not marked automatic.
 
-    It points to the status page (reference + e-mail), not to a private link: links are stored
-    hashed, so the live one cannot be repeated, and a new one would revoke the browsers that
-    already hold the thread.
+    It links to the private thread through a letter key (``letterlink``): the stored link token
+    is only a hash, and a new link would revoke the browsers that already hold the thread.
     """
     _queue(
         session,
@@ -68,7 +68,7 @@ def queue_staff_reply(session: Session, ticket: Ticket, reply: str) -> None:
         "staff_reply",
         auto=False,
         reply=reply,
-        status_page=url_for("tickets.status", _external=True),
+        link=letter_link(ticket),
     )
 
 
@@ -136,13 +136,6 @@ def queue_approval_decision(session: Session, ticket: Ticket, approved: bool, re
     _queue(session, ticket, subject, "approval_decision", approved=approved, reason=reason, due=due)
 
 
-def _status_page() -> str:
-    # From cron there is no request: a full address needs SERVER_NAME, else the path must do.
-    if has_request_context() or current_app.config.get("SERVER_NAME"):
-        return url_for("tickets.status", _external=True)
-    return "/status"
-
-
 def queue_waiting_reminder(session: Session, ticket: Ticket, days: int, close_days: int) -> None:
     """Queue the reminder that the desk still waits on the requester (automatic)."""
     _queue(
@@ -152,14 +145,14 @@ def queue_waiting_reminder(session: Session, ticket: Ticket, days: int, close_da
         "waiting_reminder",
         days=days,
         close_days=close_days,
-        status_page=_status_page(),
+        link=letter_link(ticket),
     )
 
 
 def queue_closed_unanswered(session: Session, ticket: Ticket, days: int) -> None:
     """Queue the notice that the ticket closed for want of an answer; a reply reopens it (automatic)."""
     _queue(session, ticket, _("Tiket ditutup karena belum ada tanggapan"), "closed_unanswered", days=days,
-           status_page=_status_page())
+           link=letter_link(ticket))
 
 
 def tell_unit_new(session: Session, ticket: Ticket, now: datetime) -> None:

@@ -282,8 +282,8 @@ def add_requester_reply(
     body = body.strip()
     if not body and not uploads:
         raise TicketError(_("Tulis pesan atau pilih lampiran."))
-    if not waiting.reply_reopens(ticket, now, window):
-        raise TicketError(_("Tiket ini sudah ditutup. Silakan ajukan permintaan baru dengan menyebut nomor tiket ini."))
+    if refusal := waiting.reply_refusal(ticket, now, window):
+        raise TicketError(refusal)
     event = TicketEvent(kind="pesan", public=True, author="pengguna", body=body[:5000], created_at=now)
     ticket.events.append(event)
     _attach(ticket, event, uploads, upload_dir, now)

@@ -13,7 +13,7 @@ from portal.core.clock import now
 from portal.core.desk import get_calendar
 from portal.core.security import no_referrer
 from portal.extensions import db, limiter
-from portal.tickets import attachments, grants, notify, rendering, routing, service
+from portal.tickets import attachments, grants, letterlink, notify, rendering, routing, service
 from portal.tickets.forms import RenewForm, ReplyForm, StatusForm, SurveyForm
 from portal.tickets.models import TicketStatus
 from portal.tickets.submit import attachment_store, checked_uploads
@@ -93,7 +93,7 @@ def thread(reference: str):
 
 
 def _exchange(reference: str, token: str):
-    """Trade a private link's token for a grant, then drop the token from the address bar.
+    """Trade a private link's token (or a later letter's key) for a grant, then drop it from the address bar.
 
     The token never stays in a URL that the browser's history, a referrer or an access log
     keeps: the answer is always a redirect to ``/status/<reference>``.
@@ -102,7 +102,7 @@ def _exchange(reference: str, token: str):
     ticket = routing.find(db.session(), reference)
     if original is None or ticket is None:
         return _not_found()
-    if service.token_grants(original, token, now()):
+    if service.token_grants(original, token, now()) or letterlink.opens(original, token, now()):
         # A merged ticket's link opens its survivor; that grant has no link of the survivor behind it.
         grants.give(ticket, token_hash=ticket.token_hash if ticket is original else None)
     elif _granted(ticket.reference) is None:

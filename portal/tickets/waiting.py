@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session
 
 from portal.core.calendar import WorkingCalendar
 from portal.tickets import notify
-from portal.tickets.models import STATUS_CLOSED, STATUS_OPEN, STATUS_RESOLVED, STATUS_WAITING, Ticket, TicketEvent
+from portal.tickets.models import (
+    STATUS_CLOSED,
+    STATUS_OPEN,
+    STATUS_REFUSED,
+    STATUS_RESOLVED,
+    STATUS_WAITING,
+    Ticket,
+    TicketEvent,
+)
 from portal.tickets.workflow import transition
 
 
@@ -102,9 +110,25 @@ def closed_unanswered(ticket: Ticket) -> bool:
     return ticket.status == STATUS_CLOSED and ticket.resolved_at is None and ticket.merged_into_id is None
 
 
+def reply_refusal(ticket: Ticket, now: datetime, window: float) -> str | None:
+    """Say why the requester's reply cannot be taken, or None when it can (see ``reply_reopens``)."""
+    if ticket.status == STATUS_REFUSED:
+        # Catalog C, BMSM.01 "Batasan": a broadcast without the service manager's approval is
+        # not part of the service. The refusal is final (no transition leaves it): no reply reopens it.
+        return _(
+            "Permintaan broadcast ini tidak disetujui pengelola layanan HAI-DJPb, sehingga tidak dapat dibalas. "
+            "Bila ada perubahan, ajukan permintaan baru dengan menyebut nomor tiket ini."
+        )
+    if not reply_reopens(ticket, now, window):
+        return _("Tiket ini sudah ditutup. Silakan ajukan permintaan baru dengan menyebut nomor tiket ini.")
+    return None
+
+
 def reply_reopens(ticket: Ticket, now: datetime, window: float) -> bool:
-    """Tell whether the requester may still reply: not closed (unless closed unanswered within
-    ``window`` days, which the reply reopens), not resolved more than ``window`` days ago."""
+    """Tell whether the requester may still reply: not refused, not closed (unless closed unanswered
+    within ``window`` days, which the reply reopens), not resolved more than ``window`` days ago."""
+    if ticket.status == STATUS_REFUSED:
+        return False
     if ticket.status == STATUS_CLOSED:
         return bool(closed_unanswered(ticket) and ticket.closed_at and now - ticket.closed_at <= timedelta(days=window))
     return not (

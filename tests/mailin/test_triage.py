@@ -31,6 +31,17 @@ def test_triage_lists_mail_tickets_and_shows_a_suggestion_it_never_applies(app, 
     assert ref not in staff.get("/staf/?antrian=semua").get_data(as_text=True)
 
 
+def test_the_ticket_address_of_a_triage_ticket_opens_its_triage_page(app, make_user):
+    # A notification or a colleague gives /staf/tiket/<ref>: it opens, not 404 (#17).
+    ref = reference_in(ingest(app, message(subject="Tanya SP2D", body="Mohon info SP2D."))[1])
+    staff = _staff(app, make_user)
+    answer = staff.get(f"/staf/tiket/{ref}")
+    assert answer.status_code == 303 and answer.headers["Location"].endswith(f"/staf/surel/triase/{ref}")
+    assert staff.get(f"/staf/tiket/{ref.lower()}", follow_redirects=True).status_code == 200
+    assert staff.get("/staf/tiket/HAI-2611-ZZZZZZZZ").status_code == 404
+    assert app.test_client().get(f"/staf/tiket/{ref}").status_code in (302, 303)  # signed out: the sign-in page
+
+
 def test_setting_the_code_recomputes_the_due_time_from_receipt(app, make_user):
     ref = reference_in(ingest(app, message(subject="Perubahan layanan"))[1])
     staff = _staff(app, make_user)

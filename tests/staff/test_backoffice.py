@@ -253,3 +253,13 @@ def test_a_refused_action_keeps_what_was_typed(app, people):
     reply = client.post(f"/staf/tiket/{reference}/pesan", data={"jenis": "balasan", "re-body": "x" * 10001})
     assert reply.status_code == 422 and "Pesan kosong atau terlalu panjang." in reply.get_data(as_text=True)
     assert ticket(app, reference).status == "baru"
+
+
+def test_the_back_office_is_named_in_indonesian(app, people):
+    # "Back office" was English in titles, the main menu and letters (#17): "Ruang petugas", wrapped.
+    agent = signed_in(app, "agen@kemenkeu.go.id")
+    for path in ("/staf/", "/staf/dasbor", "/staf/pemberitahuan/", f"/staf/tiket/{new_ticket(app)}"):
+        page = agent.get(path).get_data(as_text=True)
+        assert "Ruang petugas" in page and "back office" not in page.lower(), path
+    letters = Path(__file__).resolve().parents[2] / "templates" / "email"
+    assert [p.name for p in letters.glob("*.txt") if "back office" in p.read_text().lower()] == []

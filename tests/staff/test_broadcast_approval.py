@@ -90,3 +90,19 @@ def test_report_states_when_the_eight_hours_start(runner):
     output = runner.invoke(args=["catalog", "check", "--today", "2026-11-27"]).output
     assert "TAFSIRAN: [BMSM.01]" in output
     assert "Norma waktu 8 jam kerja dihitung sejak persetujuan" in output
+
+
+def test_a_refused_broadcast_takes_no_reply(app, broadcast):
+    # Catalog C, BMSM.01 "Batasan": a broadcast without approval is outside the service, so the
+    # refusal is final; a reply is refused with a clear message and the thread has no reply box.
+    reason = "Isi broadcast belum disetujui direktorat pemilik aplikasi."
+    assert decide(app, broadcast, **{"ps-decision": "tolak", "ps-reason": reason}).status_code == 303
+    requester = app.test_client()
+    requester.post("/status", data={"referensi": broadcast, "email": "budi@satker.go.id"})
+    page = requester.get(f"/status/{broadcast}").get_data(as_text=True)
+    assert 'data-reply="refused"' in page and 'name="pesan"' not in page
+    answer = requester.post(f"/status/{broadcast}/balas", data={"pesan": "Mohon ditinjau ulang."})
+    assert answer.status_code == 422
+    assert "tidak disetujui pengelola layanan HAI-DJPb, sehingga tidak dapat dibalas" in answer.get_data(as_text=True)
+    ticket = load(app, broadcast)
+    assert ticket.status is TicketStatus.REFUSED and ticket.events[-1].body == reason

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime
 
 import pytest
@@ -208,3 +209,28 @@ def test_csv_neutralises_cells_that_spreadsheets_would_run(app, known):
     cells_ = [c for r in rows for c in r]
     assert '\'=HYPERLINK("x")' in cells_ and "'@SUM(A1)" in cells_ and "'-2+3" in cells_
     assert not [c for c in cells_ if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+# Decimals on staff pages are Indonesian ("1,5", never "1.5"), like SIAP's (#17 item 13).
+# One decimal after a dot, outside the catalog's version "2023.0" (times are "pukul 10.00": two digits).
+ENGLISH_DECIMAL = re.compile(r"(?<![\d.])(?!2023\.0)\d+\.\d(?![\d.])")
+
+
+def text_of(page: str) -> str:
+    return BeautifulSoup(page, "html.parser").get_text(" ")
+
+
+def test_the_ticket_page_shows_working_hours_with_a_decimal_comma(app, people):
+    reference = new_ticket(app)  # CRSM.01, norm 16 working hours; the clock stands at Friday 15.00 WIB
+    shape(app, reference, at("2026-11-27", 13).replace(minute=30))
+    page = signed_in(app, "agen@kemenkeu.go.id").get(f"/staf/tiket/{reference}").get_data(as_text=True)
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.select_one("dd[data-elapsed]").get_text(strip=True) == "1,5"
+    assert soup.select_one("dd[data-remaining]").get_text(strip=True) == "14,5"
+    assert not ENGLISH_DECIMAL.search(text_of(page)), ENGLISH_DECIMAL.search(text_of(page))
+
+
+def test_the_dashboard_shows_no_english_decimal(app, known):
+    page = signed_in(app, "ketua@kemenkeu.go.id").get("/staf/dasbor").get_data(as_text=True)
+    assert "6,0" in text_of(page) and "3,50" in text_of(page)
+    assert not ENGLISH_DECIMAL.search(text_of(page)), ENGLISH_DECIMAL.search(text_of(page))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from portal.auth.models import User
@@ -43,3 +44,42 @@ def test_seed_creates_staff_and_varied_tickets_once(app, runner):
     client = app.test_client()
     assert client.post("/staf/masuk", data={"email": email, "password": password}).status_code == 303
     assert client.get("/staf/dasbor").status_code == 200
+
+
+def test_seed_runs_the_siap_key_ceremony_so_complaints_are_accepted(app, runner):
+    from portal.siap import members
+    from portal.siap import service as siap
+
+    with app.app_context():
+        assert not siap.accepting(db.session)
+    result = runner.invoke(args=["demo", "seed", "--tickets", "0"])
+    assert result.exit_code == 0, result.output
+    assert "SIAP menerima pengaduan" in result.output
+    with app.app_context():
+        assert siap.accepting(db.session)
+        roster = {row.user.email: row.state for row in members.roster(db.session)}
+        assert roster == {"ketua.sekretariat-djpb@demo.hai-djpb.example": "aktif",
+                          "agen.sekretariat-djpb@demo.hai-djpb.example": "aktif"}
+
+
+@pytest.mark.parametrize("setting", [{"PREFERRED_URL_SCHEME": "https"}, {"AUTO_MIGRATE": False}])
+def test_seed_is_refused_in_production(make_app, setting):
+    from portal.siap import service as siap
+
+    app = make_app(**setting)
+    result = app.test_cli_runner().invoke(args=["demo", "seed", "--tickets", "0"])
+    assert result.exit_code == 1 and "produksi" in result.output
+    if not app.config["AUTO_MIGRATE"]:
+        return  # no tables either: refused before anything was read or written
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 0
+        assert not siap.accepting(db.session)
+
+
+def test_nothing_seeds_on_its_own(app):
+    # A fresh start (migrations, FAQ import) creates no demo account and no unit key.
+    from portal.siap import service as siap
+
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 0
+        assert not siap.accepting(db.session)
