@@ -149,6 +149,7 @@ def _prune(root: Path, keep: Path) -> None:
 
 
 APPLIED = "APPLIED"  # in a build folder: the FAQ change counter its articles are up to date with
+UPDATES = "UPDATES"  # in a build folder: one line per update: counter, documents replaced, removed
 
 
 def applied_counter(build: Path) -> int:
@@ -183,6 +184,8 @@ def update_live_index(root: Path, counter: int, changes, catalog: Catalog, gloss
             deleted = set(stored) - {f"article:{a.slug}" for a in articles}
         if docs or deleted:
             search.update_index(live, docs, sorted(deleted), glossary.phrases())
+        with open(live / UPDATES, "a", encoding="utf-8") as record:  # for operators: what changed when
+            record.write(f"{counter} {len(docs)} {len(deleted)}\n")
         pointer = live / f".{APPLIED}-{os.getpid()}"
         pointer.write_text(str(counter))
         os.replace(pointer, live / APPLIED)
