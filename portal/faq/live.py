@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from portal.extensions import db
 from portal.faq.models import FaqArticle, FaqRevision, FaqSequence
-from portal.kb.index import index_path, render_cache_path, update_live_index
+from portal.kb.index import applied_counter, current_build, index_path, render_cache_path, update_live_index
 from portal.kb.loader import Article, RenderCache, assemble
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,9 @@ def follow(app: Flask, force: bool = False) -> bool:
 
 def _apply(app: Flask, state: Follower, session: Session) -> bool:
     counter = session.scalar(select(FaqSequence.value).where(FaqSequence.id == 1))
-    if counter is None or counter <= state.applied:
+    live = current_build(index_path(app))
+    index_behind = live is not None and applied_counter(live) < (counter or 0)  # e.g. after ``flask kb reindex``
+    if counter is None or (counter <= state.applied and not index_behind):
         return False  # nothing imported or published yet, or nothing new
     since = state.applied
     renderer = state.renderer = state.renderer or RenderCache(render_cache_path(app))
