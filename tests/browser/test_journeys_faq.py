@@ -21,6 +21,12 @@ TITLE = "Cara mengajukan konsultasi kudanilungu"
 
 
 @pytest.fixture(scope="module")
+def shared_index(tmp_path_factory) -> str:
+    """This module publishes: its portal builds an index of its own, the run's shared one stays as shipped."""
+    return str(tmp_path_factory.mktemp("faq_journey_index"))
+
+
+@pytest.fixture(scope="module")
 def writers(site) -> None:
     """A writer (agent) and the lead of the unit that owns BCSM.01."""
     create_account(site, email=WRITER, role="agen", units=(UNIT,), name="Penulis FAQ")
