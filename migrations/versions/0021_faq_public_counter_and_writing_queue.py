@@ -5,6 +5,8 @@ Revises: 0018
 Create Date: 2026-12-07 00:10:00.000000
 
 """
+import uuid
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -22,10 +24,11 @@ def upgrade():
     op.create_table('faq_sequence',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('value', sa.Integer(), nullable=False),
+    sa.Column('epoch', sa.String(length=32), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_faq_sequence'))
     )
     # The counter's one row exists from the start: two first publishers never race to insert it.
-    op.execute("INSERT INTO faq_sequence (id, value) VALUES (1, 0)")
+    op.execute(f"INSERT INTO faq_sequence (id, value, epoch) VALUES (1, 0, '{uuid.uuid4().hex}')")
     op.create_table('faq_queue_link',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=12), nullable=False),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -35,7 +36,7 @@ def take(session: Session) -> int:
     """The next counter value, in the caller's transaction (its row lock orders concurrent publishers)."""
     done = session.execute(update(FaqSequence).where(FaqSequence.id == 1).values(value=FaqSequence.value + 1))
     if not getattr(done, "rowcount", 0):
-        session.add(FaqSequence(id=1, value=1))
+        session.add(FaqSequence(id=1, value=1, epoch=uuid.uuid4().hex))
         session.flush()
     return int(session.scalar(select(FaqSequence.value).where(FaqSequence.id == 1)) or 0)
 
@@ -107,11 +108,14 @@ def follow(app: Flask, force: bool = False) -> bool:
 
 
 def _apply(app: Flask, state: Follower, session: Session) -> bool:
-    counter = session.scalar(select(FaqSequence.value).where(FaqSequence.id == 1))
+    row = session.execute(select(FaqSequence.value, FaqSequence.epoch).where(FaqSequence.id == 1)).first()
+    if row is None:
+        return False  # nothing imported or published yet
+    counter, epoch = row
     live = current_build(index_path(app))
-    index_behind = live is not None and applied_counter(live) < (counter or 0)  # e.g. after ``flask kb reindex``
-    if counter is None or (counter <= state.applied and not index_behind):
-        return False  # nothing imported or published yet, or nothing new
+    index_behind = live is not None and applied_counter(live, epoch) < counter  # e.g. after ``flask kb reindex``
+    if counter <= state.applied and not index_behind:
+        return False  # nothing new
     since = state.applied
     renderer = state.renderer = state.renderer or RenderCache(render_cache_path(app))
     shown, gone, marks = changed_since(session, since, renderer)
@@ -126,7 +130,8 @@ def _apply(app: Flask, state: Follower, session: Session) -> bool:
         found, lost, _marks = changed_since(session, index_since, renderer)
         return found, lost
 
-    done = update_live_index(index_path(app), counter, changes, app.extensions["catalog"], app.extensions["glossary"])
+    done = update_live_index(index_path(app), (epoch, counter), changes, app.extensions["catalog"],
+                             app.extensions["glossary"])  # fmt: skip
     if done is not None:
         state.log.append((counter, *done))
         log.info("FAQ index updated to change %s: %s documents replaced, %s removed", counter, *done)

@@ -58,6 +58,9 @@ class FaqSequence(Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
+    # Random per database: an index brought up to another database's counter (a restored backup,
+    # a copied index folder) is compared afresh instead of trusted.
+    epoch: Mapped[str] = mapped_column(String(32), default="")
 
 
 class FaqQueueLink(Model):

@@ -152,16 +152,17 @@ APPLIED = "APPLIED"  # in a build folder: the FAQ change counter its articles ar
 UPDATES = "UPDATES"  # in a build folder: one line per update: counter, documents replaced, removed
 
 
-def applied_counter(build: Path) -> int:
-    """The change counter a build was brought up to (-1: never compared with the database)."""
+def applied_counter(build: Path, epoch: str) -> int:
+    """The change counter a build was brought up to (-1: never compared with this database)."""
     try:
-        return int((build / APPLIED).read_text())
+        applied_epoch, _, counter = (build / APPLIED).read_text().partition(" ")
+        return int(counter) if applied_epoch == epoch else -1
     except (FileNotFoundError, ValueError):
         return -1
 
 
-def update_live_index(root: Path, counter: int, changes, catalog: Catalog, glossary: analysis.Glossary):
-    """Bring the live build's articles up to ``counter``, document by document; no rebuild.
+def update_live_index(root: Path, version: tuple[str, int], changes, catalog: Catalog, glossary: analysis.Glossary):
+    """Bring the live build's articles up to ``version`` (database epoch, counter), document by document.
 
     ``changes(since)`` returns the published articles changed after ``since`` (all of them when
     ``since`` is -1) and the slugs to take out. Under the build lock: the first worker of the node
@@ -171,8 +172,9 @@ def update_live_index(root: Path, counter: int, changes, catalog: Catalog, gloss
     """
     with open(root / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        epoch, counter = version
         live = current_build(root)
-        since = applied_counter(live) if live is not None else counter
+        since = applied_counter(live, epoch) if live is not None else counter
         if live is None or since >= counter:
             return None
         articles, gone = changes(since)
@@ -187,7 +189,7 @@ def update_live_index(root: Path, counter: int, changes, catalog: Catalog, gloss
         with open(live / UPDATES, "a", encoding="utf-8") as record:  # for operators: what changed when
             record.write(f"{counter} {len(docs)} {len(deleted)}\n")
         pointer = live / f".{APPLIED}-{os.getpid()}"
-        pointer.write_text(str(counter))
+        pointer.write_text(f"{epoch} {counter}")
         os.replace(pointer, live / APPLIED)
     return len(docs), len(deleted)
 
