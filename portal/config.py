@@ -40,6 +40,7 @@ class Config:
     # single staff member publish its own articles (otherwise a second person, its lead, must).
     FAQ_IMPORT_ON_START = True
     FAQ_SINGLE_MEMBER_PUBLISH = True
+    FAQ_FOLLOW_SECONDS = 2.0  # how often a process looks for FAQ changes published elsewhere
 
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"

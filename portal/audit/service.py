@@ -55,6 +55,7 @@ ACTIONS = {
     "api_token.revoke": _l("Token API dicabut"),
     "faq.publish": _l("Artikel FAQ diterbitkan"),
     "faq.archive": _l("Artikel FAQ diarsipkan"),
+    "faq.queue_close": _l("Butir antrean penulisan FAQ ditutup dengan artikel"),
     "faq.restore": _l("Revisi artikel FAQ dipulihkan"),
 }
 OBJECT_TYPES = {
@@ -66,6 +67,7 @@ OBJECT_TYPES = {
     "api_token": _l("Token API"),
     "unit_mapping": _l("Pemetaan unit"),
     "faq_article": _l("Artikel FAQ"),
+    "faq_queue": _l("Antrean penulisan FAQ"),
 }
 
 

@@ -95,7 +95,7 @@ def cached_page(view: Callable[..., ResponseReturnValue]) -> Callable[..., Respo
         cache: PageCache[bytes] = current_app.extensions["page_cache"]
         # The visitor's state (a remembered user type...) is part of the key: those without any
         # share one copy, and no one is shown another visitor's choice.
-        key = (request.full_path, desk_key(), shared_version(current_app).current(), _visitor_state())
+        key = (request.full_path, desk_key(), shared_version(current_app).current(), _visitor_state(), _mark())
         body = cache.get(key)
         if body is not None:
             return Response(body, mimetype="text/html")
@@ -106,6 +106,16 @@ def cached_page(view: Callable[..., ResponseReturnValue]) -> Callable[..., Respo
 
     wrapper.page_cached = True  # type: ignore[attr-defined]  # read by _public_read below
     return wrapper
+
+
+def _mark() -> Hashable:
+    """A feature's version of what this page shows (``app.extensions["page_marks"]``, by endpoint).
+
+    The FAQ marks an article page with the article's last public change: publishing it moves the
+    mark on every node, so the old copy is never served again while other pages keep theirs.
+    """
+    mark = current_app.extensions.get("page_marks", {}).get(request.endpoint)
+    return mark(request.view_args or {}) if mark is not None else None
 
 
 def _visitor_state() -> tuple[tuple[str, str], ...]:
@@ -133,7 +143,7 @@ def cached_page_with_token(view: Callable[..., ResponseReturnValue]) -> Callable
         if not _cacheable():
             return view(*args, **kwargs)
         cache: PageCache[bytes] = current_app.extensions["page_cache"]
-        key = ("token", request.full_path, desk_key(), _visitor_state())
+        key = ("token", request.full_path, desk_key(), _visitor_state(), _mark())
         token = generate_csrf().encode()
         body = cache.get(key)
         if body is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from portal.core.forms import PortalForm
@@ -41,3 +41,12 @@ class ArchiveForm(PortalForm):
     """Archive an article, naming the article its URL will lead to."""
 
     successor = StringField(_l("Slug artikel pengganti"), validators=[DataRequired(), Length(max=120)])
+
+
+class QueueCloseForm(PortalForm):
+    """Close a writing-queue item by linking the published article that answers it."""
+
+    kind = HiddenField(validators=[DataRequired(), Length(max=12)])
+    key = HiddenField(validators=[DataRequired(), Length(max=200)])
+    article = SelectField(_l("Artikel yang menjawab"), validators=[DataRequired()], choices=[], validate_choice=False)
+    submit = SubmitField(_l("Tautkan dan tutup"))

@@ -1,8 +1,9 @@
-"""What FAQ authoring stores: the articles as units edit them, and every saved revision.
+"""What FAQ authoring stores: articles, revisions, the public-change counter and the writing queue.
 
-The public site never reads these tables directly: publishing writes the published revision
-to the content folder (``KB_PATH``) that ``portal.kb`` loads and indexes, so a draft or an old
-revision cannot reach a public page, the search or the API.
+The public site reads only the published revision of each article (``portal.faq.live``), so a
+draft or an old revision cannot reach a public page, the search or the API. Every change of what
+the public sees takes the next value of ``FaqSequence`` and stamps it on the article
+(``public_seq``): each node applies the articles stamped above the value it applied last.
 """
 
 from __future__ import annotations
@@ -45,6 +46,35 @@ class FaqArticle(Model):
     edited: Mapped[bool] = mapped_column(Boolean, default=False)  # working copy changed in the back office
     successor_slug: Mapped[str | None] = mapped_column(String(120), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    # The counter value of the article's last public change (0: as imported before the counter).
+    public_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0", index=True)
+
+
+class FaqSequence(Model):
+    """The one-row counter of public changes. Taken with UPDATE … RETURNING: the row lock orders
+    publishers, so a node that read value N has seen every change numbered N or lower commit."""
+
+    __tablename__ = "faq_sequence"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+    # Random per database: an index brought up to another database's counter (a restored backup,
+    # a copied index folder) is compared afresh instead of trusted.
+    epoch: Mapped[str] = mapped_column(String(32), default="")
+
+
+class FaqQueueLink(Model):
+    """A writing-queue item closed by linking the article that answers it (kind + key is the item)."""
+
+    __tablename__ = "faq_queue_link"
+    __table_args__ = (UniqueConstraint("kind", "key", name="uq_faq_queue_link_kind_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))  # kosong, tak-dibuka, tidak
+    key: Mapped[str] = mapped_column(String(200))  # the normalised query, or the article's slug
+    article_slug: Mapped[str] = mapped_column(String(120))
+    closed_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    closed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
 
 class FaqRevision(Model):

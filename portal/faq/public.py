@@ -1,66 +1,29 @@
-"""Make the public site follow the database: write the published file, reload, re-index.
+"""Make the public site follow the database after a publish or an archive, and the first-start import.
 
-The public pages, the search and the API read what ``portal.kb`` loaded from ``KB_PATH``;
-after a publish or an archive this process reloads that folder, rebuilds the index when its
-fingerprint changed (other workers reopen the new build through ``CURRENT``) and empties the
-page cache.
+What the public reads is described in ``portal.faq.live``; this module stamps a change with the
+next counter value, commits it and applies it in this process at once (other processes and
+nodes apply it within ``FAQ_FOLLOW_SECONDS``). ``kb/`` is not written: it stays the shipped
+baseline (``flask kb export`` writes it on purpose).
 """
 
 from __future__ import annotations
-
-import time
 
 from flask import Flask
 from sqlalchemy import select
 
 from portal.core.clock import ClockError
-from portal.core.signals import public_content_changed
 from portal.extensions import db
-from portal.faq import sync
+from portal.faq import live, sync
 from portal.faq.models import FaqArticle
-from portal.kb.index import current_build, ensure_index, index_path, kb_path, render_cache_path
-from portal.kb.loader import load_knowledge_base
-
-
-def reload_site(app: Flask) -> None:
-    """Reload the articles of ``KB_PATH`` into this process and bring the index up to date."""
-    kb = load_knowledge_base(kb_path(app), render_cache_path(app))
-    live, _built = ensure_index(index_path(app), kb, app.extensions["catalog"], app.extensions["glossary"])
-    app.extensions["kb"] = kb
-    app.extensions["faq_build"] = live.name
-    public_content_changed.send(app)
-
-
-FOLLOW_SECONDS = 1.0
-
-
-def follow_other_workers(app: Flask) -> None:
-    """Reload when another worker of this node published (the live index build changed).
-
-    Looked at no more than once a second, so the page-cached article stays fast.
-    """
-    state = app.extensions.setdefault("faq_follow", {"checked": 0.0})
-    moment = time.monotonic()
-    if moment - state["checked"] < FOLLOW_SECONDS:
-        return
-    state["checked"] = moment
-    live = current_build(index_path(app))
-    if live is None:
-        return
-    known = app.extensions.setdefault("faq_build", live.name)
-    if live.name != known:
-        reload_site(app)
+from portal.kb.index import kb_path
 
 
 def show_published(app: Flask, article: FaqArticle) -> None:
-    """Write the article's published revision (or remove an archived one), commit, reload."""
+    """Stamp the article's public change, commit, and show it in this process now."""
     session = db.session()
-    if article.published_revision is not None:
-        sync.write_published(session, kb_path(app), article)
-    else:
-        sync.remove_files(kb_path(app), article.slug)
+    article.public_seq = live.take(session)
     session.commit()
-    reload_site(app)
+    live.follow(app, force=True)
 
 
 def import_on_first_start(app: Flask) -> None:

@@ -7,7 +7,7 @@ from flask import Blueprint
 from portal.auth.levels import STAFF
 from portal.core.access import protect_blueprint
 from portal.core.security import private
-from portal.faq import views
+from portal.faq import queue_views, views
 
 bp = Blueprint("faq", __name__, url_prefix="/staf/faq")
 protect_blueprint(bp, STAFF)
@@ -17,6 +17,8 @@ GET, POST, BOTH = ["GET"], ["POST"], ["GET", "POST"]
 
 bp.add_url_rule("/", view_func=views.index, methods=GET)
 bp.add_url_rule("/baru", view_func=views.edit, methods=BOTH)
+bp.add_url_rule("/antrean", endpoint="queue", view_func=queue_views.index, methods=GET)
+bp.add_url_rule("/antrean/tutup", endpoint="queue_close", view_func=queue_views.close, methods=POST)
 bp.add_url_rule("/<slug>", view_func=views.edit, methods=BOTH)
 bp.add_url_rule("/<slug>/ajukan", view_func=views.submit, methods=POST)
 bp.add_url_rule("/<slug>/terbitkan", view_func=views.publish, methods=POST)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import Flask
 
 from portal.extensions import db
-from portal.faq import public, service
+from portal.faq import live, public, service
 from portal.faq.cli import export_command, import_command
 from portal.faq.routes import bp
 from portal.kb.cli import kb_cli
 
 
 def init_app(app: Flask) -> None:
-    """Register /staf/faq, the import/export commands, the first-start import and archived redirects."""
+    """Register /staf/faq, the import/export commands, the first-start import, archived redirects, following."""
     app.register_blueprint(bp)
     kb_cli.add_command(import_command)
     kb_cli.add_command(export_command)
@@ -23,4 +23,12 @@ def init_app(app: Flask) -> None:
         return f"/faq/{target.code}/{target.slug}" if target is not None else None
 
     app.extensions["kb_successor"] = successor
-    app.before_request(lambda: public.follow_other_workers(app))
+
+    @app.before_request
+    def follow_public_changes() -> None:
+        live.follow(app)
+
+    marks = app.extensions.setdefault("page_marks", {})
+    marks["kb.article"] = lambda args: live.page_mark(app, args.get("slug", ""))
+    for endpoint in ("kb.index", "kb.code"):  # lists: any public change may add or remove an article
+        marks[endpoint] = lambda _args: live.follower(app).applied

@@ -1,10 +1,10 @@
 """Between ``kb/`` and the database: import the shipped baseline, write published articles back.
 
-``kb/`` is the baseline shipped in git and, at the same time, the folder the public site loads
-(``KB_PATH``): publishing writes the article's file there (``write_published``), archiving
-removes it. The import is idempotent: a file whose bytes match what was last imported or
-written is skipped; a changed file updates an article only when nobody edited it in the back
-office since, otherwise it is reported as a conflict and left alone.
+``kb/`` is the baseline shipped in git (``KB_PATH``); the public site reads the database
+(``portal.faq.live``) and ``flask kb export`` writes the published articles back here
+(``write_published``; archived ones are removed). The import is idempotent: a file whose bytes
+match what was last imported or written is skipped; a changed file updates an article only
+when nobody edited it in the back office since, otherwise it is reported as a conflict and left alone.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.core.clock import now, today
+from portal.faq.live import take
 from portal.faq.models import ARCHIVED, PUBLISHED, FaqArticle, FaqRevision
 from portal.kb.loader import ArticleError, split_front_matter
 
@@ -72,6 +73,7 @@ def import_baseline(session: Session, root: Path) -> ImportReport:
     """Load every ``<root>/<CODE>/<slug>.md`` as a published article (see the module docstring)."""
     report = ImportReport()
     existing = {a.slug: a for a in session.scalars(select(FaqArticle))}
+    stamp: int | None = None  # one counter value for the whole import (taken when anything changes)
     for path in sorted(root.glob("*/*.md")):
         raw = path.read_bytes()
         name = path.relative_to(root).as_posix()
@@ -100,6 +102,8 @@ def import_baseline(session: Session, root: Path) -> ImportReport:
         article.status, article.baseline_hash, article.edited, article.updated_at = PUBLISHED, hashed, False, now()
         session.flush()
         article.published_revision = add_revision(session, article, None, IMPORT_NOTE).number
+        stamp = stamp or take(session)
+        article.public_seq = stamp
     session.flush()
     return report
 

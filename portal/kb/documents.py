@@ -6,7 +6,8 @@ snippet making that need no engine (``bench/fts5_engine.py`` uses them too).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import astuple, dataclass
 
 from markupsafe import escape
 
@@ -25,6 +26,11 @@ class Document:
     url: str
 
 
+def digest(doc: Document) -> str:
+    """A hash of everything a document puts in the index (tells a changed article from an unchanged one)."""
+    return hashlib.sha256(repr(astuple(doc)).encode()).hexdigest()[:24]
+
+
 @dataclass(frozen=True)
 class Hit:
     """One search result."""
@@ -39,6 +45,14 @@ class Hit:
 def joined(form: tuple[str, ...]) -> str:
     """The single token that stands for a multi-word glossary form (analysed tokens never hold "_")."""
     return "_".join(form)
+
+
+def by_first_token(phrases) -> dict[str, list[tuple[str, ...]]]:
+    """Group multi-word forms by their first token (what ``content_tokens`` looks them up by)."""
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for form in phrases:
+        by_first.setdefault(form[0], []).append(tuple(form))
+    return by_first
 
 
 def content_tokens(tokens: list[str], phrases: dict[str, tuple[tuple[str, ...], ...]]) -> list[str]:

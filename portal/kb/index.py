@@ -19,7 +19,8 @@ from flask import Flask
 
 from portal.catalog.models import Catalog
 from portal.kb import analysis, search
-from portal.kb.loader import KnowledgeBase
+from portal.kb.documents import digest
+from portal.kb.loader import Article, KnowledgeBase
 
 KEEP_BUILDS = 2
 
@@ -46,22 +47,27 @@ def index_fingerprint(kb: KnowledgeBase, catalog: Catalog, glossary: analysis.Gl
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
 
 
+def article_document(article: Article, catalog: Catalog) -> search.Document:
+    """The search document of one FAQ article (its synonyms are indexed with its tags)."""
+    scope: set[str] = set()
+    for code in article.codes:
+        scope |= _scope_of(catalog, code)
+    return search.Document(
+        id=f"article:{article.slug}",
+        kind="article",
+        title=article.title,
+        body=article.text,
+        tags=" ".join((*article.tags, *article.synonyms)),
+        codes=article.codes,
+        scope=tuple(sorted(scope)),
+        url=f"/faq/{article.folder}/{article.slug}",
+    )
+
+
 def documents(kb: KnowledgeBase, catalog: Catalog):
     """Yield the FAQ articles and the catalog's services and sub-scopes as documents."""
     for article in kb.articles:
-        scope = set()
-        for code in article.codes:
-            scope |= _scope_of(catalog, code)
-        yield search.Document(
-            id=f"article:{article.slug}",
-            kind="article",
-            title=article.title,
-            body=article.text,
-            tags=" ".join(article.tags),
-            codes=article.codes,
-            scope=tuple(sorted(scope)),
-            url=f"/faq/{article.folder}/{article.slug}",
-        )
+        yield article_document(article, catalog)
     for service in catalog.services:
         yield search.Document(
             id=f"service:{service.code}",
@@ -142,22 +148,74 @@ def _prune(root: Path, keep: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+APPLIED = "APPLIED"  # in a build folder: the FAQ change counter its articles are up to date with
+UPDATES = "UPDATES"  # in a build folder: one line per update: counter, documents replaced, removed
+
+
+def applied_counter(build: Path, epoch: str) -> int:
+    """The change counter a build was brought up to (-1: never compared with this database)."""
+    try:
+        applied_epoch, _, counter = (build / APPLIED).read_text().partition(" ")
+        return int(counter) if applied_epoch == epoch else -1
+    except (FileNotFoundError, ValueError):
+        return -1
+
+
+def update_live_index(root: Path, version: tuple[str, int], changes, catalog: Catalog, glossary: analysis.Glossary):
+    """Bring the live build's articles up to ``version`` (database epoch, counter), document by document.
+
+    ``changes(since)`` returns the published articles changed after ``since`` (all of them when
+    ``since`` is -1) and the slugs to take out. Under the build lock: the first worker of the node
+    applies, the others find ``APPLIED`` up to date. Returns (updated, deleted) counts, or None
+    when there was nothing to do. On the first pass, documents whose digest matches are skipped
+    and article documents the database does not publish are deleted.
+    """
+    with open(root / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        epoch, counter = version
+        live = current_build(root)
+        since = applied_counter(live, epoch) if live is not None else counter
+        if live is None or since >= counter:
+            return None
+        articles, gone = changes(since)
+        docs = [article_document(a, catalog) for a in articles]
+        deleted = {f"article:{slug}" for slug in gone}
+        if since < 0:
+            stored = search.stored_digests(live, "article")
+            docs = [d for d in docs if stored.get(d.id) != digest(d)]
+            deleted = set(stored) - {f"article:{a.slug}" for a in articles}
+        if docs or deleted:
+            search.update_index(live, docs, sorted(deleted), glossary.phrases())
+        with open(live / UPDATES, "a", encoding="utf-8") as record:  # for operators: what changed when
+            record.write(f"{counter} {len(docs)} {len(deleted)}\n")
+        pointer = live / f".{APPLIED}-{os.getpid()}"
+        pointer.write_text(f"{epoch} {counter}")
+        os.replace(pointer, live / APPLIED)
+    return len(docs), len(deleted)
+
+
 class SearcherPool:
-    """Per-thread searchers over the live index, reopened when ``CURRENT`` changes."""
+    """Per-thread searchers over the live index, reopened when ``CURRENT`` changes or on ``refresh``."""
 
     def __init__(self, root: Path):
         self.root = root
         self.local = threading.local()
+        self.generation = 0
+
+    def refresh(self) -> None:
+        """Make every thread reopen its searcher on next use (the live build was updated in place)."""
+        self.generation += 1
 
     def get(self) -> search.Searcher:
-        """Return this thread's searcher, fresh if the index was rebuilt."""
+        """Return this thread's searcher, fresh if the index was rebuilt or updated."""
         live = current_build(self.root)
         if live is None:
             raise FileNotFoundError(f"no search index in {self.root}")
         current = getattr(self.local, "searcher", None)
-        if current is None or getattr(self.local, "build", None) != live.name:
+        build = f"{live.name}:{self.generation}"
+        if current is None or getattr(self.local, "build", None) != build:
             if current is not None:
                 current.close()
             self.local.searcher = search.open_index(live)
-            self.local.build = live.name
+            self.local.build = build
         return self.local.searcher

@@ -63,6 +63,7 @@ class Article:
     html: str  # rendered and sanitised
     text: str  # plain text for the index and snippets
     path: str
+    synonyms: tuple[str, ...] = ()  # other words readers use for it: searchable, not shown
 
     @property
     def code(self) -> str:
@@ -182,6 +183,7 @@ def parse_article(path: Path, root: Path, renderer: RenderCache | None = None) -
         html=html,
         text=text,
         path=name,
+        synonyms=tuple(str(t).lower() for t in meta.get("synonyms", ())),
     )
 
 
@@ -207,6 +209,11 @@ def _load(root: Path, fingerprint: str, cache: Path | None) -> KnowledgeBase:
     renderer = RenderCache(cache)
     articles = [parse_article(path, root, renderer) for path in sorted(root.glob("*/*.md"))]
     renderer.save()
+    return assemble(articles, fingerprint)
+
+
+def assemble(articles: list[Article], fingerprint: str) -> KnowledgeBase:
+    """Make the knowledge base of ``articles``: lookups by slug and by code (sorted by title)."""
     by_slug: dict[str, Article] = {}
     by_code: dict[str, list[Article]] = {}
     for article in articles:

@@ -40,6 +40,23 @@ class SearchMiss(Model):
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class SearchShown(Model):
+    """Daily count of one normalised query that showed results, and how often a result was opened.
+
+    ``code`` is the code of the first result: whose unit the query concerns when nobody opens any.
+    """
+
+    __tablename__ = "kb_search_shown"
+    __table_args__ = (UniqueConstraint("query", "day", name="uq_kb_search_shown_query_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    query: Mapped[str] = mapped_column(String(200))
+    day: Mapped[date] = mapped_column(Date, index=True)
+    code: Mapped[str] = mapped_column(String(20), default="")
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    opened: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class ArticleMissing(Model):
     """What a reader who answered "Tidak" said was missing: the short text, counted per day.
 

@@ -30,9 +30,10 @@ from whoosh.spelling import Corrector
 from whoosh.system import pack_uint
 
 from portal.kb import analysis
+from portal.kb import documents as docs
 from portal.kb.documents import Document, Hit, content_tokens, densest, highlight_prefix, joined
 
-INDEX_FORMAT = "2"  # part of the index fingerprint: bump when the schema or the token layout changes
+INDEX_FORMAT = "3"  # part of the index fingerprint: bump when the schema or the token layout changes
 WORDS_FILE = "words.tsv"
 TITLE_WEIGHT = 3  # how often the title's tokens are repeated in ``content``
 TAGS_WEIGHT = 2
@@ -97,6 +98,7 @@ SCHEMA = Schema(
     codes=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
     scope=KEYWORD(commas=True, lowercase=False, scorable=False),
     url=STORED,
+    digest=STORED,  # hash of the Document: an incremental update skips what did not change
 )
 
 
@@ -108,9 +110,7 @@ def build_index(path: Path, documents: Iterable[Document], phrases: Iterable[tup
     build uses two writer processes; where the system refuses them (no ``/dev/shm`` for
     multiprocessing's semaphores, some containers), it is done again in this process.
     """
-    by_first: dict[str, list[tuple[str, ...]]] = {}
-    for form in phrases:
-        by_first.setdefault(form[0], []).append(tuple(form))
+    by_first = docs.by_first_token(phrases)
     documents = list(documents)
     procs = 2 if len(documents) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
     try:
@@ -120,7 +120,7 @@ def build_index(path: Path, documents: Iterable[Document], phrases: Iterable[tup
             raise
         shutil.rmtree(path, ignore_errors=True)
         words = _write(path, documents, by_first, 1, progress)
-    (path / WORDS_FILE).write_text("".join(f"{w}\t{n}\n" for w, n in sorted(words.items())), encoding="utf-8")
+    _write_words(path, words)
     return len(documents)
 
 
@@ -131,21 +131,7 @@ def _write(path: Path, documents: list[Document], by_first: dict, procs: int, pr
     writer = index.writer(limitmb=128, procs=procs, multisegment=procs > 1)
     words: Counter[str] = Counter()
     for count, doc in enumerate(documents, 1):
-        raw = [analysis.words(doc.title), analysis.words(doc.tags), analysis.words(doc.body)]
-        for part in raw:
-            words.update(map(str.lower, part))
-        title, tags, body = map(analysis.analyze, raw)
-        tokens = title * TITLE_WEIGHT + tags * TAGS_WEIGHT + body
-        writer.add_document(
-            id=doc.id,
-            kind=doc.kind,
-            title=doc.title,
-            body=doc.body,
-            content=content_tokens(tokens, by_first),
-            codes=",".join(doc.codes),
-            scope=",".join(doc.scope),
-            url=doc.url,
-        )
+        writer.add_document(**_fields(doc, by_first, words))
         if progress:
             progress(count)
     writer.commit(optimize=True)
@@ -153,14 +139,54 @@ def _write(path: Path, documents: list[Document], by_first: dict, procs: int, pr
     return words
 
 
+def _fields(doc: Document, by_first: dict, words: Counter[str]) -> dict:
+    """The stored and indexed fields of one document (its raw words are counted into ``words``)."""
+    raw = [analysis.words(doc.title), analysis.words(doc.tags), analysis.words(doc.body)]
+    for part in raw:
+        words.update(map(str.lower, part))
+    title, tags, body = map(analysis.analyze, raw)
+    tokens = title * TITLE_WEIGHT + tags * TAGS_WEIGHT + body
+    return dict(id=doc.id, kind=doc.kind, title=doc.title, body=doc.body, content=content_tokens(tokens, by_first),
+                codes=",".join(doc.codes), scope=",".join(doc.scope), url=doc.url, digest=docs.digest(doc))  # fmt: skip
+
+
+def update_index(path: Path, documents: Iterable[Document], deleted: Iterable[str],
+                 phrases: Iterable[tuple[str, ...]] = ()) -> None:  # fmt: skip
+    """Replace ``documents`` (by id), delete the ids ``deleted``: one commit (the caller holds the lock)."""
+    by_first = docs.by_first_token(phrases)
+    index = open_dir(str(path))
+    writer = index.writer()
+    words: Counter[str] = Counter()
+    for doc in documents:
+        writer.update_document(**_fields(doc, by_first, words))
+    for doc_id in deleted:
+        writer.delete_by_term("id", doc_id)
+    writer.commit()
+    index.close()
+    _write_words(path, _read_words(path) + words)
+
+
+def stored_digests(path: Path, kind: str) -> dict[str, str]:
+    """The id and digest of every document of ``kind`` in the index at ``path``."""
+    index = open_dir(str(path))
+    with index.reader() as reader:
+        found = {f["id"]: f.get("digest", "") for f in reader.all_stored_fields() if f.get("kind") == kind}
+    index.close()
+    return found
+
+
+def _write_words(path: Path, words: Counter[str]) -> None:
+    (path / WORDS_FILE).write_text("".join(f"{w}\t{n}\n" for w, n in sorted(words.items())), encoding="utf-8")
+
+
+def _read_words(path: Path) -> Counter[str]:
+    with open(path / WORDS_FILE, encoding="utf-8") as lines:
+        return Counter({w: int(n) for w, _, n in (line.rstrip("\n").partition("\t") for line in lines)})
+
+
 def open_index(path: Path) -> Searcher:
     """Open the index in ``path`` for searching."""
-    words: dict[str, int] = {}
-    with open(path / WORDS_FILE, encoding="utf-8") as lines:
-        for line in lines:
-            word, _, n = line.rstrip("\n").partition("\t")
-            words[word] = int(n)
-    return Searcher(open_dir(str(path)), words)
+    return Searcher(open_dir(str(path)), dict(_read_words(path)))
 
 
 class MemoryLengthBM25F(scoring.BM25F):
@@ -256,16 +282,9 @@ class Searcher:
         results = self.searcher.search(query, limit=offset + limit + 1, filter=filter_query)
         # Highlight every word of the query, the words of a long form one by one.
         terms = {token for _text, alternatives in groups for form in alternatives for token in form}
-        hits = [
-            Hit(
-                kind=hit["kind"],
-                title=hit["title"],
-                url=hit["url"],
-                codes=tuple(c for c in hit["codes"].split(",") if c),
-                snippet=self.snippet(hit["body"], terms),
-            )
-            for hit in results[offset : offset + limit]
-        ]
+        hits = [Hit(kind=hit["kind"], title=hit["title"], url=hit["url"],
+                    codes=tuple(c for c in hit["codes"].split(",") if c), snippet=self.snippet(hit["body"], terms))
+                for hit in results[offset : offset + limit]]  # fmt: skip
         return hits, len(results.top_n) > offset + limit
 
     def snippet(self, text: str, terms: set[str]) -> str:

@@ -12,6 +12,7 @@ from portal.core.clock import today
 from portal.core.numbers import to_int
 from portal.core.pagecache import cached_page, cached_page_with_token
 from portal.extensions import db, limiter
+from portal.kb import searchlog
 from portal.kb import service as rules
 from portal.kb.forms import FeedbackForm, MissingForm
 
@@ -49,6 +50,9 @@ def code(code: str):
 @cached_page_with_token
 def article(code: str, slug: str):
     """Show one article with breadcrumbs, related articles and the feedback question."""
+    if searchlog.OPENED_PARAMETER in request.args:  # opened from a search result: count it, show the clean URL
+        searchlog.record_opened(db.session(), request.args[searchlog.OPENED_PARAMETER][:200], today())
+        return redirect(url_for("kb.article", code=code, slug=slug), 303)
     kb, catalog = get_kb(), get_catalog()
     found = kb.by_slug.get(slug)
     if found is None:
@@ -134,4 +138,6 @@ def search():
     result = current_app.extensions["search"].search(query, scope=scope, page=page, exact=exact)
     if result.missed and page == 1:  # answered only through a suggestion counts too
         rules.record_miss(db.session(), query, today())
+    elif page == 1 and (first := next((h for h in result.hits if h.kind == "article"), None)):
+        searchlog.record_shown(db.session(), query, first.codes[0] if first.codes else "", today())
     return render_template("kb/search.html", result=result, **context)

@@ -183,15 +183,15 @@ def _client_csrf(app):
     return client
 
 
-def test_another_worker_of_the_node_follows_a_publish(faq_app, make_app, kb_copy, tmp_path, monkeypatch):
-    from portal.faq import public
-
-    monkeypatch.setattr(public, "FOLLOW_SECONDS", 0.0)  # looked at once a second in production
-    other = make_app(KB_PATH=str(kb_copy), KB_INDEX_PATH=str(tmp_path / "index"))
+def test_another_worker_of_the_node_follows_a_publish(faq_app, make_app, kb_copy, tmp_path):
+    # A second worker of the same node: the same database and the same index folder.
+    other = make_app(KB_PATH=str(kb_copy), KB_INDEX_PATH=str(tmp_path / "index"), FAQ_FOLLOW_SECONDS=0,
+                     SQLALCHEMY_DATABASE_URI=faq_app.config["SQLALCHEMY_DATABASE_URI"],
+                     SQLALCHEMY_BINDS=faq_app.config["SQLALCHEMY_BINDS"])  # fmt: skip
     assert _public(other).status_code == 404
     writer = _client(faq_app, "penulis@kemenkeu.go.id")
     lead = _client(faq_app, "ketua.sekretariat@kemenkeu.go.id", role="ketua")
     writer.post("/staf/faq/baru", data=NEW)
     writer.post("/staf/faq/cara-uji-alur-faq/ajukan")
     lead.post("/staf/faq/cara-uji-alur-faq/terbitkan")
-    assert WORD in _public(other).get_data(as_text=True)
+    assert WORD in _public(other).get_data(as_text=True) and _found(other)

@@ -78,6 +78,8 @@ EXPECTED = {
     "faq.archive": "staf",
     "faq.restore": "staf",
     "faq.diff": "staf",
+    "faq.queue": "staf",
+    "faq.queue_close": "staf",
 }
 TRIAGE = {"mail.triage_ticket", "mail.triage_set_code"}  # open to all staff while the ticket has no code
 PUBLIC = {"auth.login", "auth.logout"}
