@@ -6,6 +6,7 @@ migrations, and nothing outside ``portal.siap`` imports them.
 
 from portal.audit import models as audit_models
 from portal.auth import models as auth_models
+from portal.chat import models as chat_models
 from portal.core import filestore as core_files
 from portal.faq import models as faq_models
 from portal.jobs import models as jobs_models
@@ -19,6 +20,7 @@ from portal.tickets import routing_models
 __all__ = [
     "audit_models",
     "auth_models",
+    "chat_models",
     "core_files",
     "faq_models",
     "jobs_models",
