@@ -135,7 +135,7 @@ def send(chat_id: int):
         except service.ChatError as exc:
             error = str(exc)
     if wants_json:
-        return (jsonify(ok=False, message=error), 422) if error else jsonify(ok=True)
+        return jsonify(ok=not error, message=error or "")
     if error:
         flash(error, "error")
     return redirect(url_for("chat_staff.chat", chat_id=chat.id), 303)

@@ -94,13 +94,17 @@ def request_ticket():
 
 @limiter.limit("10 per hour")
 def start():
-    """Start a chat (JavaScript's POST); 409 with the reason when nobody can answer now."""
+    """Start a chat (JavaScript's POST); ``ok: false`` with the reason when nobody can answer now.
+
+    Refusals answer 200 with ``ok: false``: they are an expected outcome the page shows, and the
+    browser logs every 4xx of a fetch as a console error.
+    """
     form = StartForm()
     if not form.validate():
-        return jsonify(ok=False, errors=form.errors), 422
+        return jsonify(ok=False, errors=form.errors)
     can = availability()
     if not can.can_chat:
-        return jsonify(ok=False, message=unavailable_text(can)), 409
+        return jsonify(ok=False, message=unavailable_text(can))
     chat = service.start(
         db.session(),
         name=form.nama.data,
@@ -163,8 +167,8 @@ def send():
             version.publish(chat)
         except service.ChatError as exc:
             error = str(exc)
-    if wants_json:
-        return (jsonify(ok=False, message=error), 422) if error else jsonify(ok=True)
+    if wants_json:  # a refusal is shown by the page (200, ``ok: false``), like the start's
+        return jsonify(ok=not error, message=error or "")
     if error:
         flash(error, "error")
     return redirect(url_for("chat.page"), 303)

@@ -32,7 +32,7 @@
           return r.json().catch(function () { return {}; }).then(function (doc) { return { status: r.status, doc: doc }; });
         }).then(function (answer) {
           if (answer.status === 201 && answer.doc.url) { window.location.assign(answer.doc.url); return; }
-          if (answer.status === 422 && answer.doc.errors) {
+          if (answer.doc.errors) {
             var texts = [];
             Object.keys(answer.doc.errors).forEach(function (k) { texts = texts.concat(answer.doc.errors[k]); });
             news(texts.join(" "));
