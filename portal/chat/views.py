@@ -146,6 +146,7 @@ def poll():
     if chat is None:
         return jsonify(ok=False), 404
     since = request.args.get("sejak", type=int) or 0
+    version.publish(chat)  # after a Redis restart or expiry: the next unchanged poll is cheap again
     return jsonify(as_json(chat, service.messages_since(db.session(), chat.id, since)))
 
 
