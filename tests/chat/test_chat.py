@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from portal.chat.models import Chat, ChatMessage
@@ -139,3 +141,44 @@ def test_no_siap_page_loads_chat_code(app):
         body = client.get(path).get_data(as_text=True)
         assert "chat.js" not in body and "chat.css" not in body, path
     assert "chat.js" in client.get("/chat").get_data(as_text=True)
+
+
+def test_an_agent_who_is_away_or_long_gone_opens_no_chat(app, agent):
+    agent.post("/staf/chat/status", data={"status": "istirahat"})
+    assert app.test_client().post("/chat/mulai", data=VISITOR).get_json()["ok"] is False
+    agent.post("/staf/chat/status", data={"status": "tersedia"})
+    assert app.test_client().post("/chat/mulai", data=VISITOR).get_json()["ok"] is True
+    app.config["NOW"] = app.config["NOW"] + timedelta(minutes=11)  # no chat page seen for 11 minutes
+    assert app.test_client().post("/chat/mulai", data=VISITOR).get_json()["ok"] is False
+
+
+def test_transfer_to_another_available_agent(app, agent, make_user):
+    other_id = make_user(email="ani@kemenkeu.go.id", name="Ani Petugas")
+    other = app.test_client()
+    other.post("/staf/masuk", data={"email": "ani@kemenkeu.go.id", "password": "kata-sandi-rahasia-1"})
+    other.post("/staf/chat/status", data={"status": "tersedia"})
+    _visitor, chat_id = start_chat(app)
+    agent.post(f"/staf/chat/{chat_id}/terima")
+    assert b"Ani Petugas" in agent.get(f"/staf/chat/{chat_id}").data  # offered as a target
+    agent.post(f"/staf/chat/{chat_id}/pindah", data={"petugas": str(other_id), "unit": ""})
+    chat = chat_row(app, chat_id)
+    assert chat.agent_id == other_id and chat.state == "aktif"
+    refused = agent.post(
+        f"/staf/chat/{chat_id}/kirim", data={"pesan": "masih saya?"}, headers={"Accept": "application/json"}
+    )
+    assert refused.get_json()["ok"] is False
+    assert other.post(f"/staf/chat/{chat_id}/kirim", data={"pesan": "Saya lanjutkan."}).status_code == 303
+
+
+def test_messages_are_limited_per_visitor(make_app):
+    from tests.chat.conftest import AGENT, MONDAY_10AM
+    from tests.conftest import add_staff
+
+    app = make_app(NOW=MONDAY_10AM, RATELIMIT_ENABLED=True)
+    add_staff(app, email=AGENT)
+    staff = app.test_client()
+    staff.post("/staf/masuk", data={"email": AGENT, "password": "kata-sandi-rahasia-1"})
+    staff.post("/staf/chat/status", data={"status": "tersedia"})
+    visitor, _chat_id = start_chat(app)
+    answers = [visitor.post("/chat/kirim", data={"pesan": f"pesan {n}"}).status_code for n in range(31)]
+    assert answers[:30] == [303] * 30 and answers[30] == 429
