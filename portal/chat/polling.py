@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import session
+from flask import request, session
 from flask_limiter.util import get_remote_address
 
 from portal.chat import version
@@ -35,3 +35,9 @@ def visitor_key() -> str:
     """The rate-limit key of one visitor: their chat when they have one, else their address."""
     chat_id = session.get("chat_id")
     return f"chat-visitor:{chat_id}" if isinstance(chat_id, int) else f"chat-client:{get_remote_address()}"
+
+
+def since_arg() -> int:
+    """The ``sejak`` argument: the last line the page has, clamped to what an integer column holds."""
+    value = request.args.get("sejak", type=int) or 0
+    return min(max(value, 0), 2**31 - 1)

@@ -12,11 +12,13 @@ from portal.catalog.service import get_catalog
 from portal.chat import offline, service, version
 from portal.chat.forms import ActionForm, AvailabilityForm, MessageForm, TransferForm
 from portal.chat.models import ChatState
-from portal.chat.polling import as_json
+from portal.chat.polling import as_json, since_arg
 from portal.chat.views import suggestions
 from portal.core.clock import now
 from portal.extensions import db, limiter
 from portal.staff.service import canned_replies
+
+MAX_ID = 2**31 - 1
 
 
 def _capacity() -> int:
@@ -56,7 +58,7 @@ def set_availability():
 
 def accept(chat_id: int):
     """Accept a waiting chat (several at once, up to ``CHAT_MAX_PER_AGENT``)."""
-    if not ActionForm().validate():
+    if not ActionForm().validate() or chat_id > MAX_ID:
         return redirect(url_for("chat_staff.queue"), 303)
     try:
         chat = service.accept(db.session(), chat_id, current_user, now(), capacity=_capacity())
@@ -68,6 +70,8 @@ def accept(chat_id: int):
 
 
 def _chat_or_404(chat_id: int):
+    if chat_id > MAX_ID:  # the URL's int converter has no upper bound; PostgreSQL's integer has
+        abort(404)
     chat = service.get(db.session(), chat_id)
     if chat is None:
         abort(404)
@@ -106,8 +110,7 @@ def chat(chat_id: int):
 def poll(chat_id: int):
     """New lines since ``sejak`` for the agent's page."""
     chat = _chat_or_404(chat_id)
-    since = request.args.get("sejak", type=int) or 0
-    return jsonify(as_json(chat, service.messages_since(db.session(), chat.id, since)))
+    return jsonify(as_json(chat, service.messages_since(db.session(), chat.id, since_arg())))
 
 
 def _holding(chat) -> bool:
@@ -146,7 +149,8 @@ def transfer(chat_id: int):
     chat, form = _chat_or_404(chat_id), TransferForm()
     if form.validate() and _holding(chat):
         session = db.session()
-        target = service.agent(session, int(form.petugas.data)) if (form.petugas.data or "").isdigit() else None
+        chosen = form.petugas.data or ""
+        target = service.agent(session, int(chosen)) if chosen.isdigit() and len(chosen) < 10 else None
         unit = form.unit.data if form.unit.data in owner_units(get_catalog()) else None
         try:
             service.transfer(session, chat, by=current_user, now=now(), to_agent=target, to_unit=unit,

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from portal.chat import offline, service, version
 from portal.chat.forms import ActionForm, MessageForm, StartForm
 from portal.chat.models import ChatState
-from portal.chat.polling import as_json, visitor_key
+from portal.chat.polling import as_json, since_arg, visitor_key
 from portal.core.clock import now
 from portal.core.desk import get_calendar
 from portal.core.timefmt import format_wib
@@ -145,7 +145,7 @@ def poll():
     chat = service.get(db.session(), chat_id)
     if chat is None:
         return jsonify(ok=False), 404
-    since = request.args.get("sejak", type=int) or 0
+    since = since_arg()
     version.publish(chat)  # after a Redis restart or expiry: the next unchanged poll is cheap again
     return jsonify(as_json(chat, service.messages_since(db.session(), chat.id, since)))
 
