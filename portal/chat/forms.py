@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from portal.catalog.service import get_catalog
 from portal.core.forms import PortalForm
 from portal.tickets.fields import Email
 
@@ -41,6 +42,13 @@ class StartForm(PortalForm):
         render_kw={"rows": 5, "maxlength": MESSAGE_MAX},
     )
     kunci_kirim = HiddenField()
+
+    def validate_kode(self, field) -> None:
+        """A code, when given, must be one of the catalog's (written as the catalog writes it)."""
+        if field.data:
+            field.data = field.data.strip().upper()
+            if get_catalog().get(field.data) is None:
+                raise ValidationError(_l("Kode layanan ini tidak ada dalam katalog."))
 
 
 class MessageForm(PortalForm):

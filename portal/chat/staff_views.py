@@ -108,8 +108,9 @@ def chat(chat_id: int):
 
 @limiter.limit("120 per minute")
 def poll(chat_id: int):
-    """New lines since ``sejak`` for the agent's page."""
+    """New lines since ``sejak`` for the agent's page (which keeps the agent counted as present)."""
     chat = _chat_or_404(chat_id)
+    service.touch(db.session(), current_user, now())
     return jsonify(as_json(chat, service.messages_since(db.session(), chat.id, since_arg())))
 
 

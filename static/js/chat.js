@@ -88,11 +88,12 @@
     var seconds = Math.max(1, parseInt(log.getAttribute("data-poll-seconds"), 10) || 3);
     var stateBox = document.getElementById("keadaan-obrolan");
     var state = stateBox ? stateBox.getAttribute("data-state") : "";
+    var frame = log.parentNode;  /* the scrolling box around the list (role="log": lines are announced) */
     var lastId = 0;
     Array.prototype.forEach.call(log.querySelectorAll("[data-id]"), function (li) {
       lastId = Math.max(lastId, parseInt(li.getAttribute("data-id"), 10) || 0);
     });
-    log.scrollTop = log.scrollHeight;
+    frame.scrollTop = frame.scrollHeight;
 
     var addLine = function (m) {
       var li = document.createElement("li");
@@ -119,11 +120,11 @@
       }).then(function (doc) {
         if (!doc || !doc.ok) { return; }
         (doc.messages || []).forEach(function (m) { if (m.id > lastId) { addLine(m); } });
-        if (doc.messages && doc.messages.length) { log.scrollTop = log.scrollHeight; }
+        if (doc.messages && doc.messages.length) { frame.scrollTop = frame.scrollHeight; }
         version = doc.version || version;
         if (doc.state !== state) {
-          if (doc.state === "berakhir" || !stateBox || !log.getAttribute("data-active-text")) {
-            window.location.reload();  /* the page shows the end, the ticket, the next step */
+          if (doc.state !== "aktif" || !stateBox || !log.getAttribute("data-active-text")) {
+            window.location.reload();  /* the page shows the end (ticket, next step) or the wait again */
             return;
           }
           state = doc.state;

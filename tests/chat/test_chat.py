@@ -49,6 +49,8 @@ def test_without_an_agent_the_chat_cannot_start_and_the_form_makes_a_ticket(app)
     assert refused.status_code == 200 and "sibuk" in refused.get_json()["message"]
     page = client.get("/chat").get_data(as_text=True)
     assert "Kirim sebagai permintaan" in page and "data-chat-start " not in page and "data-chat-start>" not in page
+    unknown = client.post("/chat/permintaan", data={**VISITOR, "kode": "ZZZZ.99"})
+    assert unknown.status_code == 422 and "tidak ada dalam katalog" in unknown.get_data(as_text=True)
     filed = client.post("/chat/permintaan", data={**VISITOR, "kunci_kirim": "k" * 32})
     again = client.post("/chat/permintaan", data={**VISITOR, "kunci_kirim": "k" * 32})  # a double click
     assert filed.status_code == again.status_code == 303
