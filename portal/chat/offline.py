@@ -18,13 +18,12 @@ from sqlalchemy.orm import Session
 from portal.catalog.service import get_catalog
 from portal.chat import service, transcript, version
 from portal.chat.models import Chat, ChatState
+from portal.chat.transcript import REQUEST
 from portal.core.clock import now
 from portal.core.desk import get_calendar
 from portal.tickets import service as tickets
 from portal.tickets.grants import grant_new_ticket
 from portal.tickets.submit import attachment_store
-
-REQUEST = "permintaan"  # end reason of the request form
 
 
 def end_chat(session: Session, chat_id: int, *, reason: str, notice: str = "") -> str | None:

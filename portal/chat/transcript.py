@@ -26,7 +26,7 @@ from portal.tickets import service as tickets
 from portal.tickets.waiting import reply_reopens
 
 CHANNEL = "web_chat"  # the catalog's channel key (B.1 d, "Web Chat")
-REASONS = {"pengunjung", "petugas", "tidak-aktif"}
+REQUEST = "permintaan"  # the request form: a chat that ends as it starts (``offline.file_request``)
 
 
 def transcript_text(chat: Chat) -> str:
@@ -92,7 +92,7 @@ def end(
     outbox.enqueue(
         session,
         to=chat.visitor_email,
-        subject=_("Transkrip obrolan Anda"),
+        subject=_("Permintaan Anda telah diterima") if reason == REQUEST else _("Transkrip obrolan Anda"),
         template="chat_transcript",
         context={
             "name": chat.visitor_name,
@@ -100,6 +100,7 @@ def end(
             "link": link,
             "joined": joined is not None,
             "unanswered": unanswered,
+            "by_form": reason == REQUEST,
             "transcript": text,
         },  # fmt: skip
         ticket_reference=reference,

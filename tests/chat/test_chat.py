@@ -57,6 +57,9 @@ def test_without_an_agent_the_chat_cannot_start_and_the_form_makes_a_ticket(app)
     [ticket] = tickets(app)
     assert ticket.channel == "web_chat" and VISITOR["pesan"] in ticket.detail
     assert filed.headers["Location"].startswith(f"/status/{ticket.reference}")
+    [letter] = outbox(app)
+    assert letter["Subject"] == f"[{ticket.reference}] Permintaan Anda telah diterima"
+    assert "melalui halaman Web Chat telah kami terima" in letter.get_content()
 
 
 def test_outside_hours_the_page_names_the_opening_and_keeps_the_typed_text(make_app, make_user):
