@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # the features that read it (kb, tickets, notices), auth before the pages behind its levels.
 FEATURES = (
     "siap", "catalog", "audit", "kb", "mail", "auth", "notifications",
-    "tickets", "notices", "staff", "performance", "faq", "api", "jobs",
+    "tickets", "notices", "staff", "performance", "faq", "chat", "api", "jobs",
 )
 
 

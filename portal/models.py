@@ -6,6 +6,7 @@ migrations, and nothing outside ``portal.siap`` imports them.
 
 from portal.audit import models as audit_models
 from portal.auth import models as auth_models
+from portal.chat import models as chat_models
 from portal.core import filestore as core_files
 from portal.faq import authoring_models as faq_authoring_models
 from portal.faq import models as faq_models
@@ -21,6 +22,7 @@ from portal.tickets import routing_models
 __all__ = [
     "audit_models",
     "auth_models",
+    "chat_models",
     "core_files",
     "faq_authoring_models",
     "faq_models",

@@ -19,6 +19,7 @@ def concrete(rule, app) -> str:
         "reference": "HAI-2611-AAAAAAAA",
         "slug": app.extensions["kb"].for_code("CRSM.01")[0].slug,
         "attachment_id": 1,
+        "chat_id": 1,
     }
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values.get(m.group(1), "x")), rule.rule)
 

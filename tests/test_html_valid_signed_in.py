@@ -73,6 +73,18 @@ def world(app) -> tuple[str, str]:
     return reference, reporter
 
 
+def waiting_chat(app) -> int:
+    """A visitor's chat waiting for an agent (as ``/chat/mulai`` leaves it)."""
+    from portal.chat import service as chat_service
+    from portal.core.clock import now
+
+    with app.app_context():
+        can = chat_service.Availability(True, True, None)
+        chat = chat_service.start(db.session, name="Rina", email="rina@satker.go.id", code="CRSM.01", about="",
+                                  text="Mohon bantuan hak akses <b>segera</b>.", now=now(), can=can)  # fmt: skip
+        return chat.id
+
+
 def test_signed_in_pages_are_valid_html(make_app, tmp_path):
     app = make_app(WTF_CSRF_ENABLED=True, **SIAP_TEST_CONFIG)
     reference, reporter = world(app)
@@ -93,6 +105,10 @@ def test_signed_in_pages_are_valid_html(make_app, tmp_path):
     keep("/staf/tiket (diteruskan)", lead.get(f"/staf/tiket/{reference}"))
     faq = {"jenis": "balasan", "re-body": "Halo", "faq_q": "reset password sakti", "faq_cari": "1"}
     keep("/staf/tiket (cari FAQ)", post(lead, f"/staf/tiket/{reference}/pesan", faq, f"/staf/tiket/{reference}"))
+    chat_id = waiting_chat(app)  # web chat: the queue with a waiting visitor, then the chat the lead took
+    keep("/staf/chat", lead.get("/staf/chat"))
+    assert post(lead, f"/staf/chat/{chat_id}/terima", {}, "/staf/chat").status_code == 303
+    keep(f"/staf/chat/{chat_id}", lead.get(f"/staf/chat/{chat_id}"))
     wrong = {"current": "salah", "new": "pendek", "confirm": "lain"}
     keep("/staf/kata-sandi (galat)", post(lead, "/staf/kata-sandi", wrong), 400)
 
@@ -137,6 +153,6 @@ def test_signed_in_pages_are_valid_html(make_app, tmp_path):
         keep(path, member.get(path))
     keep("/siap/laporan", reporter.get("/siap/laporan"))
 
-    assert len(files) == 28
+    assert len(files) == 30
     errors = nu_errors(files)
     assert not errors, f"{len(errors)} HTML errors (Nu checker {VNU_VERSION}):\n" + "\n".join(errors)

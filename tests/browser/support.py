@@ -56,7 +56,7 @@ def public_pages() -> list[str]:
     pages += [f"/faq/{code}" for code in catalog.nodes]
     pages += [f"/faq/{article.folder}/{article.slug}" for article in kb.articles]
     pages += ["/cari", *(search_url(q) for q in SEARCHES.values()), search_url(SEARCHES["koreksi"], persis="1")]
-    pages += ["/tiket-saya", "/tiket-saya?terkirim=1", "/permintaan", "/kinerja"]
+    pages += ["/tiket-saya", "/tiket-saya?terkirim=1", "/permintaan", "/kinerja", "/chat"]
     first = kb.articles[0]  # after "Tidak": the in-place "what was missing?" step, and the thanks
     pages += [f"/faq/{first.folder}/{first.slug}?umpan-balik={step}" for step in ("tidak", "terima-kasih")]
     pages += [NOT_FOUND]

@@ -16,7 +16,7 @@ from tests.browser.test_journeys import WIDTHS, sign_in, start
 LEAD = ("ketua.halaman@kemenkeu.go.id", "ketua", "Direktorat SITP")
 ADMIN = ("admin.halaman@kemenkeu.go.id", "admin", "Sekretariat DJPb")
 # Sign-in is a journey's; the others are not HTML pages.
-SKIP = {"auth.login", "staff.audit_csv", "staff.dashboard_csv", "staff.download"}
+SKIP = {"auth.login", "staff.audit_csv", "staff.dashboard_csv", "staff.download", "chat_staff.poll"}  # poll: JSON
 
 
 @pytest.fixture(scope="module")
@@ -42,22 +42,32 @@ def accounts(site) -> dict:
     with site.app.app_context():
         slug = db.session.scalars(select(FaqArticle.slug).where(FaqArticle.code == "CRSM.01")).first()
     assert slug, "no CRSM.01 article was imported"
-    return {"reference": reference, "triage": ingested.output.strip(), "slug": slug}
+    from portal.chat import service as chat_service  # a visitor's chat, for the agent's chat page
+    from portal.core.clock import now
+
+    with site.app.app_context():
+        can = chat_service.Availability(True, True, None)
+        chat = chat_service.start(db.session, name="Rina", email="rina@satker.go.id", code="CRSM.01", about="",
+                                  text="Mohon bantuan hak akses.", now=now(), can=can)  # fmt: skip
+        chat_id = chat.id
+        db.session.remove()
+    return {"reference": reference, "triage": ingested.output.strip(), "slug": slug, "chat": str(chat_id)}
 
 
-def backoffice_pages(site, reference: str, triage: str = "", slug: str = "") -> dict[str, str]:
+def backoffice_pages(site, reference: str, triage: str = "", slug: str = "", chat: str = "") -> dict[str, str]:
     """Endpoint → URL of every GET page under /staf (parameters filled in; triage pages take ``triage``)."""
     pages = {}
     for rule in site.app.url_map.iter_rules():
         if rule.rule.startswith("/staf") and "GET" in rule.methods and rule.endpoint not in SKIP:
             ticket = triage if rule.endpoint.startswith("mail.triage") and triage else reference
             pages[rule.endpoint] = rule.rule.replace("<reference>", ticket).replace("<slug>", slug)
+            pages[rule.endpoint] = pages[rule.endpoint].replace("<int:chat_id>", chat)
     return pages
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_backoffice_page_is_accessible(site, accounts, new_page, width):
-    pages = backoffice_pages(site, accounts["reference"], accounts["triage"], accounts["slug"])
+    pages = backoffice_pages(site, accounts["reference"], accounts["triage"], accounts["slug"], accounts["chat"])
     assert {"staff.queue", "staff.ticket", "staff.dashboard", "staff.users", "auth.change_password"} <= set(pages)
     seen = set()
     for email, role, _unit in (LEAD, ADMIN):

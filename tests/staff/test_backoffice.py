@@ -27,7 +27,7 @@ def staff_routes(app, reference):
 
     The account pages there (sign-in, password change) serve every account, not only staff.
     """
-    values = {"reference": reference, "attachment_id": "1"}
+    values = {"reference": reference, "attachment_id": "1", "chat_id": "1"}
     urls = []
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/staf") and "GET" in rule.methods and not rule.endpoint.startswith("auth."):

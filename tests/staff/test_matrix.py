@@ -80,6 +80,15 @@ EXPECTED = {
     "faq.diff": "staf",
     "faq.queue": "staf",
     "faq.queue_close": "staf",
+    # Web chat (portal/chat): every staff member answers chats; a chat's actions check who holds it.
+    "chat_staff.queue": "staf",
+    "chat_staff.set_availability": "staf",
+    "chat_staff.chat": "staf",
+    "chat_staff.poll": "staf",
+    "chat_staff.accept": "staf",
+    "chat_staff.send": "staf",
+    "chat_staff.transfer": "staf",
+    "chat_staff.end": "staf",
 }
 TRIAGE = {"mail.triage_ticket", "mail.triage_set_code"}  # open to all staff while the ticket has no code
 PUBLIC = {"auth.login", "auth.logout"}
@@ -119,8 +128,21 @@ def world(app, people):
     mail = b"From: a@example.com\nSubject: x\n\nTolong.\n"
     mailed = app.test_cli_runner().invoke(args=["mail", "ingest"], input=mail)
     slug = "gangguan-jaringan-kppn-kanwil-norma-waktu-persiapan"  # ITSM.02, Direktorat SITP's
+    chat_id = waiting_chat(app)
     return {"reference": reference, "attachment_id": attachment_id, "triage": mailed.output.strip(), "slug": slug,
-            "number": "1"}  # fmt: skip
+            "number": "1", "chat_id": str(chat_id)}  # fmt: skip
+
+
+def waiting_chat(app) -> int:
+    """A visitor's chat waiting in the queue (the chat pages take its id)."""
+    from portal.chat import service as chat_service
+    from portal.core.clock import now
+
+    with app.app_context():
+        can = chat_service.Availability(True, True, None)
+        chat = chat_service.start(db.session, name="Rina", email="rina@satker.go.id", code="", about="",
+                                  text="Halo", now=now(), can=can)  # fmt: skip
+        return chat.id
 
 
 def url(rule: str, values: dict) -> str:
