@@ -13,6 +13,7 @@ from portal.kb import models as kb_models
 from portal.mail import models as mail_models
 from portal.notices import models as notices_models
 from portal.notifications import models as notifications_models
+from portal.tickets import language as tickets_language
 from portal.tickets import models as tickets_models
 from portal.tickets import routing_models
 
@@ -27,5 +28,6 @@ __all__ = [
     "notices_models",
     "notifications_models",
     "routing_models",
+    "tickets_language",
     "tickets_models",
 ]

@@ -100,7 +100,8 @@ class Problems:
     def report(self, language: str) -> str:
         """A readable list, one msgid a line, of what to fix in ``language``'s catalog."""
         lines = []
-        for title, items in (("missing", self.missing), ("fuzzy", self.fuzzy), ("placeholders differ", self.placeholders)):
+        kinds = (("missing", self.missing), ("fuzzy", self.fuzzy), ("placeholders differ", self.placeholders))
+        for title, items in kinds:
             if items:
                 lines.append(f"{language}: {len(items)} {title}:")
                 lines += [f"  {item!r}" for item in items]
@@ -119,7 +120,7 @@ def check(template: Catalog, catalog: Catalog) -> Problems:
     for message in template:
         if not message.id:
             continue
-        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        key = _text(message.id)[0]
         entry = catalog.get(message.id, message.context)
         strings = _text(entry.string) if entry is not None else []
         if entry is None or not strings or not all(strings):
