@@ -68,8 +68,13 @@ def extract(root: Path = ROOT) -> Catalog:
         method_map, options_map = parse_mapping_cfg(handle)
     template = Catalog(project="Portal HAI-DJPb", fuzzy=False)
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(root), method_map, options_map, keywords={"_": None, "_l": None, "gettext": None,
-                                                     "ngettext": (1, 2), "lazy_gettext": None}
+        str(root),
+        method_map,
+        options_map,
+        keywords={"_": None, "_l": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None},
+        # Babel's default filter skips every folder starting with "_", which would leave out
+        # templates/_macros; only hidden folders and caches are skipped here.
+        directory_filter=lambda path: not Path(path).name.startswith((".", "__")),
     ):
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return template

@@ -32,10 +32,12 @@ def test_the_english_catalog_translates_every_message(extracted):
     assert not problems, "\n" + problems.report("en") + "\n" + how
 
 
-def test_lazy_strings_are_extracted_too(extracted):
+def test_lazy_strings_and_macros_are_extracted_too(extracted):
     # Form labels are ``_l(...)``: ``pybabel extract`` without ``-k _l`` would miss them.
     assert extracted.get("Pertanyaan atau permasalahan aplikasi") is not None
     assert extracted.get("Kata sandi saat ini") is not None
+    # Babel's default directory filter would skip templates/_macros (a folder starting with "_").
+    assert extracted.get("(wajib)") is not None
 
 
 def test_the_check_finds_missing_fuzzy_and_differing_placeholders():
