@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from werkzeug.wrappers import Response
 
 from portal.core.i18n import NAMES
 from portal.core.templating import register_global
@@ -66,3 +67,12 @@ def init_app(app: Flask) -> None:
     register_global(app, "language_names", NAMES)
     register_global(app, "language_switch_url", views.switch_url)
     app.cli.add_command(i18n_cli)
+    app.after_request(vary_on_language)
+
+
+def vary_on_language(response: Response) -> Response:
+    """Tell caches between the portal and the visitor that a page depends on the language asked for."""
+    if response.mimetype == "text/html":
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
+    return response

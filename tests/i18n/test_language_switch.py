@@ -23,6 +23,7 @@ def test_accept_language_sets_the_default(client):
     page = client.get("/", headers=ENGLISH).get_data(as_text=True)
     assert html_lang(page) == "en" and "How can we help?" in page
     assert '<a href="/bahasa/id?next=/" lang="id" hreflang="id">Bahasa Indonesia</a>' in page
+    assert {"Accept-Language", "Cookie"} <= set(client.get("/").vary)  # a shared cache keeps one copy per language
     other = client.get("/", headers={"Accept-Language": "fr-FR, de;q=0.8"}).get_data(as_text=True)
     assert html_lang(other) == "id"
 
