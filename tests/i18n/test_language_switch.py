@@ -86,3 +86,20 @@ def test_faq_articles_in_indonesian_say_so_in_english(client):
     assert '<div class="article-body" lang="id">' in english
     indonesian = client.get(article).get_data(as_text=True)
     assert "data-language-note" not in indonesian and '<div class="article-body">' in indonesian
+
+
+def test_on_siap_pages_the_switch_stays_under_siap_where_no_log_names_it(client):
+    from portal.siap import privacy
+
+    page = client.get("/siap/").get_data(as_text=True)
+    href = re.search(r'<p class="language-switch"><a href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert href == "/siap/bahasa/en?next=/siap/"
+    assert privacy.names_siap(f'"GET {href} HTTP/1.1" 303 -')  # the SIAP log filters drop its request line
+    response = client.get(href)
+    assert response.status_code == 303 and response.headers["Location"] == "/siap/"
+    assert response.headers["Content-Security-Policy"] == privacy.CSP  # served as a SIAP response
+    assert html_lang(client.get("/siap/").get_data(as_text=True)) == "en"
+    # Elsewhere the link never names SIAP; from under /siap it never leads out of it.
+    assert client.get("/siap/bahasa/id?next=/layanan").headers["Location"] == "/siap"
+    home = client.get("/").get_data(as_text=True)
+    assert "siap" not in re.search(r'class="language-switch"><a href="([^"]+)"', home).group(1)
