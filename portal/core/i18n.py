@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale, get_translations
+from markupsafe import Markup
 
 LANGUAGES = ("id", "en")
 DEFAULT_LANGUAGE = "id"
@@ -69,3 +70,12 @@ def install(app: Flask) -> None:
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
     )
     app.add_template_global(current_language, "current_language")
+    app.add_template_global(source_lang, "source_lang")
+
+
+def source_lang() -> Markup:
+    """`` lang="id"`` for text quoted in Indonesian (the catalog) on a page in another language, else nothing.
+
+    Screen readers then read the published Indonesian as Indonesian (WCAG 3.1.2, language of parts).
+    """
+    return Markup(' lang="id"') if current_language() != DEFAULT_LANGUAGE else Markup("")

@@ -70,8 +70,10 @@ def test_cached_pages_are_kept_per_language(make_app):
 def test_catalog_names_stay_as_published_with_an_english_gloss(client):
     english = client.get("/layanan/ITSM.01", headers=ENGLISH).get_data(as_text=True)
     assert '<span lang="id">Layanan Aplikasi</span> (application services)' in english
+    assert 'data-fact="definition" lang="id"' in english  # the published text, read as Indonesian
     indonesian = client.get("/layanan/ITSM.01").get_data(as_text=True)
     assert "(application services)" not in indonesian and "Layanan Aplikasi" in indonesian
+    assert 'data-fact="definition">' in indonesian
 
 
 def test_faq_articles_in_indonesian_say_so_in_english(client):
