@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # the features that read it (kb, tickets, notices), auth before the pages behind its levels.
 FEATURES = (
     "siap", "catalog", "audit", "kb", "mail", "auth", "notifications",
-    "tickets", "notices", "staff", "performance", "faq", "chat", "api", "jobs",
+    "tickets", "notices", "staff", "performance", "faq", "chat", "api", "jobs", "i18n",
 )
 
 
@@ -71,11 +71,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the extensions of ``portal.extensions`` to ``app``."""
     from portal import models  # noqa: F401  (every table registered before migrations run)
-    from portal.core import dbsetup
+    from portal.core import dbsetup, i18n
 
     db.init_app(app)
     dbsetup.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
-    babel.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)

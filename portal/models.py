@@ -16,6 +16,7 @@ from portal.mail import models as mail_models
 from portal.notices import models as notices_models
 from portal.notifications import models as notifications_models
 from portal.performance import models as performance_models
+from portal.tickets import language as tickets_language
 from portal.tickets import models as tickets_models
 from portal.tickets import routing_models
 
@@ -33,5 +34,6 @@ __all__ = [
     "notifications_models",
     "performance_models",
     "routing_models",
+    "tickets_language",
     "tickets_models",
 ]

@@ -1,62 +1,48 @@
-"""The base of every form: Flask-WTF with WTForms' own messages in Indonesian.
+"""The base of every form: Flask-WTF, with WTForms' own messages from the portal's catalogs.
 
-WTForms ships no Indonesian catalog, so a refused choice read "Not a valid choice." on an Indonesian
-page. Each message WTForms can produce for the fields and validators the portal uses is mapped here
-to an Indonesian text wrapped for translation like every other string; a message not listed stays
-as WTForms wrote it, and ``tests/test_form_messages.py`` fails when a field answers in English.
+WTForms ships catalogs for many languages but none for Indonesian, so a refused choice read "Not
+a valid choice." on an Indonesian page. The portal's ``wtforms`` domain
+(``portal/translations/<lang>/LC_MESSAGES/wtforms.po``) translates every message of WTForms'
+own ``wtforms.pot`` into Indonesian, and Flask-WTF's CSRF messages into both languages; WTForms'
+catalog for the page's language stands behind it. ``tests/test_form_messages.py`` fails when a
+field answers in the wrong language.
 """
 
 from __future__ import annotations
 
+from babel import support
+from flask import current_app, g
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from wtforms.i18n import messages_path
+
+from portal.core.i18n import current_language
+
+_KEY = "_portal_wtforms_translations"
 
 
-def _indonesian(message: str) -> str | None:
-    """The Indonesian text of a WTForms message (its singular form, for those with a count), or None.
+def form_translations() -> support.Translations:
+    """The translations WTForms asks for its messages (``gettext`` / ``ngettext``), per request and language.
 
-    Indonesian nouns do not change with a count, so one text serves both forms. The texts keep
-    WTForms' placeholders unformatted (``gettext`` without arguments): WTForms fills them in.
+    The portal's ``wtforms`` catalog first, WTForms' own for the same language as its fallback.
     """
-    texts = {
-        "Not a valid choice.": _("Pilihan tidak tersedia."),
-        "Invalid Choice: could not coerce.": _("Pilihan tidak dikenal."),
-        "Invalid choice(s): one or more data inputs could not be coerced.": _("Ada pilihan yang tidak dikenal."),
-        "'%(value)s' is not a valid choice for this field.": _("'%(value)s' bukan pilihan yang tersedia."),
-        "Not a valid date value.": _("Tanggal tidak valid; tulis sebagai tahun-bulan-tanggal."),
-        "Not a valid integer value.": _("Isi dengan bilangan bulat."),
-        "This field is required.": _("Isian ini wajib diisi."),
-        "Invalid input.": _("Isian tidak valid."),
-        "Invalid email address.": _("Alamat e-mail tidak valid."),
-        "Field must be equal to %(other_name)s.": _("Isian harus sama dengan %(other_name)s."),
-        "Field must be at least %(min)d character long.": _("Isian minimal %(min)d karakter."),
-        "Field cannot be longer than %(max)d character.": _("Isian paling banyak %(max)d karakter."),
-        "Field must be exactly %(max)d character long.": _("Isian harus tepat %(max)d karakter."),
-        "Field must be between %(min)d and %(max)d characters long.": _(
-            "Isian harus %(min)d sampai %(max)d karakter."
-        ),
-        "CSRF token missing.": _("Sesi formulir kedaluwarsa. Kirim ulang formulir."),
-        "CSRF token expired.": _("Sesi formulir kedaluwarsa. Kirim ulang formulir."),
-        "Invalid CSRF Token.": _("Sesi formulir kedaluwarsa. Kirim ulang formulir."),
-        "CSRF failed.": _("Sesi formulir kedaluwarsa. Kirim ulang formulir."),
-    }
-    return texts.get(message)
-
-
-class IndonesianMessages:
-    """The translations object WTForms asks for its messages (``gettext`` / ``ngettext``)."""
-
-    def gettext(self, message: str) -> str:
-        """Return the Indonesian text of a WTForms message, or the message itself."""
-        return _indonesian(message) or message
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        """Return the Indonesian text of a WTForms message with a count, or WTForms' own."""
-        return _indonesian(singular) or (singular if n == 1 else plural)
+    language = current_language()
+    found = g.get(_KEY)
+    if found is None or found[0] != language:
+        directory = current_app.config.get("PORTAL_TRANSLATIONS_COMPILED") or "."
+        own = support.Translations.load(directory, [language], domain="wtforms")
+        builtin = support.Translations.load(messages_path(), [language], domain="wtforms")
+        if isinstance(own, support.Translations):
+            own.add_fallback(builtin)
+            found = (language, own)
+        else:
+            found = (language, builtin)
+        setattr(g, _KEY, found)
+    return found[1]
 
 
 class PortalForm(FlaskForm):
-    """What every form of the portal derives from (CSRF from Flask-WTF, messages in Indonesian)."""
+    """What every form of the portal derives from (CSRF from Flask-WTF, messages in the page's language)."""
 
     def validate(self, extra_validators=None) -> bool:
         """Validate as WTForms does, and refuse text holding a NUL character.
@@ -71,11 +57,8 @@ class PortalForm(FlaskForm):
         return valid
 
     class Meta:
-        """Hand WTForms the Indonesian messages instead of its catalog, which has no Indonesian."""
+        """Hand WTForms the portal's catalogs (WTForms has no Indonesian one)."""
 
-        def get_translations(self, form) -> IndonesianMessages:
+        def get_translations(self, form) -> support.Translations:
             """Return the object WTForms translates its messages with."""
-            return MESSAGES
-
-
-MESSAGES = IndonesianMessages()
+            return form_translations()

@@ -25,6 +25,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from portal.core.desk import desk_key
+from portal.core.i18n import current_language
 from portal.core.shared import shared_version
 from portal.core.signals import public_content_changed
 from portal.extensions import limiter
@@ -95,7 +96,8 @@ def cached_page(view: Callable[..., ResponseReturnValue]) -> Callable[..., Respo
         cache: PageCache[bytes] = current_app.extensions["page_cache"]
         # The visitor's state (a remembered user type...) is part of the key: those without any
         # share one copy, and no one is shown another visitor's choice.
-        key = (request.full_path, desk_key(), shared_version(current_app).current(), _visitor_state(), _mark())
+        version = shared_version(current_app).current()
+        key = (request.full_path, desk_key(), version, _visitor_state(), _mark(), current_language())
         body = cache.get(key)
         if body is not None:
             return Response(body, mimetype="text/html")
@@ -143,7 +145,7 @@ def cached_page_with_token(view: Callable[..., ResponseReturnValue]) -> Callable
         if not _cacheable():
             return view(*args, **kwargs)
         cache: PageCache[bytes] = current_app.extensions["page_cache"]
-        key = ("token", request.full_path, desk_key(), _visitor_state(), _mark())
+        key = ("token", request.full_path, desk_key(), _visitor_state(), _mark(), current_language())
         token = generate_csrf().encode()
         body = cache.get(key)
         if body is not None:

@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from portal.core.clock import now
 from portal.core.desk import desk_status, get_calendar
-from portal.core.timefmt import format_day, format_wib
+from portal.core.timefmt import format_clock, format_day, format_wib
 
 
 def register_global(app: Flask, name: str, value: Any) -> None:
@@ -58,6 +58,7 @@ def init_app(app: Flask) -> None:
     """Register filters and the layout's context (desk status, the moment, known endpoints)."""
     app.add_template_filter(format_wib, "wib")
     app.add_template_filter(format_day, "weekday")
+    app.add_template_filter(format_clock, "clock")
     app.add_template_filter(format_size, "filesize")
     app.add_template_filter(format_number, "number")
     register_global(app, "csrf_field", csrf_field)

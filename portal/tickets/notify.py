@@ -16,6 +16,7 @@ from portal.core.timefmt import format_wib
 from portal.mail import service as mail
 from portal.notifications import service as staff_notes
 from portal.tickets.letterlink import letter_link
+from portal.tickets.language import in_desk_language, in_requester_language
 from portal.tickets.models import Ticket
 
 
@@ -36,6 +37,7 @@ def _queue(session: Session, ticket: Ticket, subject: str, template: str, *, aut
     )
 
 
+@in_requester_language
 def queue_confirmation(session: Session, ticket: Ticket, token: str, service_name: str) -> None:
     """Queue the confirmation to the requester (automatic)."""
     _queue(
@@ -50,11 +52,13 @@ def queue_confirmation(session: Session, ticket: Ticket, token: str, service_nam
     )
 
 
+@in_requester_language
 def queue_new_link(session: Session, ticket: Ticket, token: str) -> None:
     """Queue a renewed private link (automatic)."""
     _queue(session, ticket, _("Tautan status baru"), "new_link", link=status_link(ticket, token))
 
 
+@in_requester_language
 def queue_staff_reply(session: Session, ticket: Ticket, reply: str) -> None:
     """Queue a public reply of staff: a person's message, so not marked automatic.
 
@@ -72,11 +76,13 @@ def queue_staff_reply(session: Session, ticket: Ticket, reply: str) -> None:
     )
 
 
+@in_requester_language
 def queue_resolved(session: Session, ticket: Ticket, token: str) -> None:
     """Queue the resolution notice (automatic); the new private link leads to the survey."""
     _queue(session, ticket, _("Tiket selesai"), "resolved", link=status_link(ticket, token))
 
 
+@in_requester_language
 def queue_transferred(session: Session, ticket: Ticket, service_name: str) -> None:
     """Queue the notice that the ticket moved to another service, with its new due time (automatic)."""
     _queue(
@@ -89,6 +95,7 @@ def queue_transferred(session: Session, ticket: Ticket, service_name: str) -> No
     )
 
 
+@in_desk_language
 def queue_forward_reminder(
     session: Session, ticket: Ticket, to_email: str, to_name: str, unit: str, sent_at: datetime
 ) -> None:
@@ -129,6 +136,7 @@ def queue_my_tickets_link(session: Session, address: str, token: str, minutes: i
     )
 
 
+@in_requester_language
 def queue_approval_decision(session: Session, ticket: Ticket, approved: bool, reason: str) -> None:
     """Queue the service manager's decision on a broadcast (BMSM.01) to its requester (automatic)."""
     subject = _("Permintaan broadcast disetujui") if approved else _("Permintaan broadcast tidak disetujui")
@@ -136,6 +144,7 @@ def queue_approval_decision(session: Session, ticket: Ticket, approved: bool, re
     _queue(session, ticket, subject, "approval_decision", approved=approved, reason=reason, due=due)
 
 
+@in_requester_language
 def queue_waiting_reminder(session: Session, ticket: Ticket, days: int, close_days: int) -> None:
     """Queue the reminder that the desk still waits on the requester (automatic)."""
     _queue(
@@ -149,12 +158,14 @@ def queue_waiting_reminder(session: Session, ticket: Ticket, days: int, close_da
     )
 
 
+@in_requester_language
 def queue_closed_unanswered(session: Session, ticket: Ticket, days: int) -> None:
     """Queue the notice that the ticket closed for want of an answer; a reply reopens it (automatic)."""
     _queue(session, ticket, _("Tiket ditutup karena belum ada tanggapan"), "closed_unanswered", days=days,
            link=letter_link(ticket))
 
 
+@in_desk_language
 def tell_unit_new(session: Session, ticket: Ticket, now: datetime) -> None:
     """Notify the owner unit's staff of a new ticket in their queue ("Pemberitahuan")."""
     staff_notes.notify_unit(
@@ -168,6 +179,7 @@ def tell_unit_new(session: Session, ticket: Ticket, now: datetime) -> None:
     )
 
 
+@in_desk_language
 def tell_assignee_reply(session: Session, ticket: Ticket, now: datetime) -> None:
     """Notify the assignee (if any) that the requester replied."""
     staff_notes.notify_user(

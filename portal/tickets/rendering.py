@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.core.desk import desk_key
+from portal.core.i18n import current_language
 from portal.core.pagecache import PageCache
 from portal.tickets import workflow
 from portal.tickets.models import Ticket, TicketEvent
@@ -88,7 +89,7 @@ def thread_page(granted, variant: tuple, render: Callable[[], str]) -> str:
         return render()
     token = generate_csrf() if config.get("WTF_CSRF_ENABLED", True) else ""
     cache = _cache(PAGES)
-    key = (*granted.version, variant, desk_key())
+    key = (*granted.version, variant, desk_key(), current_language())
     page = cache.get(key)
     if page is None:
         page = render()

@@ -17,8 +17,9 @@ from portal.catalog.service import amendments_in_force
 from portal.core.clock import now
 from portal.core.desk import get_calendar
 from portal.core.filestore import FileStore, file_store
+from portal.core.i18n import current_language
 from portal.extensions import db
-from portal.tickets import attachments, idempotency, notify, service
+from portal.tickets import attachments, idempotency, language, notify, service
 
 
 def attachment_store() -> FileStore:
@@ -59,16 +60,21 @@ def create_from_form(
         account=account,
         actor_id=actor_id,
         token_days=current_app.config["STATUS_LINK_DAYS"],
-        on_create=partial(_confirm, on_create, catalog.get(code).name),
+        on_create=partial(_confirm, on_create, catalog.get(code).name, channel),
         amendments=amendments_in_force(),
     )
     return created
 
 
-def _confirm(on_create, service_name: str, session, ticket, token: str) -> None:
-    """Run the caller's ``on_create``, then queue the confirmation: both commit with the ticket."""
+def _confirm(on_create, service_name: str, channel: str, session, ticket, token: str) -> None:
+    """Run the caller's ``on_create``, then queue the confirmation: both commit with the ticket.
+
+    A requester filing on the portal chose the page's language: it is kept for their letters.
+    """
     if on_create is not None:
         on_create(session, ticket, token)
+    if channel == "portal":
+        language.remember(session, ticket, current_language())
     notify.queue_confirmation(session, ticket, token, service_name)
 
 

@@ -1,0 +1,1 @@
+"""English beside Indonesian: catalogs, the language switch, glosses of catalog names."""
