@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -23,6 +23,7 @@ from portal.core.timefmt import format_wib
 from portal.mail import service as outbox
 from portal.tickets import notify, triage
 from portal.tickets import service as tickets
+from portal.tickets.letterlink import letter_link
 from portal.tickets.waiting import reply_reopens
 
 CHANNEL = "web_chat"  # the catalog's channel key (B.1 d, "Web Chat")
@@ -66,7 +67,9 @@ def end(
     joined = _joinable(session, chat, now)
     text = transcript_text(chat)
     if joined is not None:
-        reference, link = joined.reference, url_for("tickets.status", _external=True)
+        # The letter goes to the ticket's own address (the chat's e-mail matched it), so it may
+        # carry the thread's letter key, as staff replies do.
+        reference, link = joined.reference, letter_link(joined)
         triage.add_system_note(joined, _("Transkrip web chat ditambahkan (obrolan #%(id)s).", id=chat.id), now)
     else:
         subject = _("Web chat: %(first)s", first=chat.messages[0].body[:150]) if chat.messages else _("Web chat")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -135,6 +136,10 @@ def test_the_transcript_joins_the_visitors_own_ticket(app, agent):
     agent.post(f"/staf/chat/{chat_id}/selesai")
     assert [t.reference for t in tickets(app)] == [reference]
     assert chat_row(app, chat_id).ticket_reference == reference
+    letter = [m for m in outbox(app) if m["To"] == "rina@satker.go.id"][-1].get_content()
+    link = re.search(rf"http://localhost(/status/{reference}\?t=\S+)", letter).group(1)
+    thread = app.test_client().get(link, follow_redirects=True)  # the letter's own link opens the thread
+    assert thread.status_code == 200 and reference in thread.get_data(as_text=True)
 
 
 def test_no_siap_page_loads_chat_code(app):
