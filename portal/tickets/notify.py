@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from portal.core.timefmt import format_wib
 from portal.mail import service as mail
 from portal.notifications import service as staff_notes
-from portal.tickets.letterlink import letter_link
 from portal.tickets.language import in_desk_language, in_requester_language
+from portal.tickets.letterlink import letter_link
 from portal.tickets.models import Ticket
 
 

@@ -141,7 +141,7 @@ def test_vendor_asks_about_a_late_payment_and_follows_it(site, new_page):
     _searched_as_typed(page, query)
     j.check("cari")
 
-    page.locator("a[href='/faq/CRSM.01/permintaan-informasi-sp2d-dan-kode-billing-mpn']").first.click()
+    page.locator("a[href^='/faq/CRSM.01/permintaan-informasi-sp2d-dan-kode-billing-mpn?']").first.click()
     assert "informasi SP2D" in heading(page)
     j.check("artikel")
 
