@@ -61,6 +61,10 @@ def test_without_an_agent_the_chat_cannot_start_and_the_form_makes_a_ticket(app)
     [letter] = outbox(app)
     assert letter["Subject"] == f"[{ticket.reference}] Permintaan Anda telah diterima"
     assert "melalui halaman Web Chat telah kami terima" in letter.get_content()
+    # No code yet, so no norma waktu: the page promises no due time until staff choose the service.
+    page = client.get(filed.headers["Location"]).get_data(as_text=True)
+    assert "ditetapkan setelah petugas menentukan layanannya" in page and "Belum ditetapkan" in page
+    assert "paling lambat" not in page
 
 
 def test_outside_hours_the_page_names_the_opening_and_keeps_the_typed_text(make_app, make_user):
