@@ -77,8 +77,12 @@ def fetch_command(limit: int) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if not app.config["MAIL_IMAP_HOST"]:
         raise click.UsageError("MAIL_IMAP_HOST belum diatur.")
-    report = imap.fetch(
+    for outcome in fetch_once(app, limit).outcomes:
+        click.echo(describe(outcome) + (" (sudah tersimpan)" if outcome.duplicate else ""))
+
+
+def fetch_once(app: Flask, limit: int = 200) -> imap.FetchReport:
+    """One IMAP run with this app's ingest functions: what the command and concurrent callers share."""
+    return imap.fetch(
         app, lambda raw: _ingest_one(app, raw), lambda head, size: _ingest_oversized(app, head, size), limit
     )
-    for outcome in report.outcomes:
-        click.echo(describe(outcome) + (" (sudah tersimpan)" if outcome.duplicate else ""))
