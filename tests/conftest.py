@@ -5,20 +5,16 @@ from __future__ import annotations
 import email
 import functools
 import os
-import queue
-import secrets
-import threading
+import tempfile
 import tomllib
 from email import policy
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.pool import NullPool
 
 from portal import create_app
 from portal.core.dbsetup import dispose_engines
+from tests.databases import FreshDatabases, SqliteTemplate, postgres_pools
 
 CATALOG_FILE = Path(__file__).resolve().parent.parent / "portal" / "catalog" / "katalog-2023.0.toml"
 
@@ -70,111 +66,26 @@ def shared_index(tmp_path_factory) -> str:
     return str(tmp_path_factory.mktemp("kb_index"))
 
 
-class FreshDatabases:
-    """Empty PostgreSQL databases, made ahead by background threads; each is handed out once.
-
-    ``server_url`` names an existing database that a role with CREATEDB can connect to. Every
-    database handed out is new (``CREATE DATABASE test_<random>``) and is dropped once its app
-    is done with it. CREATE DATABASE takes a few tenths of a second, mostly waiting, so two
-    threads keep a few ready, and a third drops the used ones, while the tests run.
-    """
-
-    def __init__(self, server_url: str, spares: int = 4, makers: int = 2):
-        self.url = make_url(server_url)
-        self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-        self.ready: queue.Queue[str] = queue.Queue(maxsize=spares)
-        self.used: queue.Queue[str | None] = queue.Queue()
-        self.closing = threading.Event()
-        self.failure: BaseException | None = None
-        self.threads = [threading.Thread(target=self._make, name="fresh-db", daemon=True) for _ in range(makers)]
-        self.dropper = threading.Thread(target=self._drop_used, name="used-db", daemon=True)
-        for thread in (*self.threads, self.dropper):
-            thread.start()
-
-    def _execute(self, sql: str) -> None:
-        with self.admin.connect() as conn:
-            conn.execute(text(sql))
-
-    def _make(self) -> None:
-        try:
-            while not self.closing.is_set():
-                name = f"test_{secrets.token_hex(6)}"
-                self._execute(f'CREATE DATABASE "{name}"')
-                while not self._offer(name):
-                    if self.closing.is_set():
-                        self.drop(name)
-                        return
-        except Exception as exc:  # raised again in the test that asks next
-            self.failure = exc
-
-    def _offer(self, name: str) -> bool:
-        try:
-            self.ready.put(name, timeout=0.1)
-        except queue.Full:
-            return False
-        return True
-
-    def _drop_used(self) -> None:
-        while (name := self.used.get()) is not None:
-            try:
-                self.drop(name)
-            except Exception as exc:  # reported when the run ends
-                self.failure = exc
-
-    def take(self) -> tuple[str, str]:
-        """Return the name and URL of a database nobody has used."""
-        while True:
-            if self.failure is not None:
-                raise RuntimeError(f"test databases on {self.url!r} failed") from self.failure
-            try:
-                name = self.ready.get(timeout=0.5)
-            except queue.Empty:
-                continue
-            return name, self.url.set(database=name).render_as_string(hide_password=False)
-
-    def release(self, name: str) -> None:
-        """Hand back a database its app no longer uses (engines disposed); it is dropped soon."""
-        self.used.put(name)
-
-    def drop(self, name: str) -> None:
-        """Drop a database; end the connections a test left open, if any (its own role's only)."""
-        try:
-            self._execute(f'DROP DATABASE IF EXISTS "{name}"')
-        except OperationalError:  # "being accessed by other users"
-            self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    def close(self) -> None:
-        """Stop making databases, drop the used ones and the spares; raise what went wrong."""
-        self.closing.set()
-        for thread in self.threads:
-            thread.join()
-        self.used.put(None)
-        self.dropper.join()
-        while not self.ready.empty():
-            self.drop(self.ready.get())
-        self.admin.dispose()
-        if self.failure is not None:
-            raise RuntimeError(f"test databases on {self.url!r} failed") from self.failure
-
-
-_fresh_databases: dict[str, FreshDatabases] = {}
+_pools: dict[str, FreshDatabases] = {}  # "main" and "siap", on the PostgreSQL pass
+_sqlite_template: list[SqliteTemplate] = []  # made by the first app of a SQLite run
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _stop_making_databases():
-    """At the end of a PostgreSQL run, drop what is left of the test databases."""
+    """At the end of a PostgreSQL run, drop what is left of the test databases and the templates."""
     yield
-    while _fresh_databases:
-        _fresh_databases.popitem()[1].close()
+    while _pools:
+        _pools.popitem()[1].close()
 
 
-def _fresh_database(server_url: str, cleanups: list) -> str:
-    """Take a fresh database on ``server_url``'s server; register its release; return its URL."""
-    if server_url not in _fresh_databases:
-        _fresh_databases[server_url] = FreshDatabases(server_url)
-    maker = _fresh_databases[server_url]
-    name, url = maker.take()
-    cleanups.append(lambda: maker.release(name))
+def _fresh_database(key: str, empty: bool, cleanups: list) -> str:
+    """Take a fresh database from pool ``key``; register its release; return its URL."""
+    if not _pools:
+        _pools.update(postgres_pools(os.environ.get("PORTAL_TEST_DATABASE_URL"),
+                                     os.environ.get("PORTAL_TEST_SIAP_DATABASE_URL")))
+    pool = _pools[key]
+    name, url = pool.take(empty)
+    cleanups.append(lambda: pool.release(name))
     return url
 
 
@@ -184,16 +95,26 @@ def database_overrides(overrides: dict, cleanups: list) -> dict:
     With ``PORTAL_TEST_DATABASE_URL`` (and ``PORTAL_TEST_SIAP_DATABASE_URL`` for the SIAP bind)
     set, as ``.ci/run`` does for its PostgreSQL pass, each app gets fresh databases of its own
     instead, dropped at teardown after its engines are disposed, so tests stay as isolated as
-    with per-test SQLite files. A test that names its own database keeps it.
+    with per-test SQLite files. A test that names its own database keeps it. Either way a new
+    database is a copy of one migrated at the start of the run (``tests/databases.py``), empty
+    only for an app that does not migrate (``AUTO_MIGRATE=False``).
     """
     config = {}
+    empty = overrides.get("AUTO_MIGRATE") is False
     main_url = os.environ.get("PORTAL_TEST_DATABASE_URL")
     if main_url and "SQLALCHEMY_DATABASE_URI" not in overrides:
-        config["SQLALCHEMY_DATABASE_URI"] = _fresh_database(main_url, cleanups)
+        config["SQLALCHEMY_DATABASE_URI"] = _fresh_database("main", empty, cleanups)
     siap_url = os.environ.get("PORTAL_TEST_SIAP_DATABASE_URL")
     binds = dict(overrides.get("SQLALCHEMY_BINDS") or {})
     if siap_url and "siap" not in binds:
-        config["SQLALCHEMY_BINDS"] = {**binds, "siap": _fresh_database(siap_url, cleanups)}
+        config["SQLALCHEMY_BINDS"] = {**binds, "siap": _fresh_database("siap", empty, cleanups)}
+    if not empty and "INSTANCE_PATH" in overrides:  # the SQLite databases left in the instance folder
+        main = "SQLALCHEMY_DATABASE_URI" not in {**overrides, **config}
+        siap = "siap" not in ({**overrides, **config}.get("SQLALCHEMY_BINDS") or {})
+        if main or siap:
+            if not _sqlite_template:
+                _sqlite_template.append(SqliteTemplate(Path(tempfile.mkdtemp(prefix="portal-template-"))))
+            _sqlite_template[0].copy_into(Path(overrides["INSTANCE_PATH"]), main, siap)
     return config
 
 
@@ -213,7 +134,7 @@ def make_app(tmp_path, shared_index):
             "ARGON2_MEMORY_KIB": 1024,  # production-strength hashing is slow by design
         }
         config.update(overrides)
-        config.update(database_overrides(overrides, cleanups))
+        config.update(database_overrides(config, cleanups))
         app = create_app(config)
         apps.append(app)
         return app

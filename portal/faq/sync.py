@@ -56,14 +56,21 @@ def _fields(meta: dict, body: str, folder: str) -> dict:
     }
 
 
-def add_revision(session: Session, article: FaqArticle, author_id: int | None, note: str) -> FaqRevision:
-    """Snapshot the article's working copy as its next revision."""
-    number = (session.scalar(select(func.max(FaqRevision.number)).where(FaqRevision.article_id == article.id)) or 0) + 1
-    revision = FaqRevision(
+def _snapshot(article: FaqArticle, number: int, author_id: int | None, note: str) -> FaqRevision:
+    return FaqRevision(
         article_id=article.id, number=number, codes=list(article.codes), title=article.title,
         tags=list(article.tags), synonyms=list(article.synonyms), related=list(article.related),
         body=article.body, status=article.status, author_id=author_id, note=note[:300], created_at=now(),
     )  # fmt: skip
+
+
+def _next_number(session: Session, article: FaqArticle) -> int:
+    return (session.scalar(select(func.max(FaqRevision.number)).where(FaqRevision.article_id == article.id)) or 0) + 1
+
+
+def add_revision(session: Session, article: FaqArticle, author_id: int | None, note: str) -> FaqRevision:
+    """Snapshot the article's working copy as its next revision."""
+    revision = _snapshot(article, _next_number(session, article), author_id, note)
     session.add(revision)
     session.flush()
     return revision
@@ -73,7 +80,7 @@ def import_baseline(session: Session, root: Path) -> ImportReport:
     """Load every ``<root>/<CODE>/<slug>.md`` as a published article (see the module docstring)."""
     report = ImportReport()
     existing = {a.slug: a for a in session.scalars(select(FaqArticle))}
-    stamp: int | None = None  # one counter value for the whole import (taken when anything changes)
+    changed: list[tuple[FaqArticle, bool]] = []  # (article, new): revisions are added in one batch below
     for path in sorted(root.glob("*/*.md")):
         raw = path.read_bytes()
         name = path.relative_to(root).as_posix()
@@ -100,11 +107,17 @@ def import_baseline(session: Session, root: Path) -> ImportReport:
         updated = meta.get("updated")
         article.last_reviewed = updated if isinstance(updated, date) else None
         article.status, article.baseline_hash, article.edited, article.updated_at = PUBLISHED, hashed, False, now()
+        changed.append((article, article.id is None))
+    if changed:
+        # One flush for the articles (their ids) and one for the revisions: the first start of a
+        # fresh install imports about a hundred, and a flush per row took most of its time.
         session.flush()
-        article.published_revision = add_revision(session, article, None, IMPORT_NOTE).number
-        stamp = stamp or take(session)
-        article.public_seq = stamp
-    session.flush()
+        stamp = take(session)  # one counter value for the whole import
+        for article, new in changed:
+            revision = _snapshot(article, 1 if new else _next_number(session, article), None, IMPORT_NOTE)
+            session.add(revision)
+            article.published_revision, article.public_seq = revision.number, stamp
+        session.flush()
     return report
 
 
