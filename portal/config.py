@@ -41,6 +41,10 @@ class Config:
     FAQ_IMPORT_ON_START = True
     FAQ_SINGLE_MEMBER_PUBLISH = True
     FAQ_FOLLOW_SECONDS = 2.0  # how often a process looks for FAQ changes published elsewhere
+    # Cookie-less visits of a cached public page: copies of the last such response, kept this
+    # long, each with its own CSRF token and cookie (portal/core/fastpage.py).
+    FAST_PAGES = True
+    FAST_PAGE_SECONDS = 1.0
 
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"

@@ -24,7 +24,8 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from portal.core.desk import desk_key
+from portal.core import fastpage
+from portal.core.desk import desk_key, get_calendar
 from portal.core.i18n import current_language
 from portal.core.shared import shared_version
 from portal.core.signals import public_content_changed
@@ -34,7 +35,7 @@ TTL_SECONDS = 30.0
 MAX_ENTRIES = 512
 
 
-V = TypeVar("V", bytes, str)
+V = TypeVar("V")  # bytes or text here, a kept response in ``fastpage``
 
 
 class PageCache(Generic[V]):
@@ -71,10 +72,19 @@ class PageCache(Generic[V]):
 def init_app(app: Flask) -> None:
     """Give ``app`` its page cache, emptied whenever public content changes."""
     cache = app.extensions["page_cache"] = PageCache[bytes]()
+    fast = fastpage.install(app, PageCache[fastpage.Kept](ttl=float(app.config.get("FAST_PAGE_SECONDS", 1.0))))
 
     @public_content_changed.connect_via(app)
     def forget_pages(sender: Flask, **extra: object) -> None:
         cache.clear()
+        fast.clear()
+
+
+def forget_fast_copies(app: Flask) -> None:
+    """Drop the first-visit copies (``fastpage``): a feature's page mark moved on this node."""
+    fast = app.extensions.get("fast_pages")
+    if fast is not None:
+        fast.clear()
 
 
 def _cacheable() -> bool:
@@ -96,18 +106,28 @@ def cached_page(view: Callable[..., ResponseReturnValue]) -> Callable[..., Respo
         cache: PageCache[bytes] = current_app.extensions["page_cache"]
         # The visitor's state (a remembered user type...) is part of the key: those without any
         # share one copy, and no one is shown another visitor's choice.
-        version = shared_version(current_app).current()
-        key = (request.full_path, desk_key(), version, _visitor_state(), _mark(), current_language())
+        version, desk = shared_version(current_app).current(), desk_key()
+        key = (request.full_path, desk, version, _visitor_state(), _mark(), current_language())
         body = cache.get(key)
         if body is not None:
+            _offer(body, None, version, desk)
             return Response(body, mimetype="text/html")
         response = make_response(view(*args, **kwargs))
         if response.status_code == 200 and response.mimetype == "text/html":
             cache.put(key, response.get_data())
+            _offer(response.get_data(), None, version, desk)
         return response
 
     wrapper.page_cached = True  # type: ignore[attr-defined]  # read by _public_read below
     return wrapper
+
+
+def _offer(body: bytes, raw_token: str | None, version: object, desk: tuple[bool, Any, Any]) -> None:
+    """Offer the page to the first-visit copies of ``fastpage`` (it decides whether it may keep it)."""
+    if not fastpage.wanted():
+        return
+    _is_open, until, day = desk
+    fastpage.offer(fastpage.Offer(body, TOKEN_SLOT, raw_token, version, until, day, get_calendar().tz))
 
 
 def _mark() -> Hashable:
@@ -145,14 +165,19 @@ def cached_page_with_token(view: Callable[..., ResponseReturnValue]) -> Callable
         if not _cacheable():
             return view(*args, **kwargs)
         cache: PageCache[bytes] = current_app.extensions["page_cache"]
-        key = ("token", request.full_path, desk_key(), _visitor_state(), _mark(), current_language())
+        version, desk = shared_version(current_app).current(), desk_key()
+        key = ("token", request.full_path, desk, version, _visitor_state(), _mark(), current_language())
         token = generate_csrf().encode()
         body = cache.get(key)
+        raw = session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
         if body is not None:
+            _offer(body, raw, version, desk)
             return Response(body.replace(TOKEN_SLOT, token), mimetype="text/html")
         response = make_response(view(*args, **kwargs))
         if response.status_code == 200 and response.mimetype == "text/html":
-            cache.put(key, response.get_data().replace(token, TOKEN_SLOT))
+            body = response.get_data().replace(token, TOKEN_SLOT)
+            cache.put(key, body)
+            _offer(body, raw, version, desk)
         return response
 
     wrapper.page_cached = True  # type: ignore[attr-defined]  # read by _public_read below

@@ -24,6 +24,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from portal.core.pagecache import forget_fast_copies
 from portal.extensions import db
 from portal.faq.models import FaqArticle, FaqRevision, FaqSequence
 from portal.kb.index import applied_counter, current_build, index_path, render_cache_path, update_live_index
@@ -140,6 +141,7 @@ def _apply(app: Flask, state: Follower, session: Session) -> bool:
     state.articles, state.marks, state.applied = articles, {**state.marks, **marks}, counter
     app.extensions["kb"] = assemble(sorted(articles.values(), key=lambda a: a.path), f"faq:{counter}")
     app.extensions["search"].pool.refresh()
+    forget_fast_copies(app)  # the page marks moved: first-visit copies of these pages are stale
     return True
 
 
