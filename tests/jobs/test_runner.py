@@ -50,6 +50,7 @@ def test_a_job_held_by_another_run_is_skipped(app):
             other = db.engine.connect()
             other.execute(text("SELECT pg_advisory_lock(:k)"), {"k": jobs._advisory_key("test.held")})
             other.commit()
+            other_pid = other.execute(text("SELECT pg_backend_pid()")).scalar_one()
         else:  # another run's lease on the job's row
             later = clock.now() + timedelta(minutes=5)
             db.session.execute(update(JobLock).where(JobLock.name == "test.held").values(holder="x", held_until=later))
@@ -57,7 +58,12 @@ def test_a_job_held_by_another_run_is_skipped(app):
     result = runner.invoke(args=["jobs", "run", "--only", "test.held", "--now", "2026-11-27T15:01:00+07:00"])
     assert "dipegang proses lain" in result.output and calls == ["ran"]
     if postgres:
-        other.invalidate()  # the node died: its lock went with its connection (closed, not pooled)
+        # The node died: its backend ends and the lock goes with it. Closing the socket alone lets
+        # the server notice a moment later, so the next run could still find the lock held;
+        # pg_terminate_backend(pid, timeout) returns once that backend is gone.
+        with app.app_context(), db.engine.connect() as admin:
+            assert admin.execute(text("SELECT pg_terminate_backend(:p, 10000)"), {"p": other_pid}).scalar_one()
+        other.invalidate()
         other.close()
     # on SQLite the lease of a run that died ends: the next run after it takes the job again
     result = runner.invoke(args=["jobs", "run", "--only", "test.held", "--now", "2026-11-27T15:30:00+07:00"])
