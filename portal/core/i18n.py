@@ -12,8 +12,10 @@ formatting are Flask-Babel's and Jinja's.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+
 from flask import Flask, g, has_request_context, request
-from flask_babel import get_locale, get_translations
+from flask_babel import force_locale, get_locale, get_translations
 from markupsafe import Markup
 
 LANGUAGES = ("id", "en")
@@ -37,6 +39,12 @@ def select_locale() -> str | None:
     if chosen in LANGUAGES:
         return chosen
     return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def desk_language() -> AbstractContextManager[None]:
+    """Write what the desk keeps (ticket events, staff notifications, audit summaries, announcement
+    titles) in Indonesian, whatever language the person causing it reads: other staff read it later."""
+    return force_locale(DEFAULT_LANGUAGE)
 
 
 def current_language() -> str:

@@ -10,6 +10,7 @@ from portal.audit import service as audit
 from portal.core.access import access
 from portal.core.clock import now
 from portal.core.desk import get_calendar
+from portal.core.i18n import desk_language
 from portal.extensions import db
 from portal.staff.manage_views import LEADS
 from portal.staff.views import _forms, _ticket_or_404, _ticket_page
@@ -39,6 +40,8 @@ def decide(reference: str):
         return _ticket_page(_ticket_or_404(reference), forms, 422)
     # The letter and the audit entry commit with the decision: told once, recorded once.
     notify.queue_approval_decision(db.session(), t, approved, reason)
+    with desk_language():  # the audit log is read in the desk's language
+        summary = _("Persetujuan broadcast: %(d)s", d=_("disetujui") if approved else _("tidak disetujui"))
     audit.record(
         db.session(),
         actor_id=current_user.id,
@@ -46,7 +49,7 @@ def decide(reference: str):
         object_type="ticket",
         object_id=t.reference,
         after={"keputusan": "setujui" if approved else "tolak", "alasan": reason[:200]},
-        summary=_("Persetujuan broadcast: %(d)s", d=_("disetujui") if approved else _("tidak disetujui")),
+        summary=summary,
     )
     db.session.commit()
     flash(_("Permintaan broadcast disetujui.") if approved else _("Permintaan broadcast ditolak."), "success")

@@ -17,6 +17,7 @@ from flask_login import current_user
 from portal.core.access import access
 from portal.core.clock import today
 from portal.core.desk import get_calendar
+from portal.core.i18n import desk_language
 from portal.core.numbers import to_int
 from portal.extensions import db
 from portal.notices import service as notices
@@ -99,11 +100,9 @@ def override_set():
     try:
         notices.set_override(db.session(), day, is_open, form.reason.data, actor_id=current_user.id)
         if form.announce.data:
-            title = (
-                _("Layanan buka %(d)s", d=f"{day:%d-%m-%Y}")
-                if is_open
-                else _("Layanan tutup %(d)s", d=f"{day:%d-%m-%Y}")
-            )
+            with desk_language():  # a public announcement: the desk's language, as staff write them
+                shown = f"{day:%d-%m-%Y}"
+                title = _("Layanan buka %(d)s", d=shown) if is_open else _("Layanan tutup %(d)s", d=shown)
             notices.add_announcement(
                 db.session(), title, form.reason.data, min(_today(), day), day, actor_id=current_user.id
             )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from portal.audit import service as audit
 from portal.auth.models import ROLE_ADMIN, User
 from portal.core.calendar import WorkingCalendar
+from portal.core.i18n import desk_language
 from portal.notifications import service as staff_notes
 from portal.tickets import notify, routing
 from portal.tickets.models import OPEN_STATUSES, STATUS_WAITING, CannedReply, Ticket, TicketEvent
@@ -202,12 +203,14 @@ def assign(session: Session, ticket: Ticket, actor: User, assignee: User | None,
         summary=f"{ticket.reference} ditugaskan kepada {name}",
     )
     if assignee is not None and assignee.id != actor.id:  # taking a ticket oneself needs no notice
+        with desk_language():  # the assignee reads it, in the desk's language
+            told = _("Ditugaskan kepada Anda oleh %(actor)s: %(subject)s", actor=actor.name, subject=ticket.subject)
         staff_notes.notify(
             session,
             [assignee],
             kind=staff_notes.KIND_ASSIGNED,
             reference=ticket.reference,
-            text=_("Ditugaskan kepada Anda oleh %(actor)s: %(subject)s", actor=actor.name, subject=ticket.subject),
+            text=told,
             now=now,
             link=notify.staff_link(ticket),
         )

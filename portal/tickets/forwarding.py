@@ -21,6 +21,7 @@ from portal.auth import ROLE_LEAD
 from portal.auth import service as accounts
 from portal.catalog.models import Catalog
 from portal.core.calendar import WorkingCalendar
+from portal.core.i18n import desk_language
 from portal.core.timefmt import format_wib
 from portal.tickets import notify
 from portal.tickets.models import STATUS_NEW, STATUS_OPEN, Ticket, TicketEvent, TicketStatus
@@ -80,6 +81,8 @@ def forward(
         created_at=now,
     )
     session.add(row)
+    with desk_language():  # the thread's record, read later by staff and the requester
+        forwarded = _("Diteruskan ke %(unit)s pada %(when)s.", unit=unit, when=format_wib(sent_at))
     ticket.events.append(
         TicketEvent(
             kind="status",
@@ -88,7 +91,7 @@ def forward(
             actor_id=actor_id,
             from_status=ticket.status,
             to_status=TicketStatus.FORWARDED,
-            body=_("Diteruskan ke %(unit)s pada %(when)s.", unit=unit, when=format_wib(sent_at)),
+            body=forwarded,
             created_at=now,
         )
     )

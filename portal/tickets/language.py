@@ -16,7 +16,7 @@ from flask_babel import force_locale
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from portal.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from portal.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, desk_language
 from portal.extensions import Model
 from portal.tickets.models import Ticket
 
@@ -67,7 +67,7 @@ def in_desk_language(tell: F) -> F:
 
     @wraps(tell)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with force_locale(DEFAULT_LANGUAGE):
+        with desk_language():
             return tell(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

@@ -27,6 +27,7 @@ from portal.catalog.models import Catalog
 from portal.catalog.service import get_catalog
 from portal.core.calendar import WorkingCalendar
 from portal.core.desk import get_calendar
+from portal.core.i18n import desk_language
 from portal.notifications import service as staff_notes
 from portal.tickets import notify, service, unitmap
 from portal.tickets.models import (
@@ -137,6 +138,10 @@ def recategorise(
     ticket.catalog_version = catalog.version
     ticket.due_at = calendar.add_working_hours(ticket.received_at, new_service.max_hours + ticket.paused_hours)
     ticket.assignee_id = None
+    with desk_language():  # stored for staff to read later, whatever this actor's language
+        body = _("Dipindahkan dari %(before)s ke %(after)s. Alasan: %(reason)s", before=before,
+                 after=f"{code} ({unit})", reason=reason)  # fmt: skip
+        told = _("Tiket dipindahkan ke unit Anda (%(code)s): %(subject)s", code=code, subject=ticket.subject)
     event = TicketEvent(
         kind="pindah",
         public=False,
@@ -144,12 +149,7 @@ def recategorise(
         actor_id=actor_id,
         from_status=ticket.status,
         to_status=STATUS_WAITING if ticket.status == STATUS_WAITING else STATUS_NEW,
-        body=_(
-            "Dipindahkan dari %(before)s ke %(after)s. Alasan: %(reason)s",
-            before=before,
-            after=f"{code} ({unit})",
-            reason=reason,
-        )[:5000],
+        body=body[:5000],
         created_at=now,
     )
     ticket.status = event.to_status  # type: ignore[assignment]
@@ -172,7 +172,7 @@ def recategorise(
         unit,
         kind=staff_notes.KIND_ASSIGNED,
         reference=ticket.reference,
-        text=_("Tiket dipindahkan ke unit Anda (%(code)s): %(subject)s", code=code, subject=ticket.subject),
+        text=told,
         now=now,
         link=notify.staff_link(ticket),
     )
@@ -198,13 +198,15 @@ def merge(session: Session, duplicate: Ticket, survivor: Ticket, *, actor_id: in
     if duplicate.requester_email.lower() != survivor.requester_email.lower():
         raise RoutingError(_("Hanya tiket dari pemohon yang sama (alamat e-mail sama) dapat digabung; tautkan saja."))
     _check_actor(session, actor_id, duplicate, survivor)
+    with desk_language():  # both tickets' records, read later by staff and the requester
+        joined = _("Tiket %(ref)s digabungkan ke tiket ini.", ref=duplicate.reference)
+        gone = _("Digabungkan ke tiket %(ref)s.", ref=survivor.reference)
     note = TicketEvent(
         kind="gabung",
         public=True,
         author="staf" if actor_id else "sistem",
         actor_id=actor_id,
-        body=_("Tiket %(ref)s digabungkan ke tiket ini.", ref=duplicate.reference)
-        + f"\n\n{duplicate.subject}\n{duplicate.detail}".rstrip()[:4000],
+        body=joined + f"\n\n{duplicate.subject}\n{duplicate.detail}".rstrip()[:4000],
         created_at=now,
     )
     survivor.events.append(note)
@@ -228,7 +230,7 @@ def merge(session: Session, duplicate: Ticket, survivor: Ticket, *, actor_id: in
             actor_id=actor_id,
             from_status=duplicate.status,
             to_status=STATUS_CLOSED,
-            body=_("Digabungkan ke tiket %(ref)s.", ref=survivor.reference),
+            body=gone,
             created_at=now,
         )
     )

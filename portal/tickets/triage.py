@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from portal.catalog.models import Catalog
 from portal.core.calendar import WorkingCalendar
 from portal.core.filestore import FileStore
+from portal.core.i18n import desk_language
 from portal.tickets import attachments as files
 from portal.tickets import routing
 from portal.tickets.models import OPEN_STATUSES, STATUS_NEW, Ticket, TicketEvent
@@ -152,13 +153,15 @@ def set_code(
         raise TicketError(_("Pengaduan (WBSM.01) disampaikan melalui SIAP, bukan sebagai tiket."))
     check_eligibility(catalog, code, rtype, user_type, None, vouched=True)
     ticket.request_type, ticket.user_type = rtype.key, user_type
+    with desk_language():  # becomes the transfer's event and audit summary
+        reason = _("Kode layanan ditetapkan dari triase surel.")
     try:
         return routing.recategorise(
             session,
             ticket,
             code=code,
             actor_id=actor_id,
-            reason=_("Kode layanan ditetapkan dari triase surel."),
+            reason=reason,
             now=now,
             catalog=catalog,
             calendar=calendar,
