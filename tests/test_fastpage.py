@@ -18,11 +18,16 @@ TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 def site(make_app):
     """A portal with CSRF on, its clock at Monday 10.00, and a count of requests Flask handled."""
     app = make_app(NOW=datetime(2026, 11, 30, 10, 0, tzinfo=WIB), WTF_CSRF_ENABLED=True)
-    app.handled = []
+    app.handled, app.extra_headers = [], {}
 
     @app.before_request
     def count() -> None:
         app.handled.append(request.path)
+
+    @app.after_request
+    def add_headers(response):
+        response.headers.update(app.extra_headers)  # what a later hook might add (see the header tests)
+        return response
 
     app.test_client().get("/")  # the first request loads the FAQ, which ends any copy kept before it
     app.handled.clear()
@@ -94,3 +99,32 @@ def test_nothing_is_kept_with_fast_pages_off(make_app):
     app = make_app(FAST_PAGES=False)
     _first_visit(app)
     assert len(app.extensions["fast_pages"].kept._items) == 0
+
+
+FORBIDDING = [("Cache-Control", "private, no-store"), ("Content-Encoding", "gzip"), ("Vary", "User-Agent")]
+
+
+@pytest.mark.parametrize("header", FORBIDDING)
+def test_a_response_whose_headers_forbid_sharing_is_not_kept(site, header):
+    site.extra_headers[header[0]] = header[1]
+    _first_visit(site)
+    _first_visit(site)
+    assert site.handled == [ARTICLE] * 2
+
+
+def test_turning_fast_pages_off_stops_serving_kept_copies_at_once(site):
+    _first_visit(site)
+    site.config["FAST_PAGES"] = False
+    _first_visit(site)
+    assert site.handled == [ARTICLE] * 2
+
+
+def test_a_changed_csrf_key_signs_the_next_copy(site):
+    _first_visit(site)
+    site.config["WTF_CSRF_SECRET_KEY"] = "kunci-token-baru-" + "z" * 20
+    copy = _first_visit(site)
+    client = site.test_client()
+    client.set_cookie("session", _cookie(copy))
+    token = TOKEN.search(copy.get_data(as_text=True))[1]
+    answer = client.post(f"{ARTICLE}/umpan-balik", data={"csrf_token": token, "helpful": "ya"})
+    assert answer.status_code == 302

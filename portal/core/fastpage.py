@@ -93,7 +93,7 @@ class FastPages:
         self.app, self.wsgi_app, self.kept = app, wsgi_app, kept
         self.generation = 0
         self._lock = threading.Lock()
-        self._signers: tuple[Any, URLSafeTimedSerializer] | None = None
+        self._signers: tuple[tuple[Any, ...], Any, URLSafeTimedSerializer] | None = None
 
     def clear(self) -> None:
         """Forget every kept page (public content changed)."""
@@ -104,7 +104,7 @@ class FastPages:
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         """Serve a kept copy, or the application (keeping its response when it was offered)."""
         if environ.get("REQUEST_METHOD") != "GET" or "HTTP_COOKIE" in environ or "HTTP_AUTHORIZATION" in environ \
-                or environ.get("QUERY_STRING"):  # fmt: skip
+                or environ.get("QUERY_STRING") or not self.app.config.get("FAST_PAGES", True):  # fmt: skip
             return self.wsgi_app(environ, start_response)
         key = tuple(environ.get(name) for name in KEY)
         kept = self.kept.get(key)
@@ -139,17 +139,21 @@ class FastPages:
         return (made.until is None or moment < made.until) and moment.astimezone(made.zone).date() == made.day
 
     def _signer_pair(self) -> tuple[Any, URLSafeTimedSerializer]:
-        if self._signers is None:
-            config = self.app.config
+        """Flask's session serializer and Flask-WTF's token serializer, made again when a key changes."""
+        config = self.app.config
+        secret = config.get("WTF_CSRF_SECRET_KEY", self.app.secret_key)  # Flask-WTF's own lookup
+        keys = (self.app.secret_key, tuple(config.get("SECRET_KEY_FALLBACKS") or ()), secret)
+        if self._signers is None or self._signers[0] != keys:
             session_signer = self.app.session_interface.get_signing_serializer(self.app)  # type: ignore[attr-defined]
             # Flask-WTF's generate_csrf signs the session's raw token with this serializer.
-            secret = cast(str | bytes, config.get("WTF_CSRF_SECRET_KEY") or self.app.secret_key)
-            csrf_signer = URLSafeTimedSerializer(secret, salt="wtf-csrf-token")
-            self._signers = (session_signer, csrf_signer)
-        return self._signers
+            csrf_signer = URLSafeTimedSerializer(cast(str | bytes, secret), salt="wtf-csrf-token")
+            self._signers = (keys, session_signer, csrf_signer)
+        return self._signers[1], self._signers[2]
 
     def _keepable(self, headers: list[tuple[str, str]], made: Offer) -> tuple[tuple[str, str], ...] | None:
         """The headers with the session cookie's value cut out; None when the response is not shareable."""
+        if not _shareable(headers) or (made.raw_token is not None and made.raw_token.encode() in made.body):
+            return None  # a header that says otherwise, or the first visitor's token left in the body
         cookies = [value for name, value in headers if name.lower() == "set-cookie"]
         session_name = self.app.config["SESSION_COOKIE_NAME"]
         if made.raw_token is None:
@@ -182,6 +186,17 @@ class FastPages:
         headers.append(("Content-Length", str(len(body))))
         start_response(kept.status, headers)
         return [body]
+
+
+def _shareable(headers: list[tuple[str, str]]) -> bool:
+    """No header of the response forbids a copy: none private, encoded, or varying on more than we key on."""
+    for name, value in headers:
+        lower, text = name.lower(), value.lower()
+        if lower == "content-encoding" or (lower == "cache-control" and ("no-store" in text or "private" in text)):
+            return False
+        if lower == "vary" and {v.strip() for v in text.split(",")} - {"accept-language", "cookie"}:
+            return False
+    return True
 
 
 def install(app: Flask, kept: Store) -> FastPages:
