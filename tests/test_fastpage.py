@@ -128,3 +128,16 @@ def test_a_changed_csrf_key_signs_the_next_copy(site):
     token = TOKEN.search(copy.get_data(as_text=True))[1]
     answer = client.post(f"{ARTICLE}/umpan-balik", data={"csrf_token": token, "helpful": "ya"})
     assert answer.status_code == 302
+
+
+def test_a_renamed_token_field_is_rendered_kept_and_accepted(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True, WTF_CSRF_FIELD_NAME="token_formulir")
+    app.test_client().get("/")
+    _first_visit(app)
+    copy = _first_visit(app)
+    found = re.search(r'name="token_formulir" type="hidden" value="([^"]+)"', copy.get_data(as_text=True))
+    assert found is not None
+    client = app.test_client()
+    client.set_cookie("session", _cookie(copy))
+    answer = client.post(f"{ARTICLE}/umpan-balik", data={"token_formulir": found[1], "helpful": "ya"})
+    assert answer.status_code == 302

@@ -146,7 +146,8 @@ def _visitor_state() -> tuple[tuple[str, str], ...]:
     Most anonymous visitors have none, so they share one copy; any other state gets its own.
     """
     own = current_app.config.get("SESSION_COOKIE_NAME", "session")
-    kept = tuple(sorted((k, repr(v)) for k, v in session.items() if k != "csrf_token"))
+    token = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    kept = tuple(sorted((k, repr(v)) for k, v in session.items() if k != token))
     return kept + tuple(sorted((k, v) for k, v in request.cookies.items() if k != own))
 
 

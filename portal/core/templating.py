@@ -50,7 +50,8 @@ def csrf_field(form: Any) -> Markup:
 
     Empty when the form has no token field (CSRF protection turned off, as in most tests).
     """
-    token = getattr(form, "csrf_token", None)
+    # The field is named by WTF_CSRF_FIELD_NAME (Flask-WTF's form meta reads it).
+    token = getattr(form, getattr(getattr(form, "meta", None), "csrf_field_name", "csrf_token"), None)
     return token(id=False) if token is not None else Markup("")
 
 
