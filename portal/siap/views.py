@@ -127,6 +127,9 @@ def receipt():
         receipt=crypto.format_receipt(shown) if shown else None,
         status=complaint.status if complaint is not None else None,
         signed_in=complaint is not None,
+        # Switching language reloads the page, and the code is shown only once: a reporter who
+        # switched here would lose it. The language was chosen before filing.
+        hide_language_switch=bool(shown),
     )
 
 

@@ -39,10 +39,12 @@ def test_filing_redirects_and_the_receipt_page_shows_it_once(app, member):
     first = client.get("/siap/resi")
     receipt = receipt_of(first)
     assert crypto.normalise_receipt(receipt) and SHOWN_ONCE not in first.get_data(as_text=True)
+    # No language link while the code shows: following it would reload the page without the code.
+    assert "/siap/bahasa/" not in first.get_data(as_text=True)
     _cookies_hold_no_receipt(app, client, receipt)
     again = client.get("/siap/resi")
     text = again.get_data(as_text=True)
-    assert again.status_code == 200 and SHOWN_ONCE in text
+    assert again.status_code == 200 and SHOWN_ONCE in text and "/siap/bahasa/" in text
     assert receipt not in text and crypto.normalise_receipt(receipt) not in text
     assert "Lihat pengaduan saya" in text  # still signed in to the complaint just filed
     assert client.get("/siap/laporan").status_code == 200

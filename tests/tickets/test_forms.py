@@ -116,3 +116,14 @@ def test_punctuation_is_normalised(app):
     ok, form = _validate(app, "informasi-ntpn", npwp="01.234.567.8-901.000", kode_satker="12 34 56")
     assert ok
     assert form.npwp.data == "012345678901000" and form.kode_satker.data == "123456"
+
+
+def test_a_refused_form_says_what_is_wrong_before_the_catalog_notes(client):
+    # On a 375 px phone the notes about who may use a code fill more than a screen; the answer to a
+    # refused form reloads at the top, so the error summary must come first.
+    page = client.get("/permintaan/BCSM.02/pembuatan-tiket").get_data(as_text=True)
+    assert "data-closed-routes" in page  # BCSM.02 is closed to some user types
+    refused = client.post("/permintaan/BCSM.02/pembuatan-tiket", data={"subjek": "", "detail": ""})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert text.index('id="ringkasan-galat"') < text.index("data-closed-routes") < text.index("<form method=\"post\"")
