@@ -186,3 +186,18 @@ def test_private_link_opens_the_thread_and_takes_a_reply(site, new_page, width):
     stored = stored_ticket(site, reference)
     assert stored.events[-1] == ("pesan", "pengguna", True, reply)
     assert stored.status == "baru"
+
+
+def test_enter_in_the_subject_lands_on_the_suggested_answers(site, new_page):
+    """Enter in a field sends the form's first button, "Cari jawaban…": the page must come back
+    where the answers are, not at its top (on a 375 px phone they were 1,500 px down)."""
+    page, _problems = new_page(375, javascript=False)  # the form's own behaviour, without suggest.js
+    page.goto(site.url(FORM))
+    page.get_by_label("Subjek").fill("pembatalan SP2D")
+    page.get_by_label("Subjek").press("Enter")
+    page.wait_for_load_state()
+    assert page.url.endswith("#saran")
+    suggestions = page.locator("#saran")
+    assert suggestions.locator("li").count() > 0
+    box, height = suggestions.bounding_box(), page.viewport_size["height"]
+    assert box is not None and -2 <= box["y"] < height, f"off screen: {box}"  # scrolled to, within a subpixel
