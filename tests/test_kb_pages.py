@@ -166,3 +166,11 @@ def test_paging(client):
     assert second.select_one('a[rel="prev"]')
     assert [a["href"] for a in first.select("ol.results a")] != [a["href"] for a in second.select("ol.results a")]
     assert re.search(r"halaman=2", next_link["href"])
+
+
+@pytest.mark.parametrize("query", ["spm ditolak", "qwzxv tidak ada"])
+def test_search_results_end_with_asking_the_desk(client, query):
+    # Results that do not answer, or none at all: the page's next step is to ask the desk.
+    page = BeautifulSoup(client.get("/cari", query_string={"q": query}).get_data(as_text=True), "html.parser")
+    step = page.select_one("a[data-next-step]")
+    assert step is not None and step["href"] == "/permintaan" and "button-primary" in step["class"]
