@@ -127,3 +127,10 @@ def test_a_refused_form_says_what_is_wrong_before_the_catalog_notes(client):
     text = refused.get_data(as_text=True)
     assert refused.status_code == 422
     assert text.index('id="ringkasan-galat"') < text.index("data-closed-routes") < text.index("<form method=\"post\"")
+
+
+def test_a_service_with_one_request_type_leads_to_its_form_with_a_button(client):
+    page = BeautifulSoup(client.get("/permintaan/BCSM.02").get_data(as_text=True), "html.parser")
+    step = page.select_one("a[data-next-step]")
+    assert step is not None and "button-primary" in step["class"]
+    assert step["href"] == "/permintaan/BCSM.02/pembuatan-tiket"
