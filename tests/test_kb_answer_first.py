@@ -107,3 +107,14 @@ def test_articles_invent_no_phone_number_url_or_regulation():
             assert host in ALLOWED_HOSTS, (path, host)
         for regulation in re.findall(r"\d+/PMK[.\d]*/\d{4}|PER-\d+/PB/\d{4}", text):
             assert regulation in ALLOWED_REGULATIONS, (path, regulation)
+
+
+def test_a_reader_whose_user_type_the_code_is_closed_to_gets_the_other_routes_not_the_form(client):
+    article = "/faq/ITSM.01.04/cek-status-spm-sakti-dan-monsakti"  # ITSM.01.04 is closed to Satker (1)
+    assert 'data-form-button' in client.get(article).get_data(as_text=True)  # nobody chosen yet
+    client.get("/saya-adalah?pengguna=1")
+    page = BeautifulSoup(client.get(article).get_data(as_text=True), "html.parser")
+    assert page.select_one("[data-form-button]") is None
+    assert page.select_one('[data-closed-for-you="1"]') is not None
+    step = page.select_one(".catalog-answer .next-step a")
+    assert step["href"] == "/permintaan/ITSM.01.04#rute-lain" and "button-primary" in step["class"]
