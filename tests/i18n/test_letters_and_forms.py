@@ -94,3 +94,15 @@ def test_wtforms_plural_messages_in_both_languages(app):
         with force_locale("en"):
             form = Probe(meta={"csrf": False})
             assert not form.validate() and form.code.errors == ["Field cannot be longer than 3 characters."]
+
+
+def test_english_request_pages_gloss_the_service_and_the_norm(client):
+    client.set_cookie("bahasa", "en")
+    for path in ("/permintaan/BCSM.02", "/permintaan/BCSM.02/pembuatan-tiket"):
+        text = " ".join(client.get(path).get_data(as_text=True).split())
+        name = '<span lang="id">Layanan Konsultasi Teknis Perbendaharaan</span>'
+        assert f"{name} (technical treasury consultation)" in text
+        assert "24 s.d. 32 jam kerja (working hours)" in text  # the catalog's words, as published, glossed
+    client.set_cookie("bahasa", "id")
+    text = client.get("/permintaan/BCSM.02").get_data(as_text=True)
+    assert "technical treasury consultation" not in text and "(working hours)" not in text
