@@ -141,3 +141,13 @@ def test_a_renamed_token_field_is_rendered_kept_and_accepted(make_app):
     client.set_cookie("session", _cookie(copy))
     answer = client.post(f"{ARTICLE}/umpan-balik", data={"token_formulir": found[1], "helpful": "ya"})
     assert answer.status_code == 302
+
+
+def test_a_new_day_ends_a_kept_copy_while_the_desk_stays_closed(site):
+    site.config["NOW"] = datetime(2026, 11, 30, 23, 50, tzinfo=WIB)  # closed until Tuesday 08.00
+    _first_visit(site)
+    _first_visit(site)
+    assert site.handled == [ARTICLE]
+    site.config["NOW"] = datetime(2026, 12, 1, 0, 10, tzinfo=WIB)  # still closed, but the page's date moved
+    _first_visit(site)
+    assert site.handled == [ARTICLE] * 2

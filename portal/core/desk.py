@@ -48,8 +48,8 @@ def desk_status(calendar: WorkingCalendar, moment: datetime) -> DeskStatus:
     return DeskStatus(False, None, calendar.next_opening(moment))
 
 
-def desk_key() -> tuple[bool, datetime | None, date]:
+def desk_key(calendar: WorkingCalendar | None = None) -> tuple[bool, datetime | None, date]:
     """What the layout shows about this moment: open or not, until when, and today's date."""
-    moment, calendar = now(), get_calendar()
+    moment, calendar = now(), calendar or get_calendar()
     status = desk_status(calendar, moment)
     return status.is_open, status.closes_at or status.opens_at, moment.astimezone(calendar.tz).date()

@@ -11,12 +11,13 @@ same address, host, scheme and ``Accept-Language`` (what the page varies on) get
 own token and cookie, made with the same serializers that Flask and Flask-WTF use, so the next
 form post validates as usual.
 
-A copy is only kept for what the page cache decided is shareable (``offer``), never for a query
-string (``?dari=`` records an opened search result in a view), and it is dropped early when:
+The middleware alone decides which requests may be kept (``wanted`` only reads its mark); the
+page cache then offers what it decided is shareable (``offer``). Never a query string (``?dari=``
+records an opened search result in a view). A copy is dropped early when:
 
 - public content changes (``clear``, on the page cache's signal; the FAQ follower calls it too);
 - the shared public version moves (another node changed an announcement or a closure);
-- the desk opens or closes, or the day changes, on the application's clock.
+- the desk opens or closes, or the day changes, on the application's clock (``expires_at``).
 """
 
 from __future__ import annotations
@@ -26,16 +27,16 @@ import os
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any, Protocol, cast
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 from itsdangerous import URLSafeTimedSerializer
 
 from portal.core.clock import now
 from portal.core.shared import shared_version
 
-OFFER = "portal.fastpage.offer"  # environ key: what the page wrapper allows to be kept
+OFFER = "portal.fastpage.offer"  # environ key: present when this request may be kept; then the offer
 COOKIE_SLOT = "\x00cookie\x00"  # stands for the visitor's session cookie value in kept headers
 # What a public page's response depends on, besides the cookies a kept page never has.
 KEY = (
@@ -61,9 +62,13 @@ class Offer:
     slot: bytes
     raw_token: str | None  # the token kept in the session (None: the page has no form)
     version: Any  # the shared public version the page was made at
-    until: datetime | None  # when the desk next opens or closes
-    day: date  # the desk's date the page shows
-    zone: tzinfo
+    expires_at: datetime  # the next moment the page would read otherwise: desk opens or closes, a new day
+
+
+def expiry(until: datetime | None, day: date, zone: tzinfo) -> datetime:
+    """The earlier of the desk's next change (``until``) and the next midnight of ``day`` in ``zone``."""
+    midnight = datetime.combine(day + timedelta(days=1), time(), zone)
+    return midnight if until is None else min(until, midnight)
 
 
 @dataclass(frozen=True)
@@ -77,8 +82,8 @@ class Kept:
 
 
 def wanted() -> bool:
-    """Tell whether this request's page could be kept: on, and a cookie-less GET without a query."""
-    return bool(current_app.config.get("FAST_PAGES", True) and not request.cookies and not request.query_string)
+    """Tell whether the middleware would keep this request's page (it marks the ones it would)."""
+    return OFFER in request.environ
 
 
 def offer(made: Offer) -> None:
@@ -112,6 +117,7 @@ class FastPages:
             return self._serve(kept, start_response)
         generation = self.generation
         seen: dict[str, Any] = {}
+        environ[OFFER] = None  # this request may be kept: the page cache fills in its offer
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             seen["status"], seen["headers"] = status, headers
@@ -136,7 +142,7 @@ class FastPages:
                 moment = now()
         except Exception:  # noqa: BLE001 - anything odd: let the application answer
             return False
-        return (made.until is None or moment < made.until) and moment.astimezone(made.zone).date() == made.day
+        return moment < made.expires_at
 
     def _signer_pair(self) -> tuple[Any, URLSafeTimedSerializer]:
         """Flask's session serializer and Flask-WTF's token serializer, made again when a key changes."""

@@ -16,6 +16,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from datetime import tzinfo
 from functools import wraps
 from typing import Any, Generic, TypeVar
 
@@ -106,28 +107,28 @@ def cached_page(view: Callable[..., ResponseReturnValue]) -> Callable[..., Respo
         cache: PageCache[bytes] = current_app.extensions["page_cache"]
         # The visitor's state (a remembered user type...) is part of the key: those without any
         # share one copy, and no one is shown another visitor's choice.
-        version, desk = shared_version(current_app).current(), desk_key()
+        calendar = get_calendar()
+        version, desk = shared_version(current_app).current(), desk_key(calendar)
         key = (request.full_path, desk, version, _visitor_state(), _mark(), current_language())
         body = cache.get(key)
         if body is not None:
-            _offer(body, None, version, desk)
+            _offer(body, None, version, desk, calendar.tz)
             return Response(body, mimetype="text/html")
         response = make_response(view(*args, **kwargs))
         if response.status_code == 200 and response.mimetype == "text/html":
             cache.put(key, response.get_data())
-            _offer(response.get_data(), None, version, desk)
+            _offer(response.get_data(), None, version, desk, calendar.tz)
         return response
 
     wrapper.page_cached = True  # type: ignore[attr-defined]  # read by _public_read below
     return wrapper
 
 
-def _offer(body: bytes, raw_token: str | None, version: object, desk: tuple[bool, Any, Any]) -> None:
-    """Offer the page to the first-visit copies of ``fastpage`` (it decides whether it may keep it)."""
-    if not fastpage.wanted():
-        return
-    _is_open, until, day = desk
-    fastpage.offer(fastpage.Offer(body, TOKEN_SLOT, raw_token, version, until, day, get_calendar().tz))
+def _offer(body: bytes, raw_token: str | None, version: object, desk: tuple[bool, Any, Any], zone: tzinfo) -> None:
+    """Offer the page to the first-visit copies of ``fastpage``, when it marked this request as one it keeps."""
+    if fastpage.wanted():
+        _is_open, until, day = desk
+        fastpage.offer(fastpage.Offer(body, TOKEN_SLOT, raw_token, version, fastpage.expiry(until, day, zone)))
 
 
 def _mark() -> Hashable:
@@ -166,19 +167,20 @@ def cached_page_with_token(view: Callable[..., ResponseReturnValue]) -> Callable
         if not _cacheable():
             return view(*args, **kwargs)
         cache: PageCache[bytes] = current_app.extensions["page_cache"]
-        version, desk = shared_version(current_app).current(), desk_key()
+        calendar = get_calendar()
+        version, desk = shared_version(current_app).current(), desk_key(calendar)
         key = ("token", request.full_path, desk, version, _visitor_state(), _mark(), current_language())
         token = generate_csrf().encode()
         body = cache.get(key)
         raw = session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
         if body is not None:
-            _offer(body, raw, version, desk)
+            _offer(body, raw, version, desk, calendar.tz)
             return Response(body.replace(TOKEN_SLOT, token), mimetype="text/html")
         response = make_response(view(*args, **kwargs))
         if response.status_code == 200 and response.mimetype == "text/html":
             body = response.get_data().replace(token, TOKEN_SLOT)
             cache.put(key, body)
-            _offer(body, raw, version, desk)
+            _offer(body, raw, version, desk, calendar.tz)
         return response
 
     wrapper.page_cached = True  # type: ignore[attr-defined]  # read by _public_read below
