@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from portal.extensions import db
@@ -113,8 +114,9 @@ def test_search_read_and_rate_an_article(site, new_page, width):
     before = answers(site, slug)
     assert page.locator("#umpan-balik input[name=csrf_token]").count() == 1, "the form must carry its CSRF token"
     page.locator("#umpan-balik").get_by_role("button", name="Ya").click()
+    # The click returns once the answer's address is known, not once its page is there: wait for it.
+    expect(page.get_by_role("status").get_by_text(THANKS)).to_be_visible()
     assert page.url.endswith("#umpan-balik")
-    assert page.get_by_role("status").get_by_text(THANKS).is_visible()
     assert answers(site, slug) == before + 1
     j.check("terima-kasih")
 
