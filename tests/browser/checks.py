@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,7 +10,9 @@ import pytest
 
 from tests.browser.support import ROOT
 
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+# One folder per pytest-xdist worker: each worker empties its own at the start of its run, and two
+# workers emptying one shared folder raced (FileExistsError) and deleted each other's screenshots.
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / os.environ.get("PYTEST_XDIST_WORKER", "main")
 AXE_DIR = ROOT / "tests" / "vendor" / "axe-core"
 # The tests serve axe-core next to the portal, so the page's own CSP (script-src 'self') lets it run.
 AXE_MOUNT = "/__tests__/axe-core"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -21,6 +22,12 @@ SEARCHES = {
     "kosong": "zzqx wvvy",  # nothing found
 }
 NOT_FOUND = "/halaman-yang-tidak-ada"
+
+
+def url_ending(tail: str) -> re.Pattern[str]:
+    """An address ending in ``tail``, for ``expect(page).to_have_url``, which waits for the page a
+    click leads to (``page.url`` right after a click can still be the old address)."""
+    return re.compile(re.escape(tail) + "$")
 
 
 def in_ci() -> bool:

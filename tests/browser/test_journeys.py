@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.kb.models import ArticleFeedback
 from tests.browser.checks import AxeCopy, Journey, focus_outline
 from tests.browser.records import PASSWORD
-from tests.browser.support import SEARCHES
+from tests.browser.support import SEARCHES, url_ending
 
 WIDTHS = [375, 1280]
 THANKS = "Terima kasih atas masukan Anda."
@@ -65,7 +65,7 @@ def test_browse_from_user_type_to_an_article(site, new_page, width):
     j.check("beranda")
 
     chooser = page.locator("section[aria-labelledby=saya-adalah]")
-    assert chooser.get_by_role("heading", name="Saya adalah …").is_visible()
+    expect(chooser.get_by_role("heading", name="Saya adalah …")).to_be_visible()
     user_type = chooser.get_by_role("link").first
     user_name = user_type.inner_text().strip()
     user_type.click()
@@ -75,11 +75,11 @@ def test_browse_from_user_type_to_an_article(site, new_page, width):
     service = page.locator("[data-state=open] a").first
     code = service.locator(".code").inner_text().strip()
     service.click()
-    assert page.url.endswith(f"/layanan/{code}")
+    expect(page).to_have_url(url_ending(f"/layanan/{code}"))
     j.check("layanan")
 
     page.get_by_role("link", name=f"Baca FAQ {code}").click()
-    assert page.url.endswith(f"/faq/{code}")
+    expect(page).to_have_url(url_ending(f"/faq/{code}"))
     assert heading(page).startswith(f"FAQ {code}")
     j.check("faq")
 
@@ -87,7 +87,7 @@ def test_browse_from_user_type_to_an_article(site, new_page, width):
     title = article.inner_text().strip()
     article.click()
     assert heading(page) == title
-    assert page.get_by_text("Apakah artikel ini membantu?").is_visible()
+    expect(page.get_by_text("Apakah artikel ini membantu?")).to_be_visible()
     j.check("artikel")
 
 
@@ -116,7 +116,7 @@ def test_search_read_and_rate_an_article(site, new_page, width):
     page.locator("#umpan-balik").get_by_role("button", name="Ya").click()
     # The click returns once the answer's address is known, not once its page is there: wait for it.
     expect(page.get_by_role("status").get_by_text(THANKS)).to_be_visible()
-    assert page.url.endswith("#umpan-balik")
+    expect(page).to_have_url(url_ending("#umpan-balik"))
     assert answers(site, slug) == before + 1
     j.check("terima-kasih")
 
@@ -174,7 +174,7 @@ def test_keyboard_only(site, new_page, width):
     j.check("skip-link")
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.activeElement && document.activeElement.id === 'isi'")
-    assert page.url.endswith("#isi")
+    expect(page).to_have_url(url_ending("#isi"))
 
     page.goto(site.url("/"))
     unseen = tab_to(page, "#cari-beranda")  # home's one search box
@@ -194,7 +194,7 @@ def test_keyboard_only(site, new_page, width):
     unseen += tab_to(page, "#umpan-balik button[value=ya]")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*#umpan-balik$"))
-    assert page.get_by_role("status").get_by_text(THANKS).is_visible()
+    expect(page.get_by_role("status").get_by_text(THANKS)).to_be_visible()
     j.check("terima-kasih")
     assert not unseen, "focus must be visible:\n" + "\n".join(dict.fromkeys(unseen))
 
@@ -220,18 +220,16 @@ def test_search_and_feedback_without_javascript(site, new_page, width):
     before = answers(site, slug, helpful=False)
     page.locator("#umpan-balik").get_by_role("button", name="Tidak").click()
     # Asked in place, without JavaScript: the fragment keeps the reader at the question (#17).
-    assert page.url.endswith("#umpan-balik")
+    # The click returns once the POST is sent, so each step waits for the page it leads to
+    # (the old address already ends in the same fragment) before looking at it.
+    expect(page).to_have_url(re.compile(r".*\?umpan-balik=tidak#umpan-balik$"))
     missing = page.locator("#umpan-balik").get_by_label("Apa yang kurang dari artikel ini? (opsional)")
-    assert missing.is_visible() and answers(site, slug, helpful=False) == before + 1
+    expect(missing).to_be_visible()
+    assert answers(site, slug, helpful=False) == before + 1
     j.check("apa-yang-kurang")
     missing.fill("Contoh layar SAKTI")
     page.locator("#umpan-balik").get_by_role("button", name="Kirim").click()
-    assert page.url.endswith("#umpan-balik")
+    expect(page).to_have_url(re.compile(r".*\?umpan-balik=terima-kasih#umpan-balik$"))
     thanks = page.locator("#umpan-balik").get_by_role("status").get_by_text(THANKS)
-    assert thanks.is_visible() and _in_view(page, thanks), "the thanks is where the reader is"
+    expect(thanks).to_be_in_viewport(ratio=1)  # the thanks is where the reader is
     j.check("terima-kasih")
-
-
-def _in_view(page, locator) -> bool:
-    box = locator.bounding_box()
-    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= page.viewport_size["height"]

@@ -7,6 +7,7 @@ CSO at KPPN/Kanwil and HAI-CSO in OM SPAN, CRSM.01, BCSM.02) above anything to f
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_journeys import start
 
@@ -16,7 +17,7 @@ CODE = "ITSM.01.04"
 def routes_come_first(page, form_selector: str) -> None:
     """The routes block is visible, names the satker and the CSO route, and sits above the form."""
     routes = page.locator("[data-closed-routes]")
-    assert routes.is_visible()
+    expect(routes).to_be_visible()
     assert routes.locator("[data-closed-type='1']").count() == 1
     assert "Menu HAI-CSO pada aplikasi OMSPAN" in routes.locator("[data-route='cso']").inner_text()
     assert routes.locator("[data-route='CRSM.01'] a").get_attribute("href").endswith("/layanan/CRSM.01")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.browser.checks import AxeCopy
 from tests.browser.records import REFERENCE, letters
 from tests.browser.support import SEARCHES
@@ -43,11 +45,11 @@ def test_faq_search_and_article_in_english(site, new_page):
     j.check("results")
 
     page.locator("ol.results > li.result-article a").first.click()
-    assert page.get_by_text("This article is available in Indonesian only.").is_visible()
+    expect(page.get_by_text("This article is available in Indonesian only.")).to_be_visible()
     assert page.locator(".article-body").get_attribute("lang") == "id"
     j.check("article")
     page.locator("#umpan-balik").get_by_role("button", name="Yes").click()
-    assert page.get_by_role("status").get_by_text("Thank you for your feedback.").is_visible()
+    expect(page.get_by_role("status").get_by_text("Thank you for your feedback.")).to_be_visible()
     j.check("thanks")
 
 
@@ -64,7 +66,7 @@ def test_request_and_status_in_english(site, new_page):
     j.check("form")
 
     page.get_by_role("button", name="Send the request").click()  # empty: the messages in English
-    assert page.get_by_text("Please check the following fields:").is_visible()
+    expect(page.get_by_text("Please check the following fields:")).to_be_visible()
     assert "This field is required." in page.locator("main").inner_text()
     assert "wajib" not in page.locator("main").inner_text()
     assert j.problems.take(error_page=page.url) == []  # Chromium logs the form's own 422; nothing else
@@ -104,7 +106,7 @@ def test_siap_report_form_in_english(site, secretariat, new_page):  # noqa: F811
     to_english(page, site)
     page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Complaints (SIAP)").click()
     assert heading(page) == "Complaint Service (SIAP)"
-    assert page.get_by_text("Only the DJPb Secretariat.").is_visible()
+    expect(page.get_by_text("Only the DJPb Secretariat.")).to_be_visible()
     j.check("home")
     page.get_by_role("link", name="Make a complaint").click()
     assert heading(page) == "Make a complaint"

@@ -12,6 +12,7 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -49,7 +50,7 @@ def test_my_tickets_from_the_status_page_to_a_thread(site, new_page, width):
     page.get_by_label("Alamat e-mail").fill(email.upper())
     page.get_by_role("button", name="Kirim tautan ke e-mail saya").click()
     page.wait_for_url(re.compile(r".*/tiket-saya\?terkirim=1$"))
-    assert page.get_by_role("status").get_by_text("Periksa kotak masuk e-mail Anda.").is_visible()
+    expect(page.get_by_role("status").get_by_text("Periksa kotak masuk e-mail Anda.")).to_be_visible()
     j.check("terkirim")
 
     [letter] = list_letters(site, email)
@@ -70,7 +71,7 @@ def test_my_tickets_from_the_status_page_to_a_thread(site, new_page, width):
     again, problems = new_page(width)
     again.goto(link)
     problems.take(error_page=link)  # Chromium logs the 410 of the document itself
-    assert again.get_by_role("alert").get_by_text("sudah dipakai", exact=False).is_visible()
+    expect(again.get_by_role("alert").get_by_text("sudah dipakai", exact=False)).to_be_visible()
     assert again.get_by_role("button", name="Tampilkan tiket saya").count() == 0
 
     with site.app.app_context():

@@ -11,6 +11,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.records import (
     DUE_TEXT,
@@ -21,6 +22,7 @@ from tests.browser.records import (
     stored_ticket,
     tiny_png,
 )
+from tests.browser.support import url_ending
 from tests.browser.test_journeys import WIDTHS, heading, start, tab_to
 
 CODE = "BCSM.02.01"  # Konsultasi Teknis Pelaksanaan Anggaran: open to user type 1 without signing in
@@ -73,7 +75,7 @@ def test_request_with_attachment_shows_reference_and_due_time(site, new_page, wi
     j.check("pilih-jenis")
 
     page.locator(f"a[href$='{FORM}']").click()
-    assert page.url.endswith(FORM)
+    expect(page).to_have_url(url_ending(FORM))
     j.check("formulir")
 
     page.locator("#pengguna").select_option("1")
@@ -166,9 +168,9 @@ def test_private_link_opens_the_thread_and_takes_a_reply(site, new_page, width):
     page = j.page
     page.goto(link)
     # The token was traded for a grant: the address bar (and history) no longer holds it.
-    assert page.url == site.url(f"/status/{reference}")
+    expect(page).to_have_url(site.url(f"/status/{reference}"))
     assert heading(page) == f"Tiket {reference}"
-    assert page.get_by_text(DETAIL).is_visible()
+    expect(page.get_by_text(DETAIL)).to_be_visible()
     assert page.locator("[data-summary] [data-status]").get_attribute("data-status") == "baru"
     j.check("percakapan")
 
@@ -178,7 +180,7 @@ def test_private_link_opens_the_thread_and_takes_a_reply(site, new_page, width):
     page.get_by_label("Pesan").fill(reply)
     page.get_by_role("button", name="Kirim balasan").click()
     page.wait_for_url(re.compile(rf".*/status/{reference}#percakapan$"))  # the session now holds the grant
-    assert page.get_by_role("status").get_by_text("Pesan Anda telah dikirim.").is_visible()
+    expect(page.get_by_role("status").get_by_text("Pesan Anda telah dikirim.")).to_be_visible()
     mine = page.locator("ol.thread > li.event-pesan.by-pengguna")
     assert mine.count() == 1 and reply in mine.inner_text()
     j.check("terkirim")
@@ -196,7 +198,7 @@ def test_enter_in_the_subject_lands_on_the_suggested_answers(site, new_page):
     page.get_by_label("Subjek").fill("pembatalan SP2D")
     page.get_by_label("Subjek").press("Enter")
     page.wait_for_load_state()
-    assert page.url.endswith("#saran")
+    expect(page).to_have_url(url_ending("#saran"))
     suggestions = page.locator("#saran")
     assert suggestions.locator("li").count() > 0
     box, height = suggestions.bounding_box(), page.viewport_size["height"]

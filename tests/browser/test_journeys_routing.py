@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.records import create_account, create_ticket, letters, private_link, stored_ticket
+from tests.browser.support import url_ending
 from tests.browser.test_journeys import WIDTHS, heading, sign_in, start
 from tests.browser.test_journeys_staff import flash
 
@@ -89,5 +91,5 @@ def test_agent_merges_a_duplicate_and_its_link_leads_to_the_survivor(site, agent
     [confirmation] = [m for m in letters(site, requester, duplicate) if "diterima" in m["Subject"]]
     requester_page = new_page(width)[0]
     requester_page.goto(private_link(confirmation))
-    assert requester_page.url.endswith(f"/status/{survivor}")
+    expect(requester_page).to_have_url(url_ending(f"/status/{survivor}"))
     assert "Mohon segera, akun masih terkunci." in requester_page.locator("main").inner_text()

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -152,9 +153,9 @@ def test_siap_complaint_without_javascript_then_follow_up_with_the_receipt(
 
     page.get_by_label("Kode resi").fill(receipt.lower().replace("-", " "))  # as someone copies it by hand
     page.get_by_role("button", name="Buka").click()
-    assert page.url == site.url("/siap/laporan")
+    expect(page).to_have_url(site.url("/siap/laporan"))
     assert page.locator(".siap-status").inner_text() == "Baru"
-    assert page.get_by_text(what).is_visible()
+    expect(page.get_by_text(what)).to_be_visible()
     assert page.locator(".siap-files a").all_inner_texts() == ["bukti.png"]
     assert receipt not in page.content(), "the receipt is never shown again"
     later.check("laporan")
@@ -162,7 +163,7 @@ def test_siap_complaint_without_javascript_then_follow_up_with_the_receipt(
     message = f"Tambahan: kejadian terulang hari Selasa ({width})."
     page.get_by_role("textbox", name="Pesan").fill(message)
     page.get_by_role("button", name="Kirim pesan").click()
-    assert page.url == site.url("/siap/laporan?ok=pesan")
+    expect(page).to_have_url(site.url("/siap/laporan?ok=pesan"))
     assert page.get_by_role("status").inner_text() == "Pesan Anda terkirim ke Sekretariat DJPb."
     mine = page.locator(".siap-thread .siap-by-pelapor")
     assert mine.count() == 1 and message in mine.inner_text()
@@ -198,23 +199,23 @@ def test_secretariat_member_unlocks_reads_answers_and_moves_a_complaint(site, se
     page = j.page
     sign_in(page, site, "sekretariat@kemenkeu.go.id")
     page.goto(site.url("/siap/sekretariat"))
-    assert page.url == site.url("/siap/sekretariat/buka"), "the workspace opens locked"
+    expect(page).to_have_url(site.url("/siap/sekretariat/buka"))  # the workspace opens locked
     j.check("buka")
 
     page.get_by_label("Kata sandi akun Anda").fill(PASSWORD)
     page.get_by_role("button", name="Buka").click()
-    assert page.url == site.url("/siap/sekretariat")
+    expect(page).to_have_url(site.url("/siap/sekretariat"))
     j.check("kotak-masuk")
 
     page.get_by_role("link", name=ref).click()
     assert heading(page) == f"Pengaduan {ref}"
-    assert page.get_by_text(what, exact=True).first.is_visible()
+    expect(page.get_by_text(what, exact=True).first).to_be_visible()
     j.check("pengaduan")
 
     answer = f"Terima kasih, laporan sedang kami verifikasi ({width})."
     page.locator("textarea[name=pesan]").fill(answer)
     page.get_by_role("button", name="Kirim balasan").click()
-    assert page.get_by_text(answer).is_visible()
+    expect(page.get_by_text(answer)).to_be_visible()
     j.check("dibalas")
 
     page.get_by_label("Status baru").select_option("diverifikasi")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_journeys import start
 
@@ -71,7 +72,7 @@ def test_matrix_key_column_stays_in_view_at_375(site, new_page):
     j = start(new_page, "matriks-375", 375)
     page = j.page
     page.goto(site.url("/layanan/matriks"))
-    assert page.locator("[data-scroll-cue]").is_visible()
+    expect(page.locator("[data-scroll-cue]")).to_be_visible()
     page.locator(".table-scroll").evaluate("el => el.scrollLeft = el.scrollWidth")
     first = page.locator(".matrix tbody th[scope=row]").first.bounding_box()
     assert first["x"] >= 0 and first["x"] < 40, "the service column stays at the left edge"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.checks import AxeCopy, Journey
 from tests.browser.records import DUE_TEXT, REFERENCE, letters, private_link, stored_ticket
@@ -76,7 +77,7 @@ def test_operator_with_a_sakti_error_reaches_the_right_form(site, new_page):
     assert heading(page) == "Bagaimana menanyakan status SPM SAKTI?"
     # Before any form: ITSM.01 is not for a satker, and which route is.
     closed = page.locator("[data-closed-routes]")
-    assert closed.locator("[data-closed-for-you='1']").is_visible()
+    expect(closed.locator("[data-closed-for-you='1']")).to_be_visible()
     j.check("artikel")
 
     closed.locator("a[href='/layanan/CRSM.01']").click()
@@ -118,14 +119,14 @@ def test_citizen_reports_a_bribe_through_siap(site, demo_seeded, new_page):
     page.get_by_role("link", name="Ajukan permintaan WBSM.01", exact=True).first.click()
     page.wait_for_url(site.url("/siap"))
     assert heading(page) == "Layanan Pengaduan (SIAP)"
-    assert page.get_by_role("heading", name="Bagaimana identitas Anda dilindungi").is_visible()
+    expect(page.get_by_role("heading", name="Bagaimana identitas Anda dilindungi")).to_be_visible()
     assert page.get_by_text("belum dapat menerima").count() == 0, "the demo seed made SIAP ready"
     j.check("siap")
 
     page.get_by_role("link", name="Buat pengaduan").click()
     assert heading(page) == "Buat pengaduan"
     assert page.get_by_label("Saya ingin tetap anonim").is_checked()
-    assert page.get_by_role("button", name="Kirim pengaduan").is_visible()
+    expect(page.get_by_role("button", name="Kirim pengaduan")).to_be_visible()
     j.check("formulir")
 
 
@@ -162,7 +163,7 @@ def test_vendor_asks_about_a_late_payment_and_follows_it(site, new_page):
     [letter] = letters(site, email, reference)
     later = start(new_page, "persona-penyedia-ikuti", WIDTH)
     later.page.goto(private_link(letter))
-    assert later.page.url == site.url(f"/status/{reference}")
+    expect(later.page).to_have_url(site.url(f"/status/{reference}"))
     assert heading(later.page) == f"Tiket {reference}"
     assert later.page.locator("[data-progress] [aria-current=step]").inner_text() == "Diterima"
     later.check("ikuti")
