@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from bs4 import BeautifulSoup
 
 ENGLISH = {"Accept-Language": "en-GB,en;q=0.9"}
 
@@ -74,6 +75,18 @@ def test_catalog_names_stay_as_published_with_an_english_gloss(client):
     indonesian = client.get("/layanan/ITSM.01").get_data(as_text=True)
     assert "(application services)" not in indonesian and "Layanan Aplikasi" in indonesian
     assert 'data-fact="definition">' in indonesian
+
+
+@pytest.mark.parametrize("path", ["/", "/layanan", "/permintaan"])
+def test_family_headings_carry_one_bracket_in_english(client, path):
+    """The family code leads its heading, so the English gloss is the only bracket in it
+    ("BCSM Layanan Konsultasi (consultation services)", not "... (consultation services) (BCSM)")."""
+    page = BeautifulSoup(client.get(path, headers=ENGLISH).get_data(as_text=True), "html.parser")
+    headings = [h.get_text(" ", strip=True) for h in page.select("[id^=kelompok-], [id^=minta-]")]
+    assert headings, "the page lists the service families"
+    for text in headings:
+        assert text.count("(") <= 1, text
+    assert any(text.startswith("BCSM ") and "(consultation services)" in text for text in headings)
 
 
 def test_faq_articles_in_indonesian_say_so_in_english(client):
