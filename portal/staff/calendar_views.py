@@ -126,5 +126,6 @@ def override_remove():
         abort(400)
     if notices.remove_override(db.session(), day, actor_id=current_user.id):
         _changed()
-        flash(_("Pengaturan tanggal %(d)s dihapus.", d=f"{day:%d-%m-%Y}"), "success")
+        shown = f"{day:%d-%m-%Y}"  # outside _(): pybabel's extractor warns on f-strings inside it
+        flash(_("Pengaturan tanggal %(d)s dihapus.", d=shown), "success")
     return redirect(url_for("staff.calendar"), 303)

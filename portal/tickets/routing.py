@@ -138,9 +138,11 @@ def recategorise(
     ticket.catalog_version = catalog.version
     ticket.due_at = calendar.add_working_hours(ticket.received_at, new_service.max_hours + ticket.paused_hours)
     ticket.assignee_id = None
+    after = f"{code} ({unit})"  # outside _(): pybabel's extractor warns on f-strings inside it
     with desk_language():  # stored for staff to read later, whatever this actor's language
-        body = _("Dipindahkan dari %(before)s ke %(after)s. Alasan: %(reason)s", before=before,
-                 after=f"{code} ({unit})", reason=reason)  # fmt: skip
+        body = _(
+            "Dipindahkan dari %(before)s ke %(after)s. Alasan: %(reason)s", before=before, after=after, reason=reason
+        )
         told = _("Tiket dipindahkan ke unit Anda (%(code)s): %(subject)s", code=code, subject=ticket.subject)
     event = TicketEvent(
         kind="pindah",
