@@ -3,7 +3,7 @@
 Phone numbers are found by ``phonenumbers`` (Google's libphonenumber metadata for +62/0…
 numbers, landlines with area codes and extensions included). No maintained library knows the
 Indonesian identifiers, so NIP (18 digits), NIK (16), NPWP (15/16, with dots and dashes),
-Kode Satker (6), account numbers and the desk's references are matched here. The order
+Kode Satker (6 digits after "satker"), account numbers and the desk's references are matched here. The order
 matters: the longer, more specific numbers go first so that a NIP is never half-read as a
 phone number; whatever long digit run is left after them is replaced too, because in a
 ticket it is almost always someone's number.
@@ -33,7 +33,11 @@ _NPWP_PLAIN = re.compile(_EDGE_L + r"\d{15}" + _EDGE_R)
 # "rekening BRI 0123-01-…", "no. rek. Bank Mandiri: 1234…": the keyword, maybe a bank's name, the number.
 _ACCOUNT = re.compile(r"((?:rekening|no\.?\s*rek\.?|rek\.|account)(?:\W{1,3}(?:bank\s+)?[A-Za-z]{2,12})?\W{0,20})"
                       r"(\d[\d.\- ]{4,24}\d)", re.IGNORECASE)  # fmt: skip
-_SATKER = re.compile(_EDGE_L + r"\d{6}" + _EDGE_R)
+# Six digits after "satker" are a Kode Satker. Six digits alone may be an OTP or some other
+# identifier, so they still go, as "[nomor]": calling them a satker code would mislead the
+# editor. After "Rp" they are an amount written without dots, and stay.
+_SATKER = re.compile(r"(\bsatker\W{0,12})" + r"\d{6}" + _EDGE_R, re.IGNORECASE)
+_SIX_DIGITS = re.compile(r"(?<!Rp)(?<!Rp )(?<!Rp\. )" + _EDGE_L + r"\d{6}" + _EDGE_R)
 _LONG_NUMBER = re.compile(_EDGE_L + r"(?!\d{1,2}-\d{1,2}-\d{4}(?!\d))\d(?:[\- ]?\d){7,}" + _EDGE_R)
 _HONORIFIC = re.compile(
     r"\b(Bapak|Ibu|Pak|Bu|Bpk\.?|Sdr\.?|Sdri\.?|Saudara|Saudari|Mas|Mbak)(\s+)"
@@ -95,7 +99,8 @@ def scrub(text: str, names: Iterable[str] = ()) -> str:
     text = _NIP.sub(NIP, text)
     text = _NIK.sub(NIK, text)
     text = _NPWP_PLAIN.sub(NPWP, text)
-    text = _SATKER.sub(SATKER, text)
+    text = _SATKER.sub(lambda m: m.group(1) + SATKER, text)
+    text = _SIX_DIGITS.sub(NUMBER, text)
     text = _phones(text)
     text = _LONG_NUMBER.sub(NUMBER, text)
     text = _names(text, names)

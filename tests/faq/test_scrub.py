@@ -25,6 +25,8 @@ from portal.faq.scrub import scrub
         ("no. rek. 1234-5678-90", "[nomor rekening]", "5678"),
         ("rekening Bank Mandiri 123.00.0456789.1", "[nomor rekening]", "0456789"),
         ("satker 527010 di Jakarta", "[kode satker]", "527010"),
+        ("Kode Satker: 527010", "Kode Satker: [kode satker]", "527010"),
+        ("kode OTP 482913 tidak masuk", "OTP [nomor] tidak", "482913"),
         ("tiket HAI-2611-7KQ4M9XD kemarin", "[nomor tiket]", "7KQ4M9XD"),
         ("buka https://hai.djpb.go.id/status/HAI-2611-7KQ4M9XD?t=abc", "[tautan]", "t=abc"),
         ("lihat https://contoh.go.id/unduh/Zx9Qk2LmP0aB7cD4eF6g", "[tautan]", "Zx9Qk2"),
@@ -54,6 +56,7 @@ def test_names_the_ticket_knows_are_replaced_whole_and_in_part():
         "Terima kasih Bapak/Ibu. Silakan buka https://hai.djpb.kemenkeu.go.id/faq/CRSM.01 untuk panduan.",
         "Yth. Bapak Kepala Satker, kode billing dan NTPN ada di menu Monitoring.",
         "Versi 2023.0 berlaku; norma 8 s.d. 16 jam kerja; lihat BCSM.02.01.",
+        "Tagihan Rp 150000 dan Rp150000 sudah dibayar.",
     ],
 )
 def test_what_is_not_personal_is_kept(text):
