@@ -101,7 +101,7 @@ def test_search_read_and_rate_an_article(site, new_page, width):
     header.get_by_role("searchbox").fill(SEARCHES["hasil"])
     header.get_by_role("button", name="Cari").click()
     assert page.url.startswith(site.url("/cari?"))
-    assert page.locator("ol.results > li").count() > 0
+    expect(page.locator("ol.results > li").first).to_be_visible()  # waits for the results page
     j.check("hasil")
 
     result = page.locator("ol.results > li.result-article a").first
@@ -133,7 +133,7 @@ def test_misspelt_search_is_corrected(site, new_page, width):
     suggestion = page.locator(".suggestion")
     assert "diikuti hasil untuk" in suggestion.inner_text()  # its own results first, then these
     assert suggestion.locator("strong").inner_text() == "lupa password sakti"
-    assert page.locator("ol.results > li").count() > 0
+    expect(page.locator("ol.results > li").first).to_be_visible()  # waits for the results page
     j.check("hasil-koreksi")
 
     suggestion.get_by_role("link", name=SEARCHES["koreksi"]).click()
@@ -143,7 +143,7 @@ def test_misspelt_search_is_corrected(site, new_page, width):
 
     page.locator(".suggestion").get_by_role("link", name="lupa password sakti").click()
     assert page.locator("#cari-q").input_value() == "lupa password sakti"
-    assert page.locator("ol.results > li").count() > 0
+    expect(page.locator("ol.results > li").first).to_be_visible()  # waits for the results page
     j.check("hasil")
 
 
@@ -181,7 +181,7 @@ def test_keyboard_only(site, new_page, width):
     page.keyboard.type(SEARCHES["hasil"])
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*/cari\?"))
-    assert page.locator("ol.results > li").count() > 0
+    expect(page.locator("ol.results > li").first).to_be_visible()  # waits for the results page
     j.check("hasil")
 
     unseen += tab_to(page, "ol.results > li.result-article a")
@@ -210,7 +210,7 @@ def test_search_and_feedback_without_javascript(site, new_page, width):
     header = page.locator(".site-header form[role=search]")
     header.get_by_role("searchbox").fill(SEARCHES["hasil"])
     header.get_by_role("button", name="Cari").click()
-    assert page.locator("ol.results > li").count() > 0
+    expect(page.locator("ol.results > li").first).to_be_visible()  # waits for the results page
     j.check("hasil")
 
     page.locator("ol.results > li.result-article a").first.click()

@@ -41,7 +41,8 @@ def test_faq_search_and_article_in_english(site, new_page):
     header = page.locator(".site-header form[role=search]")
     header.get_by_role("searchbox").fill(SEARCHES["hasil"])
     header.get_by_role("button", name="Search").click()
-    assert heading(page) == "Search" and page.locator("ol.results > li").count() > 0
+    assert heading(page) == "Search"
+    expect(page.locator("ol.results > li").first).to_be_visible()
     j.check("results")
 
     page.locator("ol.results > li.result-article a").first.click()
