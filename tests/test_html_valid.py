@@ -1,4 +1,4 @@
-"""Every public page is valid HTML according to the current Nu HTML checker (vnu).
+"""Every public page, in Indonesian and in English, is valid HTML according to the current Nu HTML checker (vnu).
 
 The pages are rendered with the test client into a temporary folder and checked in one Java
 call (the JVM start is most of the cost). The checker is vnu-jar from npm, fetched once into the
@@ -76,6 +76,7 @@ def nu_errors(files: dict[Path, str]) -> list[str]:
 
 def save_page(files: dict[Path, str], folder: Path, path: str, body: bytes) -> None:
     """Write one rendered page into ``folder`` under a name of its own, for ``nu_errors``."""
+    folder.mkdir(parents=True, exist_ok=True)
     target = folder / file_name(path)
     assert target not in files, f"two pages map to {target.name}"
     target.write_bytes(body)
@@ -85,9 +86,12 @@ def save_page(files: dict[Path, str], folder: Path, path: str, body: bytes) -> N
 def test_public_pages_are_valid_html(make_app, tmp_path):
     client = make_app(WTF_CSRF_ENABLED=True).test_client()  # as in production: forms carry their token
     files: dict[Path, str] = {}
-    for path in public_pages():
-        response = client.get(path)
-        assert response.status_code == expected_status(path), f"{path} answered {response.status_code}"
-        save_page(files, tmp_path, path, response.data)
+    # Both languages, in one checker run: English pages add their own markup (the glosses'
+    # <span lang="id">, other lengths of text in the same elements).
+    for language in ("id", "en"):
+        for path in public_pages():
+            response = client.get(path, headers={"Accept-Language": language})
+            assert response.status_code == expected_status(path), f"{path} answered {response.status_code}"
+            save_page(files, tmp_path / language, path, response.data)
     errors = nu_errors(files)
     assert not errors, f"{len(errors)} HTML errors (Nu checker {VNU_VERSION}):\n" + "\n".join(errors)
