@@ -8,11 +8,12 @@ from flask import Flask, current_app, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from portal.chat import offline, service
+from portal.chat import offline, service, transcript
 from portal.chat.models import ChatState
 from portal.chat.routes import bp, staff_bp
 from portal.core.timefmt import format_wib
 from portal.jobs.registry import register
+from portal.tickets import triage
 
 DEFAULTS = {
     "CHAT_MAX_PER_AGENT": 3,  # chats one agent holds at once
@@ -47,7 +48,8 @@ def state_label(state: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Register the settings' defaults, both blueprints, two filters and the ``chat.close_idle`` job."""
+    """Register the settings' defaults, both blueprints, two filters, the ``chat.close_idle`` job and
+    the triage hint that names the code a visitor chose."""
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
     app.add_template_filter(wib_time, "wib_time")
@@ -55,3 +57,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
     register(app, "chat.close_idle", close_idle)
+    triage.add_named_code_hint(app, transcript.named_code)

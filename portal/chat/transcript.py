@@ -12,7 +12,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from portal.chat import service
@@ -28,6 +28,14 @@ from portal.tickets.waiting import reply_reopens
 
 CHANNEL = "web_chat"  # the catalog's channel key (B.1 d, "Web Chat")
 REQUEST = "permintaan"  # the request form: a chat that ends as it starts (``offline.file_request``)
+
+
+def named_code(session: Session, ticket: tickets.Ticket) -> str | None:
+    """The code the visitor chose when starting the chat a triage ticket came from (a triage hint)."""
+    if ticket.channel != CHANNEL:
+        return None
+    code = session.scalar(select(Chat.code).where(Chat.ticket_reference == ticket.reference).limit(1))
+    return code or None
 
 
 def transcript_text(chat: Chat) -> str:

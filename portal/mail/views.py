@@ -66,13 +66,22 @@ def _triage_or_404(reference: str) -> Ticket:
 
 
 def _triage_page(ticket: Ticket, form: TriageForm, status: int = 200) -> ResponseReturnValue:
-    search = current_app.extensions["search"]
-    suggestion = backoffice.suggested_code(search, ticket)
     catalog = get_catalog()
+    # The code the requester chose on their channel comes first, and is preselected; otherwise
+    # the FAQ search suggests one. Neither is applied: staff check it and press the button.
+    named = triage.named_code(db.session(), ticket)
+    offered = {choice.value for choice in form.code.choices or []}
+    if named in offered:
+        suggestion, chosen = named, True
+        if not form.is_submitted():
+            form.code.data = named
+    else:
+        suggestion, chosen = backoffice.suggested_code(current_app.extensions["search"], ticket), False
     node = catalog.get(suggestion) if suggestion else None
     page = render_template(
-        "mail/triage_ticket.html", ticket=ticket, form=form, suggestion=suggestion, suggestion_node=node
-    )
+        "mail/triage_ticket.html", ticket=ticket, form=form, suggestion=suggestion, suggestion_node=node,
+        chosen_by_requester=chosen,
+    )  # fmt: skip
     return page, status
 
 

@@ -11,9 +11,11 @@ requester), so time spent in triage counts against the desk, not in its favour.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import Flask, current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -49,6 +51,26 @@ class NewMailTicket:
     detail: str
     name: str
     email: str
+
+
+# A channel that knows which code the requester chose (the web chat's start form) tells triage
+# through a hint: (session, ticket) -> that code, or None. Hints are registered by the channel's
+# own package, so triage needs to know no channel.
+NamedCode = Callable[[Session, Ticket], str | None]
+
+
+def add_named_code_hint(app: Flask, hint: NamedCode) -> None:
+    """Let ``hint`` tell triage the code a requester chose on a channel of its own."""
+    app.extensions.setdefault("triage_named_code", []).append(hint)
+
+
+def named_code(session: Session, ticket: Ticket) -> str | None:
+    """The code the requester chose when they wrote, if a channel knows it (shown and preselected, never applied)."""
+    hints: list[NamedCode] = current_app.extensions.get("triage_named_code", [])
+    for hint in hints:
+        if code := hint(session, ticket):
+            return code
+    return None
 
 
 def in_triage(ticket: Ticket) -> bool:

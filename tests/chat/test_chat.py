@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from portal.chat.models import Chat, ChatMessage
@@ -144,6 +145,19 @@ def test_the_transcript_joins_the_visitors_own_ticket(app, agent):
     link = re.search(rf"http://localhost(/status/{reference}\?t=\S+)", letter).group(1)
     thread = app.test_client().get(link, follow_redirects=True)  # the letter's own link opens the thread
     assert thread.status_code == 200 and reference in thread.get_data(as_text=True)
+
+
+def test_triage_preselects_the_code_the_visitor_chose(app, agent):
+    _visitor, chat_id = start_chat(app, kode="CRSM.01")
+    agent.post(f"/staf/chat/{chat_id}/terima")
+    agent.post(f"/staf/chat/{chat_id}/selesai")
+    [ticket] = tickets(app)
+    assert ticket.code == ""  # still in triage: a chat meets none of the form's requirements
+    page = BeautifulSoup(agent.get(f"/staf/surel/triase/{ticket.reference}").get_data(as_text=True), "html.parser")
+    named = page.select_one("[data-chosen-by-requester]")
+    assert named is not None and named["data-suggestion"] == "CRSM.01"
+    assert page.select_one("select[name=tr-code] option[selected]")["value"] == "CRSM.01"
+    assert [t.code for t in tickets(app)] == [""]  # shown and preselected, never applied by itself
 
 
 def test_no_siap_page_loads_chat_code(app):

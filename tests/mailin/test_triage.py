@@ -26,6 +26,7 @@ def test_triage_lists_mail_tickets_and_shows_a_suggestion_it_never_applies(app, 
     assert page.status_code == 200
     suggestion = re.search(r'data-suggestion="([^"]+)"', page.get_data(as_text=True))
     assert suggestion and app.extensions["catalog"].get(suggestion.group(1)) is not None
+    assert "data-chosen-by-requester" not in page.get_data(as_text=True)  # a mail names no code
     assert ticket(app, ref).code == ""  # shown, never applied by itself
     # The unit queues do not list it (it belongs to no unit yet) and do not fail on it.
     assert ref not in staff.get("/staf/?antrian=semua").get_data(as_text=True)
