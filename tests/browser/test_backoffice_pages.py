@@ -51,6 +51,18 @@ def accounts(site) -> dict:
                                   text="Mohon bantuan hak akses.", now=now(), can=can)  # fmt: skip
         chat_id = chat.id
         db.session.remove()
+    # A forward to a linked unit: its table made the ticket page 576 px wide on a phone (walk at 375 px).
+    from portal.tickets import forwarding
+    from portal.tickets import service as tickets
+
+    with site.app.app_context():
+        ticket = tickets.find(db.session, reference)
+        unit = site.app.extensions["catalog"].linked_units[0].name
+        forwarding.forward(db.session, ticket, catalog=site.app.extensions["catalog"], unit=unit,
+                           channel="surat dinas dan e-mail ke layanan help-desk unit", sent_at=now(),
+                           their_reference="ND-0001/PENGEMBANG/2026", actor_id=None, now=now())  # fmt: skip
+        db.session.commit()
+        db.session.remove()
     return {"reference": reference, "triage": ingested.output.strip(), "slug": slug, "chat": str(chat_id)}
 
 
