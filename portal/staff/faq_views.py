@@ -38,7 +38,8 @@ def _names(t: Ticket) -> list[str]:
 def source(t: Ticket, names: bool = True) -> from_ticket.TicketSource:
     """The ticket as FAQ authoring sees it: only the question and the public staff replies."""
     replies = [e.body for e in t.events if e.kind == "pesan" and e.public and e.author == "staf"]
-    return from_ticket.TicketSource(reference=t.reference, code=t.code, resolved=t.status in RESOLVED,
+    resolved = t.status in RESOLVED and t.merged_into_id is None  # a merged ticket's thread lives on elsewhere
+    return from_ticket.TicketSource(reference=t.reference, code=t.code, resolved=resolved,
                                     subject=t.subject, question=t.detail, replies=replies,
                                     names=_names(t) if names else [])  # fmt: skip
 

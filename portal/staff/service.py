@@ -118,6 +118,8 @@ def add_message(session: Session, ticket: Ticket, user: User, body: str, public:
     body = body.strip()
     if not body:
         raise StaffError("Tulis isi pesan.")
+    if ticket.merged_into_id is not None:  # its thread moved to the survivor: a reply here would be lost there
+        raise StaffError(_("Tiket ini sudah digabungkan ke tiket lain; tulis di tiket tujuannya."))
     event = TicketEvent(
         kind="pesan" if public else "catatan",
         public=public,

@@ -76,6 +76,10 @@ def _forms(ticket: Ticket) -> dict:
     assign_form.assignee.choices = [SelectChoice("", _("— Belum ditugaskan —"))] + [
         SelectChoice(str(m.id), m.name) for m in members
     ]
+    if not assign_form.is_submitted():
+        # The list shows who holds the ticket now: with the placeholder shown instead, pressing
+        # "Tugaskan" unchanged would have taken the ticket from them.
+        assign_form.assignee.data = str(ticket.assignee_id) if ticket.assignee_id else ""
     return {
         **routing_pages.routing_forms(catalog, ticket, now().astimezone(get_calendar().tz)),
         "approval_form": ApprovalForm(prefix="ps"),
@@ -137,7 +141,11 @@ def message(reference: str):
     if not form.validate():
         flash(_("Pesan kosong atau terlalu panjang."), "error")
         return _ticket_page(t, forms, 422)
-    service.add_message(db.session(), t, current_user, form.body.data, public, now())
+    try:
+        service.add_message(db.session(), t, current_user, form.body.data, public, now())
+    except service.StaffError as exc:
+        flash(str(exc), "error")
+        return _ticket_page(t, forms, 422)
     flash(_("Balasan dikirim ke pengguna.") if public else _("Catatan internal disimpan."), "success")
     return redirect(url_for("staff.ticket", reference=t.reference) + "#percakapan", 303)
 
@@ -192,6 +200,13 @@ def assign(reference: str):
         service.assign(db.session(), t, current_user, assignee, now())
     except service.StaffError as exc:
         flash(str(exc), "error")
+    else:  # the service committed
+        if assignee is None:
+            flash(_("Penugasan tiket dilepas."), "success")
+        elif assignee.id == current_user.id:
+            flash(_("Tiket ini sekarang Anda tangani."), "success")
+        else:
+            flash(_("Tiket ditugaskan kepada %(name)s.", name=assignee.name), "success")
     return redirect(url_for("staff.ticket", reference=t.reference), 303)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from portal.audit.models import AuditEntry
@@ -66,6 +67,20 @@ def test_merge_moves_messages_and_files_and_closes_the_duplicate(app, people):
     download = agent.get(f"/staf/tiket/{survivor}/lampiran/{moved.id}")
     assert download.status_code == 200 and download.data.startswith(b"%PDF")
     download.close()
+
+
+def test_a_merged_ticket_takes_no_more_replies_and_keeps_no_clock(app, people):
+    """Its thread moved to the survivor: the page sends staff there instead of offering a reply,
+    "Jadikan FAQ" or the remaining hours, and a reply posted anyway is refused."""
+    survivor, duplicate, agent = merged_pair(app)
+    page = BeautifulSoup(agent.get(f"/staf/tiket/{duplicate}").get_data(as_text=True), "html.parser")
+    assert page.select_one("[data-merged-closed] a")["href"].endswith(f"/staf/tiket/{survivor}")
+    assert page.select_one("textarea[name=re-body]") is None and page.select_one("[data-faq-from-ticket]") is None
+    assert page.select_one("[data-remaining]") is None and survivor in page.select_one("[data-merged-sla]").get_text()
+    refused = agent.post(f"/staf/tiket/{duplicate}/pesan", data={"jenis": "balasan", "re-body": "Halo lagi"})
+    assert refused.status_code == 422 and "sudah digabungkan" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert "Halo lagi" not in [e.body for e in load(duplicate).events + load(survivor).events]
 
 
 def test_the_merged_reference_leads_to_the_survivor_status_link_and_api(app, people):

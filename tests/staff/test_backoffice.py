@@ -263,3 +263,21 @@ def test_the_back_office_is_named_in_indonesian(app, people):
         assert "Ruang petugas" in page and "back office" not in page.lower(), path
     letters = Path(__file__).resolve().parents[2] / "templates" / "email"
     assert [p.name for p in letters.glob("*.txt") if "back office" in p.read_text().lower()] == []
+
+
+def test_the_assignment_form_shows_who_holds_the_ticket(app, people):
+    """After "Ambil sendiri" the page names the holder and preselects them, so pressing "Tugaskan"
+    unchanged keeps the ticket where it is (the placeholder was shown, and unassigned it)."""
+    reference = new_ticket(app)
+    agent = signed_in(app, "agen@kemenkeu.go.id")
+    taken = agent.post(f"/staf/tiket/{reference}/tugas", data={"ambil": "1"}, follow_redirects=True)
+    page = BeautifulSoup(taken.get_data(as_text=True), "html.parser")
+    assert "Tiket ini sekarang Anda tangani." in page.select_one(".flashes").get_text()
+    holder = ticket(app, reference).assignee_id
+    assert holder is not None
+    chosen = page.select_one("select[name=as-assignee] option[selected]")
+    assert chosen is not None and chosen["value"] == str(holder)
+    assert page.select_one("[data-assignee]").get_text(strip=True) == chosen.get_text(strip=True)
+    # The form sent as shown keeps the holder.
+    agent.post(f"/staf/tiket/{reference}/tugas", data={"as-assignee": chosen["value"]})
+    assert ticket(app, reference).assignee_id == holder
