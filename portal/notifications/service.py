@@ -108,7 +108,9 @@ def unread_count(session: Session, user_id: int) -> int:
 def recent(session: Session, user_id: int, limit: int = 100) -> list[Notification]:
     """The member's latest notifications, newest first."""
     query = select(Notification).where(Notification.user_id == user_id)
-    return list(session.scalars(query.order_by(Notification.id.desc()).limit(limit)))
+    # By the moment each happened: a job that runs late records with its own "now", after later rows.
+    newest_first = (Notification.created_at.desc(), Notification.id.desc())
+    return list(session.scalars(query.order_by(*newest_first).limit(limit)))
 
 
 def mark_read(session: Session, user_id: int, now: datetime) -> None:

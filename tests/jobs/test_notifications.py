@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from portal.auth import User
 from portal.core.desk import get_calendar
 from portal.extensions import db
 from portal.notifications import service as notes
@@ -99,3 +100,16 @@ def test_the_digest_collects_the_days_notifications_at_eight_on_working_days(app
     assert later not in body
     assert "1 ringkasan" in run("2026-12-01T08:00:00+07:00")
     assert later in [m for m in outbox(app) if m["To"] == "agen@kemenkeu.go.id"][-1].get_content()
+
+
+def test_the_list_is_newest_first_by_when_each_happened(app, people):
+    """Rows recorded out of order (a late job records its own "now") still list newest first."""
+    with app.app_context():
+        user = db.session.get(User, people["agen"])
+        for day, text in ((12, "kedua"), (20, "ketiga"), (3, "pertama")):
+            moment = datetime(2026, 11, day, 9, 0, tzinfo=get_calendar().tz)
+            notes.notify(db.session, [user], kind="ditugaskan", reference="HAI-2611-AAAAAAAA", text=text,
+                         now=moment, link="/staf/")  # fmt: skip
+        db.session.commit()
+        listed = [n.text for n in notes.recent(db.session, user.id)]
+    assert listed == ["ketiga", "kedua", "pertama"]
