@@ -10,8 +10,6 @@ store and never reach here; a ticket coded WBSM.01 is refused all the same.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -59,17 +57,6 @@ def may_draft(user, src: TicketSource, catalog: Catalog) -> bool:
     return service.owner_unit(catalog, src.code) in user.unit_names
 
 
-def _slug(session: Session, title: str) -> str:
-    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-    base = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:80].strip("-") or "faq-dari-tiket"
-    taken = set(session.scalars(select(FaqArticle.slug).where(FaqArticle.slug.like(f"{base}%"))))
-    number, slug = 1, base
-    while slug in taken:
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
-
-
 def body_of(src: TicketSource) -> str:
     """The draft's Markdown: the question, then the public replies, each scrubbed."""
     question = scrub(src.question, src.names).strip() or scrub(src.subject, src.names)
@@ -90,7 +77,7 @@ def make_draft(session: Session, src: TicketSource, user, catalog: Catalog) -> t
     title = scrub(src.subject, src.names).strip()[:300] or _("FAQ dari tiket")
     draft = service.Draft(title=title, codes=[src.code], tags=[], synonyms=[], related=[], body=body_of(src))
     note = _("Dibuat dari tiket yang sudah selesai")
-    article = service.save(session, None, _slug(session, title), draft, user, note, catalog)
+    article = service.save(session, None, service.free_slug(session, title), draft, user, note, catalog)
     session.add(FaqTicketSource(article_id=article.id, ticket_reference=src.reference, created_by=user.id))
     session.flush()  # the unique reference stops a concurrent second draft here
     audit.record(session, actor_id=user.id, action="faq.from_ticket", object_type="faq_article",

@@ -11,6 +11,8 @@ and restore are written to the audit trail in the change's own transaction.
 from __future__ import annotations
 
 import difflib
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -221,3 +223,15 @@ def successor_of(session: Session, slug: str) -> FaqArticle | None:
         return None
     target = session.scalar(select(FaqArticle).where(FaqArticle.slug == article.successor_slug))
     return target if target is not None and target.published_revision is not None else None
+
+
+def free_slug(session: Session, title: str) -> str:
+    """An address for a new article made from its title ("akun-sakti-terkunci"), unused so far."""
+    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    base = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:80].strip("-") or "artikel-faq"
+    taken = set(session.scalars(select(FaqArticle.slug).where(FaqArticle.slug.like(f"{base}%"))))
+    number, slug = 1, base
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug

@@ -57,24 +57,27 @@ def edit(slug: str | None = None):
         if form.preview.data:
             preview = render_markdown(form.body.data)
         else:
-            new_slug = slug or (form.slug.data or "").strip()
-            if not new_slug:
-                form.slug.errors = [_("Isi alamat (slug) artikel baru.")]
+            # Left empty, the address is made from the title: most authors need not think of one.
+            new_slug = slug or (form.slug.data or "").strip() or service.free_slug(db.session(), form.title.data)
+            try:
+                article = service.save(db.session(), article, new_slug, _draft(form), current_user,
+                                       form.note.data.strip(), get_catalog())  # fmt: skip
+            except service.WorkflowError as exc:
+                db.session.rollback()
+                flash(str(exc), "error")
             else:
-                try:
-                    article = service.save(db.session(), article, new_slug, _draft(form), current_user,
-                                           form.note.data.strip(), get_catalog())  # fmt: skip
-                except service.WorkflowError as exc:
-                    db.session.rollback()
-                    flash(str(exc), "error")
-                else:
-                    db.session.commit()
-                    flash(_("Draf disimpan."), "success")
-                    return redirect(url_for("faq.edit", slug=article.slug), 303)
+                db.session.commit()
+                flash(_("Draf disimpan."), "success")
+                return redirect(url_for("faq.edit", slug=article.slug), 303)
     revisions = service.revisions(db.session(), article) if article else []
     source = from_ticket.source_of(db.session(), article) if article else None
+    single = current_app.config.get("FAQ_SINGLE_MEMBER_PUBLISH", True)
+    # "Terbitkan" only for someone it would work for: the author waits for a second person.
+    may_publish = bool(article and article.status == service.REVIEW
+                       and service.can_publish(db.session(), current_user, article, get_catalog(), single))
     return render_template("faq/edit.html", article=article, form=form, preview=preview, revisions=revisions,
-                           action=ActionForm(), archive_form=ArchiveForm(), source=source)  # fmt: skip
+                           action=ActionForm(), archive_form=ArchiveForm(), source=source,
+                           may_publish=may_publish)  # fmt: skip
 
 
 def _step(slug: str, run, done: str):

@@ -56,6 +56,11 @@ def test_draft_review_publish_by_a_second_person(faq_app):
     # The writer cannot publish their own work (an agent, and the author).
     page = writer.post("/staf/faq/cara-uji-alur-faq/terbitkan", follow_redirects=True).get_data(as_text=True)
     assert "orang kedua" in page and _public(faq_app).status_code == 404
+    # So the writer's page offers no "Terbitkan" that would refuse them; the lead's does.
+    mine = writer.get("/staf/faq/cara-uji-alur-faq").get_data(as_text=True)
+    assert "data-awaiting-publisher" in mine and "/terbitkan" not in mine
+    theirs = lead.get("/staf/faq/cara-uji-alur-faq").get_data(as_text=True)
+    assert "/staf/faq/cara-uji-alur-faq/terbitkan" in theirs and "data-awaiting-publisher" not in theirs
     assert lead.post("/staf/faq/cara-uji-alur-faq/terbitkan").status_code == 303
     assert WORD in _public(faq_app).get_data(as_text=True) and _found(faq_app)
     [entry] = _audit(faq_app, "faq.publish")
@@ -195,3 +200,12 @@ def test_another_worker_of_the_node_follows_a_publish(faq_app, make_app, kb_copy
     writer.post("/staf/faq/cara-uji-alur-faq/ajukan")
     lead.post("/staf/faq/cara-uji-alur-faq/terbitkan")
     assert WORD in _public(other).get_data(as_text=True) and _found(other)
+
+
+def test_a_new_article_without_an_address_gets_one_from_its_title(faq_app):
+    writer = _client(faq_app, "penulis@kemenkeu.go.id")
+    first = writer.post("/staf/faq/baru", data={**NEW, "slug": "", "title": "Akun SAKTI terkunci (lagi)?"})
+    assert first.status_code == 303 and first.headers["Location"].endswith("/staf/faq/akun-sakti-terkunci-lagi")
+    second = writer.post("/staf/faq/baru", data={**NEW, "slug": "", "title": "Akun SAKTI terkunci, lagi"})
+    assert second.headers["Location"].endswith("/staf/faq/akun-sakti-terkunci-lagi-2")  # never someone else's
+
