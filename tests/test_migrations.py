@@ -51,3 +51,22 @@ def test_alembic_info_lines_only_with_verbose(make_app, tmp_path, capfd, monkeyp
 
     assert "Running upgrade" not in start("quiet.db", "routes")
     assert "Running upgrade" in start("verbose.db", "db", "history", "--verbose")
+
+
+def test_0025_stores_mailed_tickets_under_the_catalog_key(make_app, tmp_path):
+    """Tickets ingest wrote as "e-mail" join the catalog's "email" channel (one dashboard row)."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from tests.staff.conftest import new_ticket
+
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'old.db'}", AUTO_MIGRATE=False)
+    with app.app_context():
+        upgrade(revision="0024")
+    reference = new_ticket(app)
+    with app.app_context():
+        db.session.execute(text("UPDATE ticket SET channel = 'e-mail' WHERE reference = :r"), {"r": reference})
+        db.session.commit()
+        upgrade()
+        channel = db.session.execute(text("SELECT channel FROM ticket WHERE reference = :r"), {"r": reference})
+        assert channel.scalar() == "email"

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from portal.catalog.amendments import Amendment, Amendments
 from portal.catalog.models import Catalog, Service, Subscope, UserType
@@ -201,3 +202,15 @@ def _owner_findings(service: Service) -> list[Finding]:
 
 def _ids(types: list[UserType]) -> str:
     return ", ".join(f"{u.id}. {u.name}" for u in types) or "-"
+
+
+def channel_labels() -> dict[str, str]:
+    """Display names of channel keys: section B.1 of the catalog, plus the ticket API."""
+    labels = {c.key: c.name for c in get_catalog().channels}
+    labels["api"] = _("API integrasi kanal")
+    return labels
+
+
+def channel_name(key: str) -> str:
+    """The display name of a ticket's channel key ("email" → "e-mail"); an unknown key as it is."""
+    return channel_labels().get(key, key)

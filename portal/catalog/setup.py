@@ -12,7 +12,7 @@ from portal.catalog.cli import catalog_cli
 from portal.catalog.guidance import Guidance, guidance
 from portal.catalog.loader import load_catalog
 from portal.catalog.models import UserType
-from portal.catalog.service import DATA_DIR, amendments_in_force
+from portal.catalog.service import DATA_DIR, amendments_in_force, channel_name
 from portal.catalog.views import bp
 from portal.core.templating import register_context
 
@@ -43,5 +43,6 @@ def init_app(app: Flask) -> None:
     # The desk's amendments, checked against that catalog: a stale or broken file stops start-up too.
     app.extensions["amendments"] = load_amendments(DATA_DIR / app.config["AMENDMENTS_FILE"], app.extensions["catalog"])
     register_context(app, layout_context)
+    app.add_template_filter(channel_name, "channel_name")
     app.register_blueprint(bp)
     app.cli.add_command(catalog_cli)

@@ -31,7 +31,7 @@ from portal.mail.models import BouncingAddress, InboundMessage, InboundStatus, O
 from portal.tickets import service as tickets
 from portal.tickets import submit, triage
 
-CHANNEL = "e-mail"
+CHANNEL = "email"  # the catalog's channel key (B.1 b, "e-mail")
 BOUNCE_DAYS = 30  # a bounce this recent stops automatic replies to the address
 HEAD_BYTES = 64 * 1024  # what is kept of an oversized message: its headers, for the reply
 _REFERENCE = re.compile(r"\bHAI-\d{4}-[0-9A-HJKMNP-TV-Z]{8}\b", re.IGNORECASE)

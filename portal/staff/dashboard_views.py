@@ -16,7 +16,7 @@ from flask import Flask, Response, current_app, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.catalog.service import get_catalog
+from portal.catalog.service import channel_labels, get_catalog
 from portal.core.clock import now
 from portal.core.csvsafe import neutralise
 from portal.core.desk import get_calendar
@@ -45,13 +45,6 @@ def current_figures() -> dashboard.Figures:
         current_app.config["DASHBOARD_CACHE_SECONDS"],
         lambda: dashboard.compute(db.session(), catalog, calendar, units, moment),
     )
-
-
-def channel_labels() -> dict[str, str]:
-    """Display names of channel keys: section B.1 of the catalog, plus the ticket API."""
-    labels = {c.key: c.name for c in get_catalog().channels}
-    labels["api"] = _("API integrasi kanal")
-    return labels
 
 
 def dashboard_page():

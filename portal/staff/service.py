@@ -230,6 +230,14 @@ def assign(session: Session, ticket: Ticket, actor: User, assignee: User | None,
     session.commit()
 
 
+def actor_names(session: Session, ticket: Ticket) -> dict[int, str]:
+    """The names of the staff who acted on the ticket, by account id, for its thread."""
+    ids = {e.actor_id for e in ticket.events if e.actor_id is not None}
+    if not ids:
+        return {}
+    return {user_id: name for user_id, name in session.execute(select(User.id, User.name).where(User.id.in_(ids)))}
+
+
 def canned_replies(session: Session, service_code: str) -> list:
     """Return the canned replies staff keep for a service."""
 

@@ -122,6 +122,7 @@ def _ticket_page(t: Ticket, forms: dict | None = None, status: int = 200, extra:
         catalog=catalog,
         fulfilments=FULFILMENTS,
         canned=canned,
+        actors=service.actor_names(db.session(), t),
         **routing_pages.routing_context(db.session(), current_user, t),
         **faq_views.ticket_context(t),
         **(forms or _forms(t)),

@@ -131,7 +131,7 @@ def recategorise(
         unit = unitmap.mapped_unit(session, catalog, code) or service.owner_unit(catalog, code)
     except service.TicketError as exc:
         raise RoutingError(str(exc)) from exc
-    before = f"{ticket.code or '-'} ({ticket.owner_unit or '-'})"
+    before = f"{ticket.code} ({ticket.owner_unit})" if ticket.code else ""  # "" = from triage
     old = {"code": ticket.code, "owner_unit": ticket.owner_unit, "due_at": ticket.due_at, "status": ticket.status}
     old["assignee_id"] = ticket.assignee_id
     ticket.code, ticket.service_code, ticket.owner_unit = code, new_service.code, unit
@@ -141,8 +141,9 @@ def recategorise(
     after = f"{code} ({unit})"  # outside _(): pybabel's extractor warns on f-strings inside it
     with desk_language():  # stored for staff to read later, whatever this actor's language
         body = _(
-            "Dipindahkan dari %(before)s ke %(after)s. Alasan: %(reason)s", before=before, after=after, reason=reason
-        )
+            "Dipindahkan dari %(before)s ke %(after)s. Alasan: %(reason)s",
+            before=before or _("antrean triase"), after=after, reason=reason,
+        )  # fmt: skip
         told = _("Tiket dipindahkan ke unit Anda (%(code)s): %(subject)s", code=code, subject=ticket.subject)
     event = TicketEvent(
         kind="pindah",

@@ -12,7 +12,7 @@ from portal.tickets.cli import tickets_cli
 from portal.tickets.fields import field_label
 from portal.tickets.models import TicketStatus
 from portal.tickets.routes import bp
-from portal.tickets.types import load_request_types
+from portal.tickets.types import load_request_types, request_type_name
 
 
 def init_app(app: Flask) -> None:
@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     )
     register_global(app, "field_label", field_label)
     register_global(app, "TicketStatus", TicketStatus)
+    register_global(app, "request_type_name", request_type_name)
     register_global(app, "closed_unanswered", waiting.closed_unanswered)  # the reply form stays for these
     app.register_blueprint(bp)
     app.cli.add_command(tickets_cli)

@@ -93,3 +93,8 @@ def types_for(types: tuple[RequestType, ...], code: str) -> list[RequestType]:
 def request_types() -> tuple[RequestType, ...]:
     """Return the request types loaded for this application."""
     return current_app.extensions["request_types"]
+
+
+def request_type_name(key: str) -> str:
+    """The display name of a ticket's request type key ("pembuatan-tiket"); an unknown key as it is."""
+    return next((str(t.name) for t in request_types() if t.key == key), key)

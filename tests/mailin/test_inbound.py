@@ -17,7 +17,7 @@ def test_a_new_message_makes_one_triage_ticket_and_one_confirmation(app):
     assert code == 0
     ref = reference_in(output)
     t = ticket(app, ref)
-    assert (t.channel, t.code, t.owner_unit, t.user_type) == ("e-mail", "", "", 0)
+    assert (t.channel, t.code, t.owner_unit, t.user_type) == ("email", "", "", 0)
     assert (t.requester_name, t.requester_email) == ("Siti Rahmawati", "siti.rahmawati@satker.go.id")
     assert t.subject == "Tidak bisa login SAKTI modul Bendahara"
     assert 'Muncul pesan "User terkunci".' in t.detail and "<" not in t.detail

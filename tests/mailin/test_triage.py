@@ -61,6 +61,8 @@ def test_setting_the_code_recomputes_the_due_time_from_receipt(app, make_user):
     assert t.due_at == expected
     # The move is routing's: its event, and the requester told the service and the due time.
     assert any(e.kind == "pindah" and "CRSM.01" in e.body and not e.public for e in t.events)
+    [moved] = [e.body for e in t.events if e.kind == "pindah"]
+    assert moved.startswith("Dipindahkan dari antrean triase ke CRSM.01 (Direktorat SITP)."), moved  # not "- (-)"
     with app.app_context():
         from sqlalchemy import select
 

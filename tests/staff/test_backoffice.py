@@ -281,3 +281,17 @@ def test_the_assignment_form_shows_who_holds_the_ticket(app, people):
     # The form sent as shown keeps the holder.
     agent.post(f"/staf/tiket/{reference}/tugas", data={"as-assignee": chosen["value"]})
     assert ticket(app, reference).assignee_id == holder
+
+
+def test_the_ticket_page_names_what_the_desk_stores_as_keys(app, people):
+    """Request type, channel, thread entries and who made them are shown by name, not as the
+    stored keys ("pembuatan-tiket · kanal portal", "tugas · staf")."""
+    reference = new_ticket(app)
+    agent = signed_in(app, "agen@kemenkeu.go.id")
+    agent.post(f"/staf/tiket/{reference}/tugas", data={"ambil": "1"})
+    page = BeautifulSoup(agent.get(f"/staf/tiket/{reference}").get_data(as_text=True), "html.parser")
+    facts = page.select_one("[data-request-type]").get_text(" ", strip=True)
+    assert facts.startswith("Pembuatan tiket ke HAI DJPb · kanal Portal HAI-DJPb · katalog 2023.0"), facts
+    metas = {m["data-kind"]: m.get_text(" ", strip=True) for m in page.select(".thread .meta")}
+    assert metas["dibuat"].startswith("Dibuat · Pemohon · ")
+    assert metas["tugas"].startswith("Penugasan · internal · Petugas Uji · ")  # the agent's own name
