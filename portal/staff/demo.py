@@ -148,8 +148,23 @@ def _values(rtype, rng: random.Random, i: int) -> dict:
     }
     for f in rtype.fields:
         if f not in values and f != "lampiran":
-            values[f] = "".join(rng.choice("0123456789") for _ in range(15)) if f != "tipe_supplier" else "satker"
+            values[f] = _sample(f, rng)
     return values
+
+
+# How many digits each numbered field has in the demo: what its form accepts (a kode satker
+# of 15 digits beside a form that asks for 6 would teach the wrong thing).
+DEMO_DIGITS = {"kode_satker": 6, "npwp": 15, "nomor_sp2d": 15, "nomor_rekening": 10, "nomor_rekening_supplier": 10,
+               "nomor_spm": 5, "nomor_kontrak": 8}  # fmt: skip
+
+
+def _sample(field: str, rng: random.Random) -> str:
+    """A made-up value of the right shape for one request field."""
+    if field == "nama_satker":
+        return _("Satuan kerja contoh %(n)s", n=rng.randint(1, 99))
+    if field == "tipe_supplier":
+        return "satker"
+    return "".join(rng.choice("0123456789") for _ in range(DEMO_DIGITS.get(field, 6)))
 
 
 def _pick(catalog: Catalog, request_types, rng: random.Random):

@@ -83,3 +83,28 @@ def test_nothing_seeds_on_its_own(app):
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User)) == 0
         assert not siap.accepting(db.session)
+
+
+def test_seeded_request_data_passes_the_forms_own_checks(app, runner):
+    """Each demo value has the shape its form asks for (a 15-digit "kode satker" taught the wrong thing)."""
+    from werkzeug.datastructures import MultiDict
+
+    from portal.tickets.forms import form_class
+    from portal.tickets.types import request_types
+
+    assert runner.invoke(args=["demo", "seed", "--tickets", "60", "--seed", "3"]).exit_code == 0
+    with app.test_request_context():
+        types = {t.key: t for t in request_types()}
+        catalog = app.extensions["catalog"]
+        checked = set()
+        for ticket in db.session.scalars(select(Ticket)):
+            if not ticket.data or ticket.request_type not in types:
+                continue
+            form_type = form_class(types[ticket.request_type], catalog.user_types)
+            form = form_type(formdata=MultiDict(ticket.data), meta={"csrf": False})
+            form.validate()
+            wrong = {name: form[name].errors for name in ticket.data if form[name].errors}
+            assert not wrong, (ticket.request_type, ticket.data, wrong)
+            checked |= set(ticket.data)
+        assert {"kode_satker", "npwp"} & checked, "the seed made requests with numbered fields"
+
