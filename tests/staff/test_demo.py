@@ -23,7 +23,8 @@ def test_seed_creates_staff_and_varied_tickets_once(app, runner):
         assert db.session.scalar(select(func.count()).select_from(User)) == len(accounts)
         tickets = db.session.scalars(select(Ticket)).all()
         assert len(tickets) == 120
-        assert {t.status for t in tickets} == {"baru", "diproses", "menunggu-pengguna", "selesai", "ditutup"}
+        # Every state of the workflow shows up (a broadcast may also be awaiting its approval).
+        assert {"baru", "diproses", "menunggu-pengguna", "selesai", "ditutup"} <= {t.status for t in tickets}
         assert len({t.channel for t in tickets}) >= 5 and len({t.service_code for t in tickets}) >= 8
         assert "WBSM.01" not in {t.service_code for t in tickets}
         resolved = [t for t in tickets if t.resolved_at is not None]
