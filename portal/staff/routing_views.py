@@ -18,17 +18,17 @@ from portal.core.desk import get_calendar
 from portal.core.numbers import to_int
 from portal.extensions import db
 from portal.staff import service
-from portal.staff.views import _forms, _ticket_or_404, _ticket_page
+from portal.staff.views import _forms, _ticket_or_404, refused_page
 from portal.tickets import forwarding, routing
 
 
-def _refused(reference: str, forms: dict, message: str):
+def _refused(reference: str, forms: dict, message: str, section: str):
     db.session.rollback()
-    flash(message, "error")
-    return _ticket_page(_ticket_or_404(reference), forms, 422)
+    return refused_page(_ticket_or_404(reference), forms, section, message)
 
 
-def _back(reference: str, message: str, anchor: str = ""):
+def _back(reference: str, message: str, anchor: str = "#isi"):
+    # Always a fragment: without one the browser keeps the form's own ("#pindah") after the redirect.
     flash(message, "success")
     return redirect(url_for("staff.ticket", reference=reference) + anchor, 303)
 
@@ -55,13 +55,13 @@ def transfer(reference: str):
     t, forms = _routable(reference)
     form = forms["transfer_form"]
     if not form.validate():
-        return _refused(reference, forms, _("Pilih kode tujuan dan tulis alasannya."))
+        return _refused(reference, forms, _("Pilih kode tujuan dan tulis alasannya."), "pindah")
     try:
         routing.recategorise(
             db.session(), t, code=form.code.data, actor_id=current_user.id, reason=form.reason.data, now=now()
         )
     except routing.RoutingError as exc:
-        return _refused(reference, forms, str(exc))
+        return _refused(reference, forms, str(exc), "pindah")
     if not service.can_see(current_user, t):
         flash(_("Tiket %(ref)s dipindahkan ke %(unit)s.", ref=t.reference, unit=t.owner_unit), "success")
         return redirect(url_for("staff.queue"), 303)
@@ -74,11 +74,11 @@ def merge(reference: str):
     form = forms["merge_form"]
     survivor = _other(form.reference.data) if form.validate() else None
     if survivor is None:
-        return _refused(reference, forms, _("Tiket tujuan tidak ditemukan."))
+        return _refused(reference, forms, _("Tiket tujuan tidak ditemukan."), "gabung")
     try:
         routing.merge(db.session(), t, survivor, actor_id=current_user.id, now=now())
     except routing.RoutingError as exc:
-        return _refused(reference, forms, str(exc))
+        return _refused(reference, forms, str(exc), "gabung")
     return _back(survivor.reference, _("Tiket %(ref)s digabungkan ke tiket ini.", ref=reference.upper()))
 
 
@@ -88,11 +88,11 @@ def link(reference: str):
     form = forms["link_form"]
     other = _other(form.reference.data) if form.validate() else None
     if other is None:
-        return _refused(reference, forms, _("Tiket yang akan ditautkan tidak ditemukan."))
+        return _refused(reference, forms, _("Tiket yang akan ditautkan tidak ditemukan."), "tautkan")
     try:
         added = routing.link(db.session(), t, other, actor_id=current_user.id, now=now())
     except routing.RoutingError as exc:
-        return _refused(reference, forms, str(exc))
+        return _refused(reference, forms, str(exc), "tautkan")
     message = _("Tiket ditautkan dengan %(ref)s.", ref=other.reference) if added else _("Tautan sudah ada.")
     return _back(t.reference, message, "#terkait")
 
@@ -103,7 +103,7 @@ def forward(reference: str):
     forms = _forms(t)
     form = forms["forward_form"]
     if not form.validate():
-        return _refused(reference, forms, _("Lengkapi data penerusan."))
+        return _refused(reference, forms, _("Lengkapi data penerusan."), "penerusan")
     try:
         forwarding.forward(
             db.session(),
@@ -117,7 +117,7 @@ def forward(reference: str):
             now=now(),
         )
     except forwarding.ForwardError as exc:
-        return _refused(reference, forms, str(exc))
+        return _refused(reference, forms, str(exc), "penerusan")
     return _back(t.reference, _("Penerusan ke %(unit)s dicatat.", unit=form.unit.data), "#penerusan")
 
 
@@ -128,7 +128,7 @@ def forward_update(reference: str):
     form = forms["forward_update_form"]
     forward_id = to_int(form.forward_id.data or "", 1, 2**31 - 1)
     if not form.validate() or forward_id is None:
-        return _refused(reference, forms, _("Data penerusan tidak valid."))
+        return _refused(reference, forms, _("Data penerusan tidak valid."), "penerusan")
     try:
         forwarding.update_forward(
             db.session(),
@@ -142,5 +142,5 @@ def forward_update(reference: str):
             now=now(),
         )
     except forwarding.ForwardError as exc:
-        return _refused(reference, forms, str(exc))
+        return _refused(reference, forms, str(exc), "penerusan")
     return _back(t.reference, _("Penerusan diperbarui."), "#penerusan")

@@ -107,6 +107,12 @@ def ticket(reference: str):
     return _ticket_page(t)
 
 
+def refused_page(t: Ticket, forms: dict, section: str, message: str):
+    """The ticket page again (422) with what was typed, the message above the refused form, and the
+    page scrolled there by the form's own fragment."""
+    return _ticket_page(t, forms, 422, {"refused": {"section": section, "message": message}})
+
+
 def _ticket_page(t: Ticket, forms: dict | None = None, status: int = 200, extra: dict | None = None):
     # A refused action renders the page again with the submitted forms: what was typed stays.
     catalog = get_catalog()
@@ -126,7 +132,7 @@ def _ticket_page(t: Ticket, forms: dict | None = None, status: int = 200, extra:
         **routing_pages.routing_context(db.session(), current_user, t),
         **faq_views.ticket_context(t),
         **(forms or _forms(t)),
-        **(extra or {}),
+        **({"refused": None} | (extra or {})),
     )
     return page, status
 
@@ -139,16 +145,16 @@ def message(reference: str):
     if public and faq_views.wants_faq_tools():  # "Cari FAQ" / "Sisipkan": show the form again, send nothing
         return _ticket_page(t, forms, 200, faq_views.reply_tools(forms))
     form = forms["reply_form" if public else "note_form"]
+    section = "balas" if public else "catatan"
     if not form.validate():
-        flash(_("Pesan kosong atau terlalu panjang."), "error")
-        return _ticket_page(t, forms, 422)
+        return refused_page(t, forms, section, _("Pesan kosong atau terlalu panjang."))
     try:
-        service.add_message(db.session(), t, current_user, form.body.data, public, now())
+        event = service.add_message(db.session(), t, current_user, form.body.data, public, now())
     except service.StaffError as exc:
-        flash(str(exc), "error")
-        return _ticket_page(t, forms, 422)
+        return refused_page(t, forms, section, str(exc))
     flash(_("Balasan dikirim ke pengguna.") if public else _("Catatan internal disimpan."), "success")
-    return redirect(url_for("staff.ticket", reference=t.reference) + "#percakapan", 303)
+    # Back at the message just written, in the thread: the proof it was sent.
+    return redirect(url_for("staff.ticket", reference=t.reference) + f"#peristiwa-{event.id}", 303)
 
 
 def change_status(reference: str):
@@ -157,8 +163,7 @@ def change_status(reference: str):
     forms = _forms(t)
     form = forms["status_form"]
     if not form.validate():
-        flash(_("Status tidak valid."), "error")
-        return _ticket_page(t, forms, 422)
+        return refused_page(t, forms, "ubah-status", _("Status tidak valid."))
     try:
         service.change_status(
             db.session(),
@@ -174,8 +179,7 @@ def change_status(reference: str):
         )
     except WorkflowError as exc:
         db.session.rollback()
-        flash(str(exc), "error")
-        return _ticket_page(_ticket_or_404(reference), forms, 422)
+        return refused_page(_ticket_or_404(reference), forms, "ubah-status", str(exc))
     if t.status == TicketStatus.RESOLVED:
         # The new link and its letter are committed with the resolution.
         days = current_app.config["STATUS_LINK_DAYS"]
@@ -183,7 +187,8 @@ def change_status(reference: str):
     else:
         db.session.commit()
     flash(_("Status diubah menjadi %(s)s.", s=t.status.label), "success")
-    return redirect(url_for("staff.ticket", reference=t.reference), 303)
+    # "#isi": at the confirmation; a redirect without a fragment keeps the form's "#ubah-status".
+    return redirect(url_for("staff.ticket", reference=t.reference) + "#isi", 303)
 
 
 def assign(reference: str):
@@ -208,7 +213,7 @@ def assign(reference: str):
             flash(_("Tiket ini sekarang Anda tangani."), "success")
         else:
             flash(_("Tiket ditugaskan kepada %(name)s.", name=assignee.name), "success")
-    return redirect(url_for("staff.ticket", reference=t.reference), 303)
+    return redirect(url_for("staff.ticket", reference=t.reference) + "#isi", 303)
 
 
 def download(reference: str, attachment_id: int):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.records import PASSWORD, create_account, create_ticket, letters, private_link, stored_ticket
 from tests.browser.test_journeys import WIDTHS, heading, sign_in, start
@@ -60,13 +61,19 @@ def test_staff_signs_in_replies_and_resolves(site, agent, new_page, width):
     reply = f"Akun SAKTI operator {width} sudah kami buka kembali. Silakan masuk ulang."
     page.locator("#re-body").fill(reply)
     page.get_by_role("button", name="Kirim balasan").click()
-    page.wait_for_url(re.compile(rf".*/staf/tiket/{reference}#percakapan$"))
+    # Back at the reply just sent, in the thread (the page is thousands of px tall on a phone).
+    page.wait_for_url(re.compile(rf".*/staf/tiket/{reference}#peristiwa-\d+$"))
     assert flash(page) == "Balasan dikirim ke pengguna."
     replies = page.locator("ol.thread > li.event-pesan.by-staf")
     assert replies.count() == 1 and reply in replies.inner_text()
+    expect(replies).to_be_in_viewport()
     j.check("dibalas")
 
     page.get_by_label("Status baru").select_option("selesai")
+    page.get_by_role("button", name="Simpan status").click()  # no "cara pemenuhan" yet: refused
+    # The page comes back at the refused form, with its message there, not at the top.
+    expect(page.locator("[data-refused=ubah-status]")).to_be_in_viewport()
+    assert j.problems.take(error_page=page.url) == []  # Chromium logs the page's own 422; nothing else
     page.get_by_label("Cara pemenuhan (G.3)").select_option("solusi")
     note = "Akun dibuka kembali; tidak ada perubahan data."
     page.get_by_label("Keterangan untuk pengguna (tidak wajib)").fill(note)

@@ -249,9 +249,14 @@ def test_a_refused_action_keeps_what_was_typed(app, people):
         response = client.post(f"/staf/tiket/{reference}/status", data=data)
         page = response.get_data(as_text=True)
         assert response.status_code == 422 and message in page
-        assert note in BeautifulSoup(page, "html.parser").select_one("#st-note").get_text()
+        soup = BeautifulSoup(page, "html.parser")
+        assert note in soup.select_one("#st-note").get_text()
+        # The page comes back at the refused form (its action's fragment), the message above it.
+        refusal = soup.select_one("[data-refused=ubah-status]")
+        assert refusal is not None and refusal.find_next("form")["action"].endswith("/status#ubah-status")
     reply = client.post(f"/staf/tiket/{reference}/pesan", data={"jenis": "balasan", "re-body": "x" * 10001})
     assert reply.status_code == 422 and "Pesan kosong atau terlalu panjang." in reply.get_data(as_text=True)
+    assert BeautifulSoup(reply.get_data(as_text=True), "html.parser").select_one("[data-refused=balas]") is not None
     assert ticket(app, reference).status == "baru"
 
 
