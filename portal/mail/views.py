@@ -49,6 +49,11 @@ def _triage_form(catalog: Catalog) -> TriageForm:
     form.user_type.choices = [SelectChoice("", _("— Pilih jenis pengguna —"))] + [
         SelectChoice(str(u.id), f"{u.id}. {u.name}") for u in catalog.user_types
     ]
+    if not form.is_submitted():
+        # The general type fits every code (B.2 h); the WhatsApp ones only theirs, and a mail
+        # is rarely one of them, so it is where most triage starts.
+        general = next((t.key for t in request_types() if "*" in t.codes), "")
+        form.request_type.data = general
     return form
 
 
@@ -100,7 +105,11 @@ def triage_set_code(reference: str) -> ResponseReturnValue:
         return _triage_page(ticket, form, 422)
     rtype = next((t for t in types_for(request_types(), form.code.data) if t.key == form.request_type.data), None)
     if rtype is None:
-        form.request_type.errors = [_("Jenis permintaan ini tidak tersedia untuk kode layanan tersebut.")]
+        fitting = ", ".join(str(t.name) for t in types_for(request_types(), form.code.data))
+        form.request_type.errors = [
+            _("Jenis permintaan ini tidak tersedia untuk %(code)s. Yang tersedia: %(types)s.",
+              code=form.code.data, types=fitting)
+        ]  # fmt: skip
         return _triage_page(ticket, form, 422)
     try:
         triage.set_code(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from bs4 import BeautifulSoup
+
 from portal.tickets.models import Ticket, TicketEvent
 from tests.mailin.conftest import FRIDAY_3PM, ingest, message, reference_in, rows, ticket
 
@@ -107,3 +109,19 @@ def test_every_page_showing_a_ticket_in_triage_answers(app, make_user):
     answer = public.post("/status", data={"referensi": ref, "email": "budi@satker.go.id"}, follow_redirects=True)
     assert answer.status_code == 200 and ref in answer.get_data(as_text=True)
     assert len(rows(app, Ticket)) == 1 and rows(app, TicketEvent)
+
+
+def test_the_form_starts_at_the_general_request_type_and_names_the_fitting_ones(app, make_user):
+    """A type that does not fit the code is refused with the ones that do (a walk took three tries)."""
+    ref = reference_in(ingest(app, message())[1])
+    staff = _staff(app, make_user)
+    page = BeautifulSoup(staff.get(f"/staf/surel/triase/{ref}").get_data(as_text=True), "html.parser")
+    assert page.select_one("select[name=tr-request_type] option[selected]")["value"] == "pembuatan-tiket"
+    refused = staff.post(
+        f"/staf/surel/triase/{ref}",
+        data={"tr-code": "ITSM.01", "tr-request_type": "manajemen-user", "tr-user_type": "1"},
+    )
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "tidak tersedia untuk ITSM.01. Yang tersedia: Pembuatan tiket ke HAI DJPb" in text
+    assert ticket(app, ref).code == ""
