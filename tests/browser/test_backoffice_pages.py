@@ -97,3 +97,18 @@ def test_every_backoffice_page_is_accessible(site, accounts, new_page, width):
             j.check(endpoint.split(".")[-1])
             seen.add(endpoint)
     assert seen == set(pages), f"pages nobody could open: {sorted(set(pages) - seen)}"
+
+
+def test_the_queue_keeps_its_number_column_and_header_in_view_at_375(site, accounts, new_page):
+    j = start(new_page, "antrian-375", 375)
+    page = j.page
+    sign_in(page, site, LEAD[0])
+    page.goto(site.url("/staf/?antrian=semua"))
+    page.locator(".table-scroll").evaluate("el => el.scrollLeft = el.scrollWidth")
+    header = page.locator(".queue thead th").first.bounding_box()
+    number = page.locator(".queue tbody th[scope=row]").first.bounding_box()
+    assert abs(header["x"] - number["x"]) < 1 and header["width"] == number["width"], (header, number)
+    row = page.locator(".queue tbody tr").first.bounding_box()
+    assert row["height"] < 160, f"a queue row is {row['height']} px tall on a phone"
+    j.check("antrian-digeser")
+
