@@ -49,7 +49,7 @@ def test_agent_transfers_a_ticket_to_the_right_service(site, agent, new_page, wi
     page.get_by_label("Kode layanan tujuan").select_option("BCSM.01")
     page.get_by_label("Alasan pemindahan").fill("Pertanyaan kepegawaian: layanan Sekretariat DJPb.")
     page.get_by_role("button", name="Pindahkan", exact=True).click()
-    page.wait_for_url(re.compile(rf".*/staf/tiket/{reference}$"))
+    page.wait_for_url(re.compile(rf".*/staf/tiket/{reference}#isi$"))  # at the confirmation
     assert flash(page) == "Tiket dipindahkan ke BCSM.01 (Sekretariat DJPb)."
     assert "BCSM.01" in page.locator(".facts").first.inner_text()
     j.check("dipindahkan")
@@ -81,7 +81,7 @@ def test_agent_merges_a_duplicate_and_its_link_leads_to_the_survivor(site, agent
 
     page.locator("#gb-reference").fill(survivor.lower())
     page.get_by_role("button", name="Gabungkan", exact=True).click()
-    page.wait_for_url(re.compile(rf".*/staf/tiket/{survivor}$"))
+    page.wait_for_url(re.compile(rf".*/staf/tiket/{survivor}#isi$"))
     assert flash(page) == f"Tiket {duplicate} digabungkan ke tiket ini."
     assert page.locator(f'[data-merged-from="{duplicate}"]').count() == 1
     assert "Mohon segera, akun masih terkunci." in page.locator("ol.thread").inner_text()
