@@ -111,4 +111,3 @@ def test_the_queue_keeps_its_number_column_and_header_in_view_at_375(site, accou
     row = page.locator(".queue tbody tr").first.bounding_box()
     assert row["height"] < 160, f"a queue row is {row['height']} px tall on a phone"
     j.check("antrian-digeser")
-

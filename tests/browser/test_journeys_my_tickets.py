@@ -1,4 +1,4 @@
-""""Tiket saya" in a real browser: from the status page, ask for the link, open it from the letter,
+""" "Tiket saya" in a real browser: from the status page, ask for the link, open it from the letter,
 see every ticket of the address and open one thread; the link then works no more (#19 item 6).
 
 Every step goes through ``Journey.check`` (screenshot, no sideways scrolling, no console error, no
